@@ -1,0 +1,11 @@
+# All dependencies come from Debian packages (see scripts/setup.sh); nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+find_package(TBB REQUIRED)
+find_package(fmt REQUIRED)
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3 REQUIRED)
+if(LINEA_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

@@ -1,0 +1,25 @@
+#include "compiler/compiler.h"
+
+#include "compiler/hops/hop_builder.h"
+#include "compiler/lops/lowering.h"
+#include "runtime/util/paths.h"
+
+#include <chrono>
+
+namespace linea {
+
+std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile> file, const CompileOptions &opts) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto cp = std::make_unique<CompiledProgram>();
+    cp->ast = parse_program(std::move(file), opts.parse);
+    ValidateOptions vo;
+    vo.parse = opts.parse;
+    vo.builtin_dir = opts.builtin_dir.empty() ? find_builtin_dir() : opts.builtin_dir;
+    validate_program(cp->ast, vo);
+    cp->hops = hops::build_hop_program(cp->ast);
+    cp->runtime = lops::lower_program(cp->hops);
+    cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return cp;
+}
+
+} // namespace linea

@@ -1,0 +1,28 @@
+// The compiler driver: source text -> parsed, validated AST -> HOP program -> runtime program.
+#pragma once
+
+#include "compiler/hops/statement_block.h"
+#include "language/ast.h"
+#include "language/validator.h"
+#include "runtime/program/program.h"
+
+#include <memory>
+
+namespace linea {
+
+struct CompileOptions {
+    ParseOptions parse;
+    std::string builtin_dir; ///< "" = find_builtin_dir()
+};
+
+struct CompiledProgram {
+    ast::Program ast;
+    hops::HopProgram hops;
+    std::unique_ptr<rt::Program> runtime;
+    double compile_seconds = 0;
+};
+
+/// Parses, validates and compiles a script. Throws DmlError.
+std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile> file, const CompileOptions &opts);
+
+} // namespace linea

@@ -1,0 +1,98 @@
+// High-level operators (HOPs): the nodes of the DAG built for each last-level statement block.
+#pragma once
+
+#include "kernels/ops.h"
+#include "runtime/data/value.h"
+#include "runtime/instructions/instructions.h"
+#include "runtime/util/diagnostics.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linea::ast {
+struct FunctionDef;
+}
+
+namespace linea::hops {
+
+enum class HopKind {
+    Literal,        ///< a constant scalar
+    TRead,          ///< read of a variable live into the block
+    TWrite,         ///< write of a variable live out of the block (a root)
+    Unary,          ///< cell-wise unary (scalar or matrix)
+    Binary,         ///< cell-wise binary (scalar or matrix)
+    Aggregate,      ///< full / row / column aggregate
+    NaryMinMax,     ///< min/max over 3+ operands
+    MatMult,        ///< %*%
+    Reorg,          ///< t, rev, diag
+    Index,          ///< right indexing
+    LeftIndex,      ///< left indexing (X[i,j] = v), yields the updated X
+    Builtin,        ///< generic native builtin (matrix, rand, seq, cbind, print, read, ...)
+    FunctionCall,   ///< user or script-builtin function call (an ordered root)
+    FunctionOutput, ///< output k of a FunctionCall
+};
+
+const char *to_string(HopKind k);
+
+/// How an index dimension is written; its bounds are HOP inputs.
+struct IndexDim {
+    bool all = true;
+    bool single = false;
+};
+
+struct Hop {
+    int id = 0;
+    HopKind kind = HopKind::Literal;
+    std::string opcode; ///< display / SystemDS opcode
+    std::vector<Hop *> inputs;
+    std::vector<Hop *> parents;
+    SourceLoc loc;
+
+    // Data characteristics; nullopt = unknown.
+    DataType data_type = DataType::Unknown;
+    ValueType value_type = ValueType::Unknown;
+    std::optional<int64_t> rows, cols, nnz;
+
+    // Payload by kind.
+    Value literal;                                           ///< Literal
+    std::string var;                                         ///< TRead / TWrite
+    kernels::BinaryOp binary_op = kernels::BinaryOp::Add;    ///< Binary
+    kernels::UnaryOp unary_op = kernels::UnaryOp::Neg;       ///< Unary
+    kernels::AggOp agg_op = kernels::AggOp::Sum;             ///< Aggregate
+    kernels::AggDir agg_dir = kernels::AggDir::All;          ///< Aggregate
+    rt::ReorgOp reorg_op = rt::ReorgOp::Transpose;           ///< Reorg
+    bool is_max = false;                                     ///< NaryMinMax
+    IndexDim rows_dim, cols_dim;                             ///< Index / LeftIndex
+    bool has_cols = true;                                    ///< Index / LeftIndex
+    int builtin_id = -1;                                     ///< Builtin
+    std::vector<std::string> arg_names;                      ///< Builtin (list names)
+    std::vector<bool> arg_present;                           ///< Builtin / FunctionCall: false = omitted argument
+    const ast::FunctionDef *function = nullptr;              ///< FunctionCall
+    int num_outputs = 1;                                     ///< Builtin / FunctionCall
+    int output_index = 0;                                    ///< FunctionOutput
+    bool side_effect = false;                                ///< must run, in statement order
+
+    bool is_scalar() const { return data_type == DataType::Scalar; }
+    bool is_matrix() const { return data_type == DataType::Matrix; }
+    /// "[rows,cols,nnz]" with "?" for unknowns.
+    std::string dims_text() const;
+};
+
+/// The DAG of one basic block (or predicate): owns its nodes; roots run in order.
+class HopDag {
+public:
+    Hop *add(std::unique_ptr<Hop> h);
+    Hop *make(HopKind kind, std::string opcode, std::vector<Hop *> inputs, SourceLoc loc);
+    const std::vector<std::unique_ptr<Hop>> &nodes() const { return nodes_; }
+    std::vector<Hop *> roots; ///< side effects, function calls and TWrites, in execution order
+    /// -explain hops text.
+    std::string explain(int depth) const;
+
+private:
+    std::vector<std::unique_ptr<Hop>> nodes_;
+    static int next_id_;
+};
+
+} // namespace linea::hops

@@ -1,0 +1,437 @@
+#include "compiler/lops/lowering.h"
+
+#include "language/ast.h"
+#include "language/builtins.h"
+#include "runtime/instructions/instructions.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace linea::lops {
+
+namespace {
+
+using hops::Hop;
+using hops::HopDag;
+using hops::HopKind;
+
+/// Slots of one function: named variables plus a pool of reusable temporaries.
+class SlotMap {
+public:
+    explicit SlotMap(rt::Function &fn) : fn_(fn) {}
+    int var(const std::string &name) {
+        auto it = vars_.find(name);
+        if (it != vars_.end()) return it->second;
+        int s = new_slot(name);
+        vars_[name] = s;
+        return s;
+    }
+    int temp() {
+        if (!free_.empty()) {
+            int s = free_.back();
+            free_.pop_back();
+            return s;
+        }
+        int s = new_slot("_t" + std::to_string(fn_.num_slots));
+        temps_.insert(s);
+        return s;
+    }
+    void release(int s) { free_.push_back(s); }
+    bool is_temp(int s) const { return temps_.count(s) > 0; }
+
+private:
+    int new_slot(const std::string &name) {
+        fn_.slot_names.push_back(name);
+        return fn_.num_slots++;
+    }
+    rt::Function &fn_;
+    std::unordered_map<std::string, int> vars_;
+    std::vector<int> free_;
+    std::set<int> temps_;
+};
+
+class DagLowering {
+public:
+    DagLowering(SlotMap &slots, const std::vector<std::string> &slot_names,
+                const std::map<std::string, rt::Function *> &functions)
+        : slots_(slots), slot_names_(slot_names), functions_(functions) {}
+
+    /// Lowers `dag`; `keep` hops (predicates, loop bounds, defaults) keep their value after the list ends.
+    rt::InstrList lower(const HopDag &dag, const std::vector<const Hop *> &keep) {
+        order(dag);
+        compute_last_use(keep);
+        choose_direct_writes(dag);
+        allocate();
+        return emit();
+    }
+
+    rt::Operand operand(const Hop *h) const {
+        if (h->kind == HopKind::Literal) return rt::Operand::of_constant(h->literal);
+        return rt::Operand::of_slot(slot_.at(h));
+    }
+
+private:
+    void order(const HopDag &dag) {
+        std::set<const Hop *> seen;
+        // Iterative post-order so deep expression chains cannot overflow the stack.
+        for (const Hop *root : dag.roots) {
+            std::vector<std::pair<const Hop *, size_t>> stack{{root, 0}};
+            if (seen.count(root)) continue;
+            seen.insert(root);
+            while (!stack.empty()) {
+                auto &[h, i] = stack.back();
+                if (i < h->inputs.size()) {
+                    const Hop *in = h->inputs[i++];
+                    if (!seen.count(in)) {
+                        seen.insert(in);
+                        stack.emplace_back(in, 0);
+                    }
+                    continue;
+                }
+                const Hop *done = h;
+                stack.pop_back();
+                order_.push_back(done);
+                if (done->kind == HopKind::FunctionCall) {
+                    // Its outputs are defined by the call itself.
+                    for (const Hop *p : done->parents)
+                        if (p->kind == HopKind::FunctionOutput && !seen.count(p)) {
+                            seen.insert(p);
+                            order_.push_back(p);
+                        }
+                }
+            }
+        }
+        for (size_t i = 0; i < order_.size(); ++i) pos_[order_[i]] = i;
+    }
+
+    void compute_last_use(const std::vector<const Hop *> &keep) {
+        for (size_t i = 0; i < order_.size(); ++i) {
+            const Hop *h = order_[i];
+            if (h->kind == HopKind::FunctionOutput) continue; // its input edge is structural
+            for (const Hop *in : h->inputs) last_use_[in] = std::max(last_use_[in], i);
+        }
+        for (const Hop *k : keep) last_use_[k] = order_.size();
+    }
+
+    /// A value whose only use is TWrite(v) is computed straight into v's slot when the DAG does not read v.
+    void choose_direct_writes(const HopDag &dag) {
+        std::set<std::string> read_vars;
+        for (const auto &n : dag.nodes())
+            if (n->kind == HopKind::TRead) read_vars.insert(n->var);
+        for (const Hop *h : order_) {
+            if (h->kind != HopKind::TWrite) continue;
+            const Hop *src = h->inputs[0];
+            if (src->kind == HopKind::Literal || src->kind == HopKind::TRead) continue;
+            if (read_vars.count(h->var)) continue;
+            size_t uses = 0;
+            for (const Hop *p : src->parents) uses += pos_.count(p);
+            if (uses != 1 || last_use_[src] != pos_[h]) continue;
+            direct_[src] = h->var;
+            elided_.insert(h);
+        }
+    }
+
+    void allocate() {
+        // Values read by TWrites of variables that other TWrites overwrite must be read before any write.
+        std::set<std::string> written;
+        for (const Hop *h : order_)
+            if (h->kind == HopKind::TWrite && !elided_.count(h)) written.insert(h->var);
+        std::vector<std::pair<size_t, int>> to_free; // (last use, slot)
+        for (size_t i = 0; i < order_.size(); ++i) {
+            // Temporaries whose last use lies before i are free again.
+            for (auto it = to_free.begin(); it != to_free.end();) {
+                if (it->first < i) {
+                    slots_.release(it->second);
+                    it = to_free.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            const Hop *h = order_[i];
+            switch (h->kind) {
+            case HopKind::Literal: continue;
+            case HopKind::TRead:
+                if (written.count(h->var) && reads_by_twrite(h)) {
+                    // Snapshot into a temp before the writes (a swap such as a = b; b = a).
+                    int t = slots_.temp();
+                    snapshot_[h] = t;
+                    slot_[h] = t;
+                    to_free.emplace_back(last_use_[h], t);
+                    if (last_use_[h] < order_.size()) release_at_[last_use_[h]].push_back(t);
+                } else {
+                    slot_[h] = slots_.var(h->var);
+                }
+                continue;
+            case HopKind::TWrite: slot_[h] = slots_.var(h->var); continue;
+            default: break;
+            }
+            if (h->kind == HopKind::Builtin && h->num_outputs == 0) continue;
+            if (h->kind == HopKind::FunctionCall) continue; // outputs are FunctionOutput hops
+            auto d = direct_.find(h);
+            if (d != direct_.end()) {
+                slot_[h] = slots_.var(d->second);
+                continue;
+            }
+            if (!last_use_.count(h)) {
+                if (h->kind == HopKind::FunctionOutput) {
+                    slot_[h] = -1; // output not used
+                    continue;
+                }
+            }
+            int t = slots_.temp();
+            slot_[h] = t;
+            size_t lu = last_use_.count(h) ? last_use_[h] : i;
+            to_free.emplace_back(lu, t);
+            if (lu < order_.size()) release_at_[lu].push_back(t);
+        }
+        for (auto &[lu, s] : to_free) slots_.release(s);
+    }
+
+    bool reads_by_twrite(const Hop *h) const {
+        for (const Hop *p : h->parents)
+            if (p->kind == HopKind::TWrite && pos_.count(p)) return true;
+        return false;
+    }
+
+    rt::IndexSpec index_spec(const hops::IndexDim &d, const Hop *h, size_t &k) const {
+        rt::IndexSpec s;
+        s.all = d.all;
+        s.single = d.single;
+        if (d.all) return s;
+        s.lower = operand(h->inputs[k++]);
+        if (!d.single) s.upper = operand(h->inputs[k++]);
+        return s;
+    }
+
+    rt::InstrList emit() {
+        rt::InstrList out;
+        std::vector<std::pair<const Hop *, int>> snapshots;
+        for (const Hop *h : order_) {
+            rt::InstrPtr in = make(h);
+            size_t i = pos_[h];
+            if (snapshot_.count(h)) {
+                // Copy the variable's current value before the block writes it.
+                in = std::make_unique<rt::CopyInstruction>(rt::Operand::of_slot(slots_.var(h->var)), snapshot_[h], h->loc);
+            }
+            if (!in) continue;
+            auto rel = release_at_.find(i);
+            if (rel != release_at_.end()) in->release = rel->second;
+            in->slot_names = &slot_names_;
+            out.push_back(std::move(in));
+        }
+        // Releases scheduled at hops that produced no instruction (e.g. a TWrite that was elided) move to the end.
+        std::set<int> released;
+        for (const auto &in : out)
+            for (int s : in->release) released.insert(s);
+        std::vector<int> pending;
+        for (const auto &[lu, slots] : release_at_)
+            for (int s : slots)
+                if (!released.count(s)) pending.push_back(s);
+        if (!pending.empty() && !out.empty()) {
+            auto &last = out.back()->release;
+            last.insert(last.end(), pending.begin(), pending.end());
+        }
+        return out;
+    }
+
+    rt::InstrPtr make(const Hop *h) {
+        const int out = slot_.count(h) ? slot_.at(h) : -1;
+        auto in = [&](size_t k) { return operand(h->inputs[k]); };
+        switch (h->kind) {
+        case HopKind::Literal:
+        case HopKind::TRead:
+        case HopKind::FunctionOutput: return nullptr;
+        case HopKind::TWrite:
+            if (elided_.count(h)) return nullptr;
+            return std::make_unique<rt::CopyInstruction>(in(0), out, h->loc);
+        case HopKind::Unary:
+            return std::make_unique<rt::UnaryInstruction>(h->opcode, h->unary_op, in(0), out, h->loc);
+        case HopKind::Binary:
+            return std::make_unique<rt::BinaryInstruction>(h->opcode, h->binary_op, in(0), in(1), out, h->loc);
+        case HopKind::Aggregate:
+            return std::make_unique<rt::AggregateInstruction>(h->opcode, h->agg_op, h->agg_dir, in(0), out, h->loc);
+        case HopKind::NaryMinMax: {
+            std::vector<rt::Operand> ops;
+            for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
+            return std::make_unique<rt::NaryMinMaxInstruction>(h->is_max, std::move(ops), out, h->loc);
+        }
+        case HopKind::MatMult: return std::make_unique<rt::MatMultInstruction>(in(0), in(1), out, h->loc);
+        case HopKind::Reorg: return std::make_unique<rt::ReorgInstruction>(h->reorg_op, in(0), out, h->loc);
+        case HopKind::Index: {
+            size_t k = 1;
+            rt::IndexSpec r = index_spec(h->rows_dim, h, k);
+            rt::IndexSpec c = index_spec(h->cols_dim, h, k);
+            return std::make_unique<rt::IndexInstruction>(in(0), std::move(r), std::move(c), h->has_cols, out, h->loc);
+        }
+        case HopKind::LeftIndex: {
+            size_t k = 2;
+            rt::IndexSpec r = index_spec(h->rows_dim, h, k);
+            rt::IndexSpec c = index_spec(h->cols_dim, h, k);
+            return std::make_unique<rt::LeftIndexInstruction>(in(0), in(1), std::move(r), std::move(c), h->has_cols,
+                                                              out, h->loc);
+        }
+        case HopKind::Builtin: {
+            const BuiltinInfo &info = builtin(h->builtin_id);
+            const rt::BuiltinFn *fn = rt::find_builtin_fn(info.name);
+            if (!fn) throw DmlError(ErrorKind::NotSupported, h->loc, "builtin '" + std::string(info.name) + "' is not supported yet");
+            std::vector<rt::Operand> ops;
+            size_t k = 0;
+            for (bool present : h->arg_present) ops.push_back(present ? in(k++) : rt::Operand{});
+            std::vector<int> outs;
+            if (h->num_outputs > 0) outs.push_back(out);
+            return std::make_unique<rt::BuiltinInstruction>(h->opcode, std::string(info.name), fn, std::move(ops),
+                                                            h->arg_names, std::move(outs), h->loc);
+        }
+        case HopKind::FunctionCall: {
+            std::vector<rt::Operand> ops;
+            size_t k = 0;
+            for (bool present : h->arg_present) ops.push_back(present ? in(k++) : rt::Operand{});
+            std::vector<int> outs(static_cast<size_t>(h->num_outputs), -1);
+            for (const Hop *p : h->parents)
+                if (p->kind == HopKind::FunctionOutput && slot_.count(p))
+                    outs[static_cast<size_t>(p->output_index)] = slot_.at(p);
+            auto it = functions_.find(hops::function_key(*h->function));
+            if (it == functions_.end())
+                throw DmlError(ErrorKind::Internal, h->loc, "function " + h->function->name + " was not compiled");
+            return std::make_unique<rt::FunctionCallInstruction>(it->second, std::move(ops), std::move(outs), h->loc);
+        }
+        }
+        return nullptr;
+    }
+
+    SlotMap &slots_;
+    const std::vector<std::string> &slot_names_;
+    const std::map<std::string, rt::Function *> &functions_;
+    std::vector<const Hop *> order_;
+    std::unordered_map<const Hop *, size_t> pos_;
+    std::unordered_map<const Hop *, size_t> last_use_;
+    std::unordered_map<const Hop *, int> slot_;
+    std::unordered_map<const Hop *, std::string> direct_;
+    std::set<const Hop *> elided_;
+    std::unordered_map<const Hop *, int> snapshot_;
+    std::map<size_t, std::vector<int>> release_at_;
+};
+
+class FunctionLowering {
+public:
+    FunctionLowering(rt::Function &fn, const std::map<std::string, rt::Function *> &functions)
+        : fn_(fn), slots_(fn), functions_(functions) {}
+
+    void params(const hops::FunctionBlocks &fb) {
+        if (!fb.def) return;
+        for (size_t i = 0; i < fb.def->params.size(); ++i) {
+            const auto &p = fb.def->params[i];
+            rt::FunctionParam fp;
+            fp.name = p.name;
+            fp.slot = slots_.var(p.name);
+            fp.data_type = p.data_type;
+            fp.value_type = p.value_type;
+            fn_.params.push_back(std::move(fp));
+        }
+        for (const auto &r : fb.def->returns) {
+            rt::FunctionParam fr;
+            fr.name = r.name;
+            fr.slot = slots_.var(r.name);
+            fr.data_type = r.data_type;
+            fr.value_type = r.value_type;
+            fn_.returns.push_back(std::move(fr));
+        }
+        for (size_t i = 0; i < fb.defaults.size(); ++i) {
+            if (!fb.defaults[i]) continue;
+            DagLowering dl(slots_, fn_.slot_names, functions_);
+            fn_.params[i].has_default = true;
+            fn_.params[i].default_code = dl.lower(*fb.defaults[i], {fb.default_values[i]});
+            fn_.params[i].default_value = dl.operand(fb.default_values[i]);
+        }
+    }
+
+    rt::BlockList blocks(const hops::BlockVec &in) {
+        rt::BlockList out;
+        for (const auto &b : in) out.push_back(block(*b));
+        return out;
+    }
+
+private:
+    rt::BlockPtr block(const hops::StatementBlock &b) {
+        switch (b.kind) {
+        case hops::BlockKind::Basic: {
+            auto bb = std::make_unique<rt::BasicBlock>();
+            DagLowering dl(slots_, fn_.slot_names, functions_);
+            bb->instructions = dl.lower(b.dag, {});
+            return bb;
+        }
+        case hops::BlockKind::If: {
+            auto ib = std::make_unique<rt::IfBlock>();
+            DagLowering dl(slots_, fn_.slot_names, functions_);
+            ib->predicate = dl.lower(b.dag, {b.pred});
+            ib->pred = dl.operand(b.pred);
+            ib->loc = b.loc;
+            ib->then_blocks = blocks(b.body);
+            ib->else_blocks = blocks(b.else_body);
+            return ib;
+        }
+        case hops::BlockKind::While: {
+            auto wb = std::make_unique<rt::WhileBlock>();
+            DagLowering dl(slots_, fn_.slot_names, functions_);
+            wb->predicate = dl.lower(b.dag, {b.pred});
+            wb->pred = dl.operand(b.pred);
+            wb->loc = b.loc;
+            wb->body = blocks(b.body);
+            return wb;
+        }
+        case hops::BlockKind::For: {
+            auto fb = std::make_unique<rt::ForBlock>();
+            DagLowering dl(slots_, fn_.slot_names, functions_);
+            std::vector<const Hop *> keep{b.from, b.to};
+            if (b.incr) keep.push_back(b.incr);
+            fb->header = dl.lower(b.dag, keep);
+            fb->from = dl.operand(b.from);
+            fb->to = dl.operand(b.to);
+            if (b.incr) {
+                fb->incr = dl.operand(b.incr);
+                fb->has_incr = true;
+            }
+            fb->is_seq = b.is_seq;
+            fb->parfor = b.parfor;
+            fb->var_slot = slots_.var(b.loop_var);
+            fb->loc = b.loc;
+            fb->body = blocks(b.body);
+            return fb;
+        }
+        }
+        return nullptr;
+    }
+
+    rt::Function &fn_;
+    SlotMap slots_;
+    const std::map<std::string, rt::Function *> &functions_;
+};
+
+} // namespace
+
+std::unique_ptr<rt::Program> lower_program(const hops::HopProgram &hp) {
+    auto prog = std::make_unique<rt::Program>();
+    std::map<std::string, rt::Function *> fns;
+    for (const auto &[key, fb] : hp.functions) {
+        auto f = std::make_unique<rt::Function>();
+        f->name = fb->display_name;
+        if (fb->def) f->loc = fb->def->loc;
+        fns[key] = f.get();
+        prog->functions[key] = std::move(f);
+    }
+    for (const auto &[key, fb] : hp.functions) {
+        rt::Function &f = *fns[key];
+        FunctionLowering fl(f, fns);
+        fl.params(*fb);
+        f.body = fl.blocks(fb->blocks);
+    }
+    prog->main = std::make_unique<rt::Function>();
+    prog->main->name = "main";
+    FunctionLowering ml(*prog->main, fns);
+    prog->main->body = ml.blocks(hp.main.blocks);
+    return prog;
+}
+
+} // namespace linea::lops

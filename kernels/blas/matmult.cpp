@@ -1,0 +1,64 @@
+// Matrix multiply and transpose-self multiply through OpenBLAS (dgemm, dgemv, dsyrk).
+#include "kernels/ops.h"
+
+#include <cblas.h>
+
+#include <climits>
+#include <string>
+
+namespace linea::kernels {
+
+namespace {
+
+std::string shape(const MatrixBlock &m) {
+    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+}
+
+blasint to_blas(int64_t v) {
+    if (v > INT_MAX)
+        throw KernelError("matrix dimension " + std::to_string(v) + " exceeds the BLAS index range");
+    return static_cast<blasint>(v);
+}
+
+} // namespace
+
+MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b) {
+    if (a.cols() != b.rows())
+        throw KernelError("dimension mismatch in matrix multiplication: " + shape(a) + " %*% " + shape(b));
+    const int64_t m = a.rows(), k = a.cols(), n = b.cols();
+    if (m == 0 || n == 0 || k == 0) return std::make_shared<MatrixBlock>(m, n, 0.0);
+    auto out = MatrixBlock::uninitialized(m, n);
+    double *c = out->mutable_data();
+    if (n == 1) {
+        // matrix-vector: c = A b
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, to_blas(m), to_blas(k), 1.0, a.data(), to_blas(k), b.data(),
+                    1, 0.0, c, 1);
+    } else if (m == 1) {
+        // vector-matrix: c^T = B^T a^T
+        cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(k), to_blas(n), 1.0, b.data(), to_blas(n), a.data(), 1,
+                    0.0, c, 1);
+    } else {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), 1.0,
+                    a.data(), to_blas(k), b.data(), to_blas(n), 0.0, c, to_blas(n));
+    }
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr tsmm(const MatrixBlock &a, bool left) {
+    // left: t(A) %*% A is cols x cols over k = rows; right: A %*% t(A) is rows x rows over k = cols.
+    const int64_t n = left ? a.cols() : a.rows();
+    const int64_t k = left ? a.rows() : a.cols();
+    if (n == 0 || k == 0) return std::make_shared<MatrixBlock>(n, n, 0.0);
+    auto out = MatrixBlock::uninitialized(n, n);
+    double *c = out->mutable_data();
+    cblas_dsyrk(CblasRowMajor, CblasUpper, left ? CblasTrans : CblasNoTrans, to_blas(n), to_blas(k), 1.0,
+                a.data(), to_blas(a.cols()), 0.0, c, to_blas(n));
+    // dsyrk writes only the upper triangle; mirror it.
+    for (int64_t i = 1; i < n; ++i)
+        for (int64_t j = 0; j < i; ++j) c[i * n + j] = c[j * n + i];
+    out->recompute_nnz();
+    return out;
+}
+
+} // namespace linea::kernels

@@ -1,0 +1,323 @@
+// Full, row and column aggregates. Deterministic under any thread count: work is split into chunks
+// whose boundaries depend only on the matrix shape, and partial results merge in chunk order.
+//
+// SystemDS facts followed here (LibMatrixAgg, CM_COV_Object):
+// - var/sd are sample statistics; the variance of a single cell is 0 (not NaN).
+// - rowIndexMax/rowIndexMin return the LAST position of the extreme value on ties (comparison with
+//   >= / <=), ignore NaN cells, and return 1 for rows without a comparable value (all NaN).
+// - min/max propagate NaN (Java Math.min/max).
+// Choices for zero-cell inputs: sum is 0, prod is 1, mean/var/sd are NaN, full min/max throw
+// (SystemDS's empty-block path yields 0, which is not a meaningful minimum); row/column min/max over a
+// zero-length dimension give 0 like SystemDS's empty-block path.
+#include "kernels/ops.h"
+#include "kernels/parallel.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace linea::kernels {
+
+namespace {
+
+using detail::Kahan;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int64_t kChunkCells = 16 * 1024;
+
+const char *op_name(AggOp op) {
+    switch (op) {
+    case AggOp::Sum:
+        return "sum";
+    case AggOp::SumSq:
+        return "sumSq";
+    case AggOp::Mean:
+        return "mean";
+    case AggOp::Min:
+        return "min";
+    case AggOp::Max:
+        return "max";
+    case AggOp::Prod:
+        return "prod";
+    case AggOp::Var:
+        return "var";
+    case AggOp::Sd:
+        return "sd";
+    case AggOp::IndexMax:
+        return "rowIndexMax";
+    case AggOp::IndexMin:
+        return "rowIndexMin";
+    case AggOp::Trace:
+        return "trace";
+    }
+    return "aggregate";
+}
+
+double agg_min(double a, double b) {
+    return apply_binary(BinaryOp::Min, a, b);
+}
+double agg_max(double a, double b) {
+    return apply_binary(BinaryOp::Max, a, b);
+}
+
+// Reduces x[0..n) with per-chunk accumulators merged in chunk order.
+template <class Acc, class Step, class Merge>
+Acc reduce_linear(const double *x, int64_t n, Acc init, Step step, Merge merge) {
+    const int64_t chunk = detail::chunk_size(n, kChunkCells);
+    const int64_t nchunks = (n + chunk - 1) / chunk;
+    if (nchunks <= 1) {
+        Acc acc = init;
+        for (int64_t i = 0; i < n; ++i) step(acc, x[i]);
+        return acc;
+    }
+    std::vector<Acc> parts(nchunks, init);
+    detail::parallel_range(nchunks, n, [&](int64_t k0, int64_t k1) {
+        for (int64_t k = k0; k < k1; ++k) {
+            const int64_t end = std::min(n, (k + 1) * chunk);
+            for (int64_t i = k * chunk; i < end; ++i) step(parts[k], x[i]);
+        }
+    });
+    Acc acc = parts[0];
+    for (int64_t k = 1; k < nchunks; ++k) merge(acc, parts[k]);
+    return acc;
+}
+
+// Column-wise reduction: one accumulator per column, row chunks merged in order.
+template <class Acc, class Step, class Merge>
+std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge merge) {
+    const int64_t rows = a.rows(), cols = a.cols();
+    const int64_t chunk =
+        detail::chunk_size(rows, std::max<int64_t>(16, kChunkCells / std::max<int64_t>(1, cols)));
+    const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
+    auto run = [&](std::vector<Acc> &acc, int64_t r0, int64_t r1) {
+        for (int64_t i = r0; i < r1; ++i) {
+            const double *row = a.row(i);
+            for (int64_t j = 0; j < cols; ++j) step(acc[j], row[j], j);
+        }
+    };
+    if (nchunks <= 1) {
+        std::vector<Acc> acc(cols, init);
+        run(acc, 0, rows);
+        return acc;
+    }
+    std::vector<std::vector<Acc>> parts(nchunks, std::vector<Acc>(cols, init));
+    detail::parallel_range(nchunks, a.cells(), [&](int64_t k0, int64_t k1) {
+        for (int64_t k = k0; k < k1; ++k) run(parts[k], k * chunk, std::min(rows, (k + 1) * chunk));
+    });
+    std::vector<Acc> acc = std::move(parts[0]);
+    for (int64_t k = 1; k < nchunks; ++k)
+        for (int64_t j = 0; j < cols; ++j) merge(acc[j], parts[k][j]);
+    return acc;
+}
+
+Kahan kahan_of(const double *x, int64_t n, bool squares) {
+    auto merge = [](Kahan &acc, const Kahan &o) { acc.merge(o); };
+    if (squares)
+        return reduce_linear(
+            x, n, Kahan{}, [](Kahan &k, double v) { k.add(v * v); }, merge);
+    return reduce_linear(
+        x, n, Kahan{}, [](Kahan &k, double v) { k.add(v); }, merge);
+}
+
+// Sample variance of x[0..n) by two passes (mean, then squared deviations), both Kahan-summed.
+double variance_of(const double *x, int64_t n) {
+    if (n == 0) return kNaN;
+    if (n == 1) return 0.0; // SystemDS: w == 1 gives 0, whatever the value
+    const double mean = kahan_of(x, n, false).sum / static_cast<double>(n);
+    Kahan m2 = reduce_linear(
+        x, n, Kahan{}, [mean](Kahan &k, double v) { k.add((v - mean) * (v - mean)); },
+        [](Kahan &acc, const Kahan &o) { acc.merge(o); });
+    return m2.sum / static_cast<double>(n - 1);
+}
+
+double row_value(AggOp op, const double *x, int64_t n) {
+    switch (op) {
+    case AggOp::Sum: {
+        Kahan k;
+        for (int64_t j = 0; j < n; ++j) k.add(x[j]);
+        return k.sum;
+    }
+    case AggOp::SumSq: {
+        Kahan k;
+        for (int64_t j = 0; j < n; ++j) k.add(x[j] * x[j]);
+        return k.sum;
+    }
+    case AggOp::Mean: {
+        if (n == 0) return kNaN;
+        Kahan k;
+        for (int64_t j = 0; j < n; ++j) k.add(x[j]);
+        return k.sum / static_cast<double>(n);
+    }
+    case AggOp::Min:
+    case AggOp::Max: {
+        if (n == 0) return 0.0;
+        double v = x[0];
+        for (int64_t j = 1; j < n; ++j) v = op == AggOp::Min ? agg_min(v, x[j]) : agg_max(v, x[j]);
+        return v;
+    }
+    case AggOp::Prod: {
+        double p = 1.0;
+        for (int64_t j = 0; j < n; ++j) p *= x[j];
+        return p;
+    }
+    case AggOp::Var:
+        return variance_of(x, n);
+    case AggOp::Sd:
+        return std::sqrt(variance_of(x, n));
+    case AggOp::IndexMax: {
+        if (n == 0) return 0.0;
+        double best = -std::numeric_limits<double>::max();
+        int64_t idx = -1;
+        for (int64_t j = 0; j < n; ++j)
+            if (x[j] >= best) {
+                best = x[j];
+                idx = j;
+            }
+        return static_cast<double>(std::max<int64_t>(idx, 0) + 1);
+    }
+    case AggOp::IndexMin: {
+        if (n == 0) return 0.0;
+        double best = std::numeric_limits<double>::max();
+        int64_t idx = -1;
+        for (int64_t j = 0; j < n; ++j)
+            if (x[j] <= best) {
+                best = x[j];
+                idx = j;
+            }
+        return static_cast<double>(std::max<int64_t>(idx, 0) + 1);
+    }
+    case AggOp::Trace:
+        break;
+    }
+    throw KernelError(std::string(op_name(op)) + " is not a row aggregate");
+}
+
+MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
+    const int64_t rows = a.rows(), cols = a.cols();
+    auto out = MatrixBlock::uninitialized(1, cols);
+    double *o = out->mutable_data();
+    auto kmerge = [](Kahan &acc, const Kahan &p) { acc.merge(p); };
+    switch (op) {
+    case AggOp::Sum:
+    case AggOp::Mean:
+    case AggOp::SumSq: {
+        const bool sq = op == AggOp::SumSq;
+        auto acc = reduce_cols(
+            a, Kahan{}, [sq](Kahan &k, double v, int64_t) { k.add(sq ? v * v : v); }, kmerge);
+        for (int64_t j = 0; j < cols; ++j)
+            o[j] =
+                op == AggOp::Mean ? (rows == 0 ? kNaN : acc[j].sum / static_cast<double>(rows)) : acc[j].sum;
+        break;
+    }
+    case AggOp::Min:
+    case AggOp::Max: {
+        const bool mn = op == AggOp::Min;
+        struct Ext {
+            double v = 0.0;
+            bool set = false;
+        };
+        auto combine = [mn](Ext &e, double v) {
+            e.v = !e.set ? v : (mn ? agg_min(e.v, v) : agg_max(e.v, v));
+            e.set = true;
+        };
+        auto acc = reduce_cols(
+            a, Ext{}, [&](Ext &e, double v, int64_t) { combine(e, v); },
+            [&](Ext &e, const Ext &p) {
+                if (p.set) combine(e, p.v);
+            });
+        for (int64_t j = 0; j < cols; ++j) o[j] = acc[j].set ? acc[j].v : 0.0;
+        break;
+    }
+    case AggOp::Prod: {
+        auto acc = reduce_cols(
+            a, 1.0, [](double &p, double v, int64_t) { p *= v; }, [](double &p, const double &q) { p *= q; });
+        for (int64_t j = 0; j < cols; ++j) o[j] = acc[j];
+        break;
+    }
+    case AggOp::Var:
+    case AggOp::Sd: {
+        auto sums = reduce_cols(
+            a, Kahan{}, [](Kahan &k, double v, int64_t) { k.add(v); }, kmerge);
+        std::vector<double> mean(cols);
+        for (int64_t j = 0; j < cols; ++j) mean[j] = sums[j].sum / static_cast<double>(rows);
+        auto m2 = reduce_cols(
+            a, Kahan{}, [&](Kahan &k, double v, int64_t j) { k.add((v - mean[j]) * (v - mean[j])); }, kmerge);
+        for (int64_t j = 0; j < cols; ++j) {
+            double var;
+            if (rows == 0)
+                var = kNaN;
+            else if (rows == 1)
+                var = 0.0;
+            else
+                var = m2[j].sum / static_cast<double>(rows - 1);
+            o[j] = op == AggOp::Sd ? std::sqrt(var) : var;
+        }
+        break;
+    }
+    default:
+        throw KernelError(std::string(op_name(op)) + " is not a column aggregate");
+    }
+    out->recompute_nnz();
+    return out;
+}
+
+} // namespace
+
+double aggregate_all(AggOp op, const MatrixBlock &a) {
+    const double *x = a.data();
+    const int64_t n = a.cells();
+    switch (op) {
+    case AggOp::Sum:
+        return kahan_of(x, n, false).sum;
+    case AggOp::SumSq:
+        return kahan_of(x, n, true).sum;
+    case AggOp::Mean:
+        return n == 0 ? kNaN : kahan_of(x, n, false).sum / static_cast<double>(n);
+    case AggOp::Min:
+    case AggOp::Max: {
+        if (n == 0) throw KernelError(std::string(op_name(op)) + " of an empty matrix");
+        const bool mn = op == AggOp::Min;
+        auto step = [mn](double &acc, double v) { acc = mn ? agg_min(acc, v) : agg_max(acc, v); };
+        return reduce_linear(x, n, x[0], step, [step](double &acc, const double &p) { step(acc, p); });
+    }
+    case AggOp::Prod:
+        return reduce_linear(
+            x, n, 1.0, [](double &p, double v) { p *= v; }, [](double &p, const double &q) { p *= q; });
+    case AggOp::Var:
+        return variance_of(x, n);
+    case AggOp::Sd:
+        return std::sqrt(variance_of(x, n));
+    case AggOp::Trace: {
+        if (a.rows() != a.cols())
+            throw KernelError("trace requires a square matrix, got " + std::to_string(a.rows()) + "x" +
+                              std::to_string(a.cols()));
+        Kahan k;
+        for (int64_t i = 0; i < a.rows(); ++i) k.add(a.get(i, i));
+        return k.sum;
+    }
+    case AggOp::IndexMax:
+    case AggOp::IndexMin:
+        break;
+    }
+    throw KernelError(std::string(op_name(op)) + " is not a full aggregate");
+}
+
+MatrixPtr aggregate(AggOp op, AggDir dir, const MatrixBlock &a) {
+    if (dir == AggDir::All) return std::make_shared<MatrixBlock>(1, 1, aggregate_all(op, a));
+    if (op == AggOp::Trace) throw KernelError("trace is not a row or column aggregate");
+    if (dir == AggDir::Col) {
+        if (op == AggOp::IndexMax || op == AggOp::IndexMin)
+            throw KernelError(std::string(op_name(op)) + " is only defined per row");
+        return col_aggregate(op, a);
+    }
+    const int64_t rows = a.rows(), cols = a.cols();
+    auto out = MatrixBlock::uninitialized(rows, 1);
+    double *o = out->mutable_data();
+    detail::parallel_range(rows, a.cells(), [&](int64_t r0, int64_t r1) {
+        for (int64_t i = r0; i < r1; ++i) o[i] = row_value(op, a.row(i), cols);
+    });
+    out->recompute_nnz();
+    return out;
+}
+
+} // namespace linea::kernels

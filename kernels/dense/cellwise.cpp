@@ -1,0 +1,286 @@
+// Cell-wise kernels: binary (with broadcasting), matrix-scalar, unary and ifelse.
+// Scalar semantics follow SystemDS (Java Math): see apply_binary / apply_unary.
+#include "kernels/ops.h"
+#include "kernels/parallel.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace linea::kernels {
+
+namespace {
+
+std::string shape(const MatrixBlock &m) {
+    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+}
+
+// Java Math.max/Math.min: NaN if either operand is NaN; +0.0 is larger than -0.0.
+double java_max(double a, double b) {
+    if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+    if (a == 0.0 && b == 0.0) return std::signbit(a) ? b : a;
+    return a >= b ? a : b;
+}
+double java_min(double a, double b) {
+    if (std::isnan(a) || std::isnan(b)) return std::numeric_limits<double>::quiet_NaN();
+    if (a == 0.0 && b == 0.0) return std::signbit(a) ? a : b;
+    return a <= b ? a : b;
+}
+
+double int_div(double a, double b) {
+    const double q = a / b; // IEEE: x/0 is +-Inf or NaN
+    if (std::isnan(q)) return q;
+    const double s = q > 0 ? 1.0 : (q < 0 ? -1.0 : 0.0);
+    return s * std::floor(std::abs(q));
+}
+
+// Java Math.round(double) (what SystemDS round() uses): floor(x + 1/2) computed exactly, so halves
+// round towards +Inf (round(-2.5) = -2); NaN gives 0 and the result saturates at the long range.
+double java_round(double x) {
+    if (std::isnan(x)) return 0.0;
+    constexpr double kLongMax = 9223372036854775807.0; // 2^63 as a double
+    constexpr double kLongMin = -9223372036854775808.0;
+    if (x >= kLongMax) return kLongMax;
+    if (x <= kLongMin) return kLongMin;
+    double r = std::floor(x);
+    if (x - r >= 0.5) r += 1.0;
+    return r == 0.0 ? 0.0 : r; // a long has no negative zero
+}
+
+double java_signum(double x) {
+    if (std::isnan(x) || x == 0.0) return x;
+    return x > 0 ? 1.0 : -1.0;
+}
+
+// Calls body(f) with a functor computing the scalar operator; lets the compiler inline it in loops.
+template <class Body> void dispatch_binary(BinaryOp op, Body &&body) {
+    switch (op) {
+    case BinaryOp::Add:
+        return body([](double a, double b) { return a + b; });
+    case BinaryOp::Sub:
+        return body([](double a, double b) { return a - b; });
+    case BinaryOp::Mul:
+        return body([](double a, double b) { return a * b; });
+    case BinaryOp::Div:
+        return body([](double a, double b) { return a / b; });
+    default:
+        return body([op](double a, double b) { return apply_binary(op, a, b); });
+    }
+}
+
+// How an operand maps onto the result: cell (i, j) is data[i * rs + j * cs].
+struct Operand {
+    const double *data;
+    int64_t rs;
+    int64_t cs;
+};
+
+Operand operand_for(const MatrixBlock &x, int64_t rows, int64_t cols) {
+    return Operand{x.data(), x.rows() == rows ? x.cols() : 0, x.cols() == cols ? 1 : 0};
+}
+
+// True when x can be broadcast against a `full` operand: same shape, 1x1, row vector or column vector.
+bool broadcastable(const MatrixBlock &x, const MatrixBlock &full) {
+    if (x.rows() == full.rows() && x.cols() == full.cols()) return true;
+    if (x.rows() == 1 && x.cols() == 1) return true;
+    if (x.rows() == 1 && x.cols() == full.cols()) return true;
+    if (x.cols() == 1 && x.rows() == full.rows()) return true;
+    return false;
+}
+
+} // namespace
+
+double apply_binary(BinaryOp op, double a, double b) {
+    switch (op) {
+    case BinaryOp::Add:
+        return a + b;
+    case BinaryOp::Sub:
+        return a - b;
+    case BinaryOp::Mul:
+        return a * b;
+    case BinaryOp::Div:
+        return a / b;
+    case BinaryOp::Pow:
+        return std::pow(a, b);
+    case BinaryOp::IntDiv:
+        return int_div(a, b);
+    case BinaryOp::Mod:
+        if (b == 0.0) return std::numeric_limits<double>::quiet_NaN();
+        return a - int_div(a, b) * b;
+    case BinaryOp::Lt:
+        return a < b ? 1.0 : 0.0;
+    case BinaryOp::Le:
+        return a <= b ? 1.0 : 0.0;
+    case BinaryOp::Gt:
+        return a > b ? 1.0 : 0.0;
+    case BinaryOp::Ge:
+        return a >= b ? 1.0 : 0.0;
+    case BinaryOp::Eq:
+        return a == b ? 1.0 : 0.0;
+    case BinaryOp::Ne:
+        return a != b ? 1.0 : 0.0;
+    case BinaryOp::And:
+        return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
+    case BinaryOp::Or:
+        return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
+    case BinaryOp::Xor:
+        return ((a != 0.0) != (b != 0.0)) ? 1.0 : 0.0;
+    case BinaryOp::Min:
+        return java_min(a, b);
+    case BinaryOp::Max:
+        return java_max(a, b);
+    case BinaryOp::Log:
+        return std::log(a) / std::log(b);
+    }
+    throw KernelError("internal error: unknown binary operator");
+}
+
+MatrixPtr binary(BinaryOp op, const MatrixBlock &a, const MatrixBlock &b) {
+    int64_t rows = 0, cols = 0;
+    if (broadcastable(b, a)) {
+        rows = a.rows();
+        cols = a.cols();
+    } else if (broadcastable(a, b)) {
+        rows = b.rows();
+        cols = b.cols();
+    } else {
+        throw KernelError("dimension mismatch in cell-wise operation: " + shape(a) + " and " + shape(b));
+    }
+    auto out = MatrixBlock::uninitialized(rows, cols);
+    const Operand oa = operand_for(a, rows, cols);
+    const Operand ob = operand_for(b, rows, cols);
+    double *c = out->mutable_data();
+    dispatch_binary(op, [&](auto f) {
+        detail::parallel_range(rows, rows * cols, [&](int64_t r0, int64_t r1) {
+            for (int64_t i = r0; i < r1; ++i) {
+                const double *pa = oa.data + i * oa.rs;
+                const double *pb = ob.data + i * ob.rs;
+                double *pc = c + i * cols;
+                if (oa.cs == 1 && ob.cs == 1) {
+                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(pa[j], pb[j]);
+                } else if (oa.cs == 1) {
+                    const double vb = pb[0];
+                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(pa[j], vb);
+                } else if (ob.cs == 1) {
+                    const double va = pa[0];
+                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(va, pb[j]);
+                } else {
+                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(pa[0], pb[0]);
+                }
+            }
+        });
+    });
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr binary_scalar(BinaryOp op, const MatrixBlock &a, double s, bool scalar_left) {
+    auto out = MatrixBlock::uninitialized(a.rows(), a.cols());
+    const double *pa = a.data();
+    double *pc = out->mutable_data();
+    const int64_t n = a.cells();
+    dispatch_binary(op, [&](auto f) {
+        detail::parallel_range(n, n, [&](int64_t i0, int64_t i1) {
+            if (scalar_left)
+                for (int64_t i = i0; i < i1; ++i) pc[i] = f(s, pa[i]);
+            else
+                for (int64_t i = i0; i < i1; ++i) pc[i] = f(pa[i], s);
+        });
+    });
+    out->recompute_nnz();
+    return out;
+}
+
+double apply_unary(UnaryOp op, double a) {
+    switch (op) {
+    case UnaryOp::Neg:
+        return -a;
+    case UnaryOp::Not:
+        return a == 0.0 ? 1.0 : 0.0;
+    case UnaryOp::Abs:
+        return std::abs(a);
+    case UnaryOp::Exp:
+        return std::exp(a);
+    case UnaryOp::Log:
+        return std::log(a);
+    case UnaryOp::Sqrt:
+        return std::sqrt(a);
+    case UnaryOp::Round:
+        return java_round(a);
+    case UnaryOp::Floor:
+        return std::floor(a);
+    case UnaryOp::Ceil:
+        return std::ceil(a);
+    case UnaryOp::Sign:
+        return java_signum(a);
+    case UnaryOp::Sin:
+        return std::sin(a);
+    case UnaryOp::Cos:
+        return std::cos(a);
+    case UnaryOp::Tan:
+        return std::tan(a);
+    case UnaryOp::Asin:
+        return std::asin(a);
+    case UnaryOp::Acos:
+        return std::acos(a);
+    case UnaryOp::Atan:
+        return std::atan(a);
+    case UnaryOp::Sinh:
+        return std::sinh(a);
+    case UnaryOp::Cosh:
+        return std::cosh(a);
+    case UnaryOp::Tanh:
+        return std::tanh(a);
+    case UnaryOp::Sigmoid:
+        return 1.0 / (1.0 + std::exp(-a));
+    case UnaryOp::IsNA:
+    case UnaryOp::IsNaN:
+        return std::isnan(a) ? 1.0 : 0.0;
+    case UnaryOp::IsInf:
+        return std::isinf(a) ? 1.0 : 0.0;
+    }
+    throw KernelError("internal error: unknown unary operator");
+}
+
+MatrixPtr unary(UnaryOp op, const MatrixBlock &a) {
+    auto out = MatrixBlock::uninitialized(a.rows(), a.cols());
+    const double *pa = a.data();
+    double *pc = out->mutable_data();
+    const int64_t n = a.cells();
+    detail::parallel_range(n, n, [&](int64_t i0, int64_t i1) {
+        switch (op) {
+        case UnaryOp::Neg:
+            for (int64_t i = i0; i < i1; ++i) pc[i] = -pa[i];
+            break;
+        case UnaryOp::Abs:
+            for (int64_t i = i0; i < i1; ++i) pc[i] = std::abs(pa[i]);
+            break;
+        default:
+            for (int64_t i = i0; i < i1; ++i) pc[i] = apply_unary(op, pa[i]);
+        }
+    });
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr ifelse(const MatrixBlock *c, double cs, const MatrixBlock *a, double as, const MatrixBlock *b,
+                 double bs) {
+    const MatrixBlock *ref = c ? c : (a ? a : b);
+    if (!ref) return std::make_shared<MatrixBlock>(1, 1, cs != 0.0 ? as : bs);
+    for (const MatrixBlock *m : {c, a, b})
+        if (m && (m->rows() != ref->rows() || m->cols() != ref->cols()))
+            throw KernelError("dimension mismatch in ifelse: " + shape(*ref) + " and " + shape(*m));
+    auto out = MatrixBlock::uninitialized(ref->rows(), ref->cols());
+    double *po = out->mutable_data();
+    const int64_t n = ref->cells();
+    detail::parallel_range(n, n, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) {
+            const double cv = c ? c->data()[i] : cs;
+            po[i] = cv != 0.0 ? (a ? a->data()[i] : as) : (b ? b->data()[i] : bs);
+        }
+    });
+    out->recompute_nnz();
+    return out;
+}
+
+} // namespace linea::kernels

@@ -1,0 +1,101 @@
+// Right and left indexing, cbind and rbind (0-based, half-open ranges).
+#include "kernels/ops.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace linea::kernels {
+
+namespace {
+
+std::string shape(const MatrixBlock &m) {
+    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+}
+
+void check_range(const MatrixBlock &a, int64_t r0, int64_t r1, int64_t c0, int64_t c1, const char *what) {
+    if (r0 < 0 || r0 > r1 || r1 > a.rows() || c0 < 0 || c0 > c1 || c1 > a.cols())
+        throw KernelError(std::string(what) + ": range [" + std::to_string(r0 + 1) + ":" +
+                          std::to_string(r1) + ", " + std::to_string(c0 + 1) + ":" + std::to_string(c1) +
+                          "] out of bounds for a " + shape(a) + " matrix");
+}
+
+void copy_block(const MatrixBlock &src, MatrixBlock &dst, int64_t r0, int64_t c0) {
+    const size_t bytes = static_cast<size_t>(src.cols()) * sizeof(double);
+    if (bytes == 0) return;
+    for (int64_t i = 0; i < src.rows(); ++i) std::memcpy(dst.mutable_row(r0 + i) + c0, src.row(i), bytes);
+}
+
+} // namespace
+
+MatrixPtr slice(const MatrixBlock &a, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    check_range(a, r0, r1, c0, c1, "right indexing");
+    auto out = MatrixBlock::uninitialized(r1 - r0, c1 - c0);
+    const size_t bytes = static_cast<size_t>(c1 - c0) * sizeof(double);
+    if (bytes > 0)
+        for (int64_t i = r0; i < r1; ++i) std::memcpy(out->mutable_row(i - r0), a.row(i) + c0, bytes);
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr left_index(const MatrixBlock &a, const MatrixBlock &b, int64_t r0, int64_t r1, int64_t c0,
+                     int64_t c1) {
+    check_range(a, r0, r1, c0, c1, "left indexing");
+    if (b.rows() != r1 - r0 || b.cols() != c1 - c0)
+        throw KernelError("dimension mismatch in left indexing: target range is " + std::to_string(r1 - r0) +
+                          "x" + std::to_string(c1 - c0) + " but the right-hand side is " + shape(b));
+    auto out = std::make_shared<MatrixBlock>(a);
+    copy_block(b, *out, r0, c0);
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr left_index_scalar(const MatrixBlock &a, double v, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    check_range(a, r0, r1, c0, c1, "left indexing");
+    auto out = std::make_shared<MatrixBlock>(a);
+    for (int64_t i = r0; i < r1; ++i) std::fill(out->mutable_row(i) + c0, out->mutable_row(i) + c1, v);
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts) {
+    if (parts.empty()) return std::make_shared<MatrixBlock>(0, 0);
+    const int64_t rows = parts[0]->rows();
+    int64_t cols = 0;
+    for (const MatrixBlock *p : parts) {
+        if (p->rows() != rows)
+            throw KernelError("dimension mismatch in cbind: " + shape(*parts[0]) + " and " + shape(*p) +
+                              " have different numbers of rows");
+        cols += p->cols();
+    }
+    auto out = MatrixBlock::uninitialized(rows, cols);
+    int64_t c0 = 0;
+    for (const MatrixBlock *p : parts) {
+        copy_block(*p, *out, 0, c0);
+        c0 += p->cols();
+    }
+    out->recompute_nnz();
+    return out;
+}
+
+MatrixPtr rbind(const std::vector<const MatrixBlock *> &parts) {
+    if (parts.empty()) return std::make_shared<MatrixBlock>(0, 0);
+    const int64_t cols = parts[0]->cols();
+    int64_t rows = 0;
+    for (const MatrixBlock *p : parts) {
+        if (p->cols() != cols)
+            throw KernelError("dimension mismatch in rbind: " + shape(*parts[0]) + " and " + shape(*p) +
+                              " have different numbers of columns");
+        rows += p->rows();
+    }
+    auto out = MatrixBlock::uninitialized(rows, cols);
+    double *dst = out->mutable_data();
+    for (const MatrixBlock *p : parts) {
+        if (p->cells() > 0) std::memcpy(dst, p->data(), p->size_in_bytes());
+        dst += p->cells();
+    }
+    out->recompute_nnz();
+    return out;
+}
+
+} // namespace linea::kernels

@@ -1,0 +1,108 @@
+// The kernel interface: blocks in, fresh blocks out. No compiler or runtime concepts here.
+// Every function handles empty (0-row / 0-col) inputs, NaN and Inf, and throws KernelError
+// with a plain message (no script position) on invalid arguments.
+#pragma once
+
+#include "kernels/matrix_block.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace linea::kernels {
+
+// ---------------------------------------------------------------- threads
+/// Cap on threads used by kernels (TBB and OpenBLAS together); 0 = all hardware threads.
+void set_num_threads(int n);
+int num_threads();
+
+// ---------------------------------------------------------------- cell-wise
+enum class BinaryOp {
+    Add, Sub, Mul, Div, Pow,
+    IntDiv, // %/%: sign(x/y) * floor(abs(x/y))
+    Mod,    // %%: x - (x %/% y) * y ; x %% 0 is NaN
+    Lt, Le, Gt, Ge, Eq, Ne, // 1.0 / 0.0
+    And, Or, Xor,           // on truthiness (x != 0)
+    Min, Max,               // NaN-propagating
+    Log,                    // log(x, base)
+};
+/// The scalar semantics of a binary operator (used by scalar instructions and by all matrix kernels).
+double apply_binary(BinaryOp op, double a, double b);
+/// Matrix-matrix cell-wise op. Shapes must match, or `b` (or `a`) may be a row vector (1 x cols),
+/// a column vector (rows x 1) or 1x1, which is broadcast. Otherwise throws KernelError
+/// ("dimension mismatch ... 3x4 and 2x4").
+MatrixPtr binary(BinaryOp op, const MatrixBlock &a, const MatrixBlock &b);
+/// Matrix-scalar op: `scalar_left` false computes a[i,j] op s, true computes s op a[i,j].
+MatrixPtr binary_scalar(BinaryOp op, const MatrixBlock &a, double s, bool scalar_left);
+
+enum class UnaryOp {
+    Neg, Not, Abs, Exp, Log, Sqrt, Round, Floor, Ceil, Sign,
+    Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Sigmoid,
+    IsNA, IsNaN, IsInf,
+};
+double apply_unary(UnaryOp op, double a);
+MatrixPtr unary(UnaryOp op, const MatrixBlock &a);
+
+/// ifelse(cond, a, b) cell-wise; each of cond/a/b may be a matrix (same shape) or a scalar
+/// (pass nullptr for the matrix and the value in the matching double).
+MatrixPtr ifelse(const MatrixBlock *c, double cs, const MatrixBlock *a, double as, const MatrixBlock *b, double bs);
+
+// ---------------------------------------------------------------- aggregates
+enum class AggOp { Sum, SumSq, Mean, Min, Max, Prod, Var, Sd, IndexMax, IndexMin, Trace };
+enum class AggDir { All, Row, Col };
+/// Full aggregate to a double (Sum/SumSq/Mean use Kahan summation; Var/Sd are sample (n-1) statistics).
+/// Empty inputs follow SystemDS (sum of an empty matrix is 0).
+double aggregate_all(AggOp op, const MatrixBlock &a);
+/// Row aggregates give rows x 1, column aggregates 1 x cols. IndexMax/IndexMin are Row only (1-based).
+MatrixPtr aggregate(AggOp op, AggDir dir, const MatrixBlock &a);
+
+// ---------------------------------------------------------------- matrix multiply and reorg
+/// a %*% b through OpenBLAS dgemm (dgemv for vectors). Throws on a.cols != b.rows.
+MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b);
+/// t(a) %*% a (left=true) or a %*% t(a) (left=false) through dsyrk, without materialising t(a).
+MatrixPtr tsmm(const MatrixBlock &a, bool left);
+MatrixPtr transpose(const MatrixBlock &a);
+/// rev(a): reverses the row order.
+MatrixPtr rev(const MatrixBlock &a);
+/// diag: a column vector n x 1 becomes an n x n diagonal matrix; a square n x n matrix gives its
+/// diagonal as n x 1. Anything else throws.
+MatrixPtr diag(const MatrixBlock &a);
+/// matrix(a, rows, cols, byrow): reshape; rows*cols must equal a.cells().
+MatrixPtr reshape(const MatrixBlock &a, int64_t rows, int64_t cols, bool byrow);
+
+// ---------------------------------------------------------------- indexing (0-based, half-open ranges)
+/// a[r0:r1, c0:c1] with 0 <= r0 <= r1 <= rows, same for columns (callers validate and report).
+MatrixPtr slice(const MatrixBlock &a, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+/// A copy of `a` with the range [r0,r1) x [c0,c1) replaced by `b` (whose shape must be (r1-r0) x (c1-c0)).
+MatrixPtr left_index(const MatrixBlock &a, const MatrixBlock &b, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+/// The same with every cell of the range set to the scalar v.
+MatrixPtr left_index_scalar(const MatrixBlock &a, double v, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts);
+MatrixPtr rbind(const std::vector<const MatrixBlock *> &parts);
+
+// ---------------------------------------------------------------- construction
+MatrixPtr fill(int64_t rows, int64_t cols, double v);
+/// Builds a rows x cols block from `values` (row-major when byrow, else column-major).
+/// values.size() must be rows*cols, or 1 (broadcast); otherwise throws.
+MatrixPtr from_values(const std::vector<double> &values, int64_t rows, int64_t cols, bool byrow);
+/// seq(from, to, incr) as a column vector; incr of the wrong sign or 0 throws.
+MatrixPtr seq(double from, double to, double incr);
+enum class RandPdf { Uniform, Normal, Poisson };
+/// rand(): uniform in [min,max], normal(0,1), or poisson(lambda); `sparsity` is the fraction of non-zero
+/// cells. Deterministic for a given seed (seed >= 0).
+MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsity, RandPdf pdf, double lambda,
+               uint64_t seed);
+
+// ---------------------------------------------------------------- linear algebra
+/// solve(A, b): A square n x n, b n x k; LU with partial pivoting (dgesv). Singular A throws.
+MatrixPtr solve(const MatrixBlock &a, const MatrixBlock &b);
+
+// ---------------------------------------------------------------- formatting
+/// Java's Double.toString: "27.0", "0.1", "1.0E-5", "1.2345678E7", "NaN", "Infinity", "-Infinity", "-0.0".
+std::string format_double(double v);
+/// SystemDS toString(X): cells with `decimal` digits after the point, joined by `sep`, rows by `linesep`,
+/// at most max_rows x max_cols cells.
+std::string to_string(const MatrixBlock &a, int64_t max_rows = 100, int64_t max_cols = 100, int decimal = 3,
+                      const std::string &sep = " ", const std::string &linesep = "\n");
+
+} // namespace linea::kernels

@@ -1,0 +1,146 @@
+#include "language/builtins.h"
+
+#include <unordered_map>
+
+namespace linea {
+
+namespace {
+
+BuiltinParam req(std::string_view n) { return BuiltinParam{n, true, std::nullopt}; }
+BuiltinParam opt(std::string_view n, Value v) { return BuiltinParam{n, false, std::move(v)}; }
+/// Optional with no default: the builtin behaves differently when it is absent (log(x) vs log(x, b)).
+BuiltinParam absent(std::string_view n) { return BuiltinParam{n, false, std::nullopt}; }
+
+BuiltinInfo unary(std::string_view name, std::string_view opcode) {
+    return BuiltinInfo{name, {req("target")}, false, false, 1, 1, BuiltinResult::SameAsInput, BuiltinHop::Unary, opcode};
+}
+BuiltinInfo agg(std::string_view name, std::string_view opcode, BuiltinResult r) {
+    return BuiltinInfo{name, {req("target")}, false, false, 1, 1, r, BuiltinHop::Aggregate, opcode};
+}
+BuiltinInfo generic(std::string_view name, std::vector<BuiltinParam> params, BuiltinResult r, std::string_view opcode) {
+    return BuiltinInfo{name, std::move(params), false, false, 1, 1, r, BuiltinHop::Generic, opcode};
+}
+BuiltinInfo statement(std::string_view name, std::vector<BuiltinParam> params, std::string_view opcode) {
+    BuiltinInfo b{name, std::move(params), false, false, 0, 0, BuiltinResult::None, BuiltinHop::Generic, opcode};
+    b.side_effect = true;
+    return b;
+}
+
+std::vector<BuiltinInfo> make_table() {
+    using R = BuiltinResult;
+    std::vector<BuiltinInfo> t;
+    // cell-wise math
+    for (auto [n, op] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"abs", "abs"}, {"exp", "exp"}, {"sqrt", "sqrt"}, {"round", "round"}, {"floor", "floor"},
+             {"ceil", "ceil"}, {"sign", "sign"}, {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"},
+             {"asin", "asin"}, {"acos", "acos"}, {"atan", "atan"}, {"sinh", "sinh"}, {"cosh", "cosh"},
+             {"tanh", "tanh"}, {"sigmoid", "sigmoid"}, {"is.na", "isna"}, {"is.nan", "isnan"},
+             {"is.infinite", "isinf"}})
+        t.push_back(unary(n, op));
+    {
+        BuiltinInfo log = unary("log", "log");
+        log.params.push_back(absent("base"));
+        t.push_back(log);
+    }
+    // aggregates
+    t.push_back(agg("sum", "uak+", R::ScalarDouble));
+    t.push_back(agg("mean", "uamean", R::ScalarDouble));
+    t.push_back(agg("prod", "ua*", R::ScalarDouble));
+    t.push_back(agg("var", "uavar", R::ScalarDouble));
+    t.push_back(agg("sd", "uasd", R::ScalarDouble));
+    t.push_back(agg("trace", "uaktrace", R::ScalarDouble));
+    for (auto [n, op] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"rowSums", "uark+"}, {"colSums", "uack+"}, {"rowMeans", "uarmean"}, {"colMeans", "uacmean"},
+             {"rowMaxs", "uarmax"}, {"colMaxs", "uacmax"}, {"rowMins", "uarmin"}, {"colMins", "uacmin"},
+             {"rowProds", "uar*"}, {"colProds", "uac*"}, {"rowVars", "uarvar"}, {"colVars", "uacvar"},
+             {"rowSds", "uarsd"}, {"colSds", "uacsd"}, {"rowIndexMax", "uarimax"}, {"rowIndexMin", "uarimin"}})
+        t.push_back(agg(n, op, R::Matrix));
+    for (std::string_view n : {"min", "max"}) {
+        BuiltinInfo b{n, {req("target")}, true, false, 1, 1, R::Unknown, BuiltinHop::MinMax, n == "min" ? "min" : "max"};
+        t.push_back(b);
+    }
+    // reorganisation
+    t.push_back(BuiltinInfo{"t", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "r'"});
+    t.push_back(BuiltinInfo{"rev", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "rev"});
+    t.push_back(BuiltinInfo{"diag", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "rdiag"});
+    // construction
+    t.push_back(generic("matrix", {req("data"), req("rows"), req("cols"), opt("byrow", Value(true))}, R::Matrix,
+                        "rand"));
+    t.push_back(generic("rand",
+                        {req("rows"), req("cols"), opt("min", Value(0.0)), opt("max", Value(1.0)),
+                         opt("sparsity", Value(1.0)), opt("pdf", Value("uniform")), opt("lambda", Value(1.0)),
+                         opt("seed", Value(int64_t{-1}))},
+                        R::Matrix, "rand"));
+    t.push_back(generic("seq", {req("from"), req("to"), absent("incr")}, R::Matrix, "seq"));
+    {
+        BuiltinInfo b = generic("cbind", {}, R::Matrix, "cbind");
+        b.variadic = true;
+        t.push_back(b);
+        b.name = "rbind";
+        b.opcode = "rbind";
+        t.push_back(b);
+    }
+    // linear algebra
+    t.push_back(generic("solve", {req("A"), req("b")}, R::Matrix, "solve"));
+    // shape and casts
+    t.push_back(generic("nrow", {req("target")}, R::ScalarInt, "nrow"));
+    t.push_back(generic("ncol", {req("target")}, R::ScalarInt, "ncol"));
+    t.push_back(generic("length", {req("target")}, R::ScalarInt, "length"));
+    t.push_back(generic("as.scalar", {req("target")}, R::Unknown, "castdts"));
+    t.push_back(generic("as.matrix", {req("target")}, R::Matrix, "castsdm"));
+    t.push_back(generic("as.double", {req("target")}, R::ScalarDouble, "castvtd"));
+    t.push_back(generic("as.integer", {req("target")}, R::ScalarInt, "castvti"));
+    t.push_back(generic("as.logical", {req("target")}, R::ScalarBool, "castvtb"));
+    t.push_back(generic("ifelse", {req("test"), req("yes"), req("no")}, R::Unknown, "ifelse"));
+    t.push_back(generic("toString",
+                        {req("target"), opt("rows", Value(int64_t{100})), opt("cols", Value(int64_t{100})),
+                         opt("decimal", Value(int64_t{3})), opt("sparse", Value(false)), opt("sep", Value(" ")),
+                         opt("linesep", Value("\n"))},
+                        R::ScalarString, "toString"));
+    // lists
+    {
+        BuiltinInfo b = generic("list", {}, R::List, "list");
+        b.variadic = true;
+        b.any_names = true;
+        t.push_back(b);
+    }
+    t.push_back(generic("append", {req("target"), req("value")}, R::List, "append"));
+    // I/O
+    t.push_back(generic("read",
+                        {req("fname"), absent("format"), absent("rows"), absent("cols"), absent("header"),
+                         absent("sep"), absent("fill"), absent("default"), absent("naStrings"),
+                         absent("data_type"), absent("value_type")},
+                        R::Unknown, "read"));
+    t.push_back(statement("write",
+                          {req("target"), req("fname"), opt("format", Value("text")), opt("header", Value(false)),
+                           opt("sep", Value(",")), opt("description", Value(""))},
+                          "write"));
+    {
+        BuiltinInfo p = statement("print", {req("target")}, "print");
+        p.variadic = true;
+        t.push_back(p);
+    }
+    t.push_back(statement("stop", {req("message")}, "stop"));
+    t.push_back(statement("assert", {req("condition")}, "assert"));
+    return t;
+}
+
+} // namespace
+
+const std::vector<BuiltinInfo> &builtin_table() {
+    static const std::vector<BuiltinInfo> table = make_table();
+    return table;
+}
+
+int find_builtin(std::string_view name) {
+    static const std::unordered_map<std::string_view, int> index = [] {
+        std::unordered_map<std::string_view, int> m;
+        const auto &t = builtin_table();
+        for (size_t i = 0; i < t.size(); ++i) m.emplace(t[i].name, static_cast<int>(i));
+        return m;
+    }();
+    auto it = index.find(name);
+    return it == index.end() ? -1 : it->second;
+}
+
+} // namespace linea

@@ -1,0 +1,623 @@
+// Matrix/scalar file I/O. Files are read whole into memory and parsed with std::from_chars (no
+// iostreams per value); parsing is sequential for now.
+#include "runtime/io/matrix_io.h"
+
+#include "kernels/ops.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string_view>
+
+namespace linea::io {
+
+namespace fs = std::filesystem;
+using kernels::MatrixBlock;
+using kernels::MatrixPtr;
+
+namespace {
+
+struct SourceFile {
+    std::string name; // as shown in messages
+    std::string text;
+};
+
+[[noreturn]] void fail_at(const std::string &file, int64_t line, const std::string &msg) {
+    throw IoError(file + ":" + std::to_string(line) + ": " + msg);
+}
+
+std::string read_whole(const std::string &path) {
+    std::FILE *f = std::fopen(path.c_str(), "rb");
+    if (!f) throw IoError("cannot read '" + path + "': " + std::strerror(errno));
+    std::string out;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    const bool err = std::ferror(f);
+    std::fclose(f);
+    if (err) throw IoError("cannot read '" + path + "': read error");
+    return out;
+}
+
+/// The file itself, or the part files of a directory sorted by name (hidden, .mtd and .crc skipped).
+std::vector<SourceFile> load_sources(const std::string &path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        std::vector<std::string> parts;
+        for (const auto &e : fs::directory_iterator(path, ec)) {
+            const std::string name = e.path().filename().string();
+            if (name.empty() || name[0] == '.' || name[0] == '_') continue;
+            if (name.ends_with(".mtd") || name.ends_with(".crc")) continue;
+            if (!e.is_regular_file()) continue;
+            parts.push_back(e.path().string());
+        }
+        if (ec) throw IoError("cannot read '" + path + "': " + ec.message());
+        std::sort(parts.begin(), parts.end());
+        std::vector<SourceFile> out;
+        for (const auto &p : parts) out.push_back({p, read_whole(p)});
+        return out;
+    }
+    return {{path, read_whole(path)}};
+}
+
+/// Iterates over the lines of a text (handles \n and \r\n); calls fn(line, 1-based number).
+template <class F> void for_each_line(std::string_view text, F &&fn) {
+    int64_t lineno = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        ++lineno;
+        if (!fn(line, lineno)) return;
+        pos = end + 1;
+    }
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+/// Parses a whole token as a double (accepts a leading '+', NaN, Infinity, Inf in any case).
+bool parse_double(std::string_view tok, double &out) {
+    if (tok.empty()) return false;
+    std::string_view body = tok;
+    bool neg = false;
+    if (body[0] == '+' || body[0] == '-') {
+        neg = body[0] == '-';
+        body.remove_prefix(1);
+    }
+    if (iequals(body, "nan")) {
+        out = std::numeric_limits<double>::quiet_NaN();
+        return true;
+    }
+    if (iequals(body, "infinity") || iequals(body, "inf")) {
+        out = neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+        return true;
+    }
+    if (body.empty() || body[0] == '+' || body[0] == '-') return false;
+    double v = 0;
+    auto res = std::from_chars(body.data(), body.data() + body.size(), v);
+    if (res.ec == std::errc::result_out_of_range) {
+        // Overflow/underflow: fall back to strtod's IEEE result (Inf or a denormal/zero).
+        v = std::strtod(std::string(body).c_str(), nullptr);
+    } else if (res.ec != std::errc() || res.ptr != body.data() + body.size()) {
+        return false;
+    }
+    out = neg ? -v : v;
+    return true;
+}
+
+bool parse_index(std::string_view tok, int64_t &out) {
+    auto res = std::from_chars(tok.data(), tok.data() + tok.size(), out);
+    if (res.ec == std::errc() && res.ptr == tok.data() + tok.size()) return true;
+    double d; // SystemDS tolerates indices written as doubles ("3.0")
+    if (parse_double(tok, d) && std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9e15) {
+        out = static_cast<int64_t>(d);
+        return true;
+    }
+    return false;
+}
+
+/// Splits on runs of whitespace into at most `max` tokens; returns the count (more than max → max+1).
+size_t split_ws(std::string_view line, std::string_view *toks, size_t max) {
+    size_t n = 0, i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && is_space(line[i])) ++i;
+        if (i >= line.size()) break;
+        size_t j = i;
+        while (j < line.size() && !is_space(line[j])) ++j;
+        if (n == max) return max + 1;
+        toks[n++] = line.substr(i, j - i);
+        i = j;
+    }
+    return n;
+}
+
+std::string dims(int64_t r, int64_t c) {
+    return std::to_string(r) + "x" + std::to_string(c);
+}
+
+// ------------------------------------------------------------------ text (ijv)
+
+MatrixPtr read_text(const std::vector<SourceFile> &files, int64_t rows, int64_t cols) {
+    auto out = std::make_shared<MatrixBlock>(rows, cols, 0.0);
+    double *data = out->mutable_data();
+    for (const auto &f : files) {
+        for_each_line(f.text, [&](std::string_view line, int64_t lineno) {
+            std::string_view t[3];
+            const size_t n = split_ws(line, t, 3);
+            if (n == 0) return true;
+            if (n != 3)
+                fail_at(f.name, lineno, "expected 'row col value', found '" + std::string(trim(line)) + "'");
+            int64_t i, j;
+            double v;
+            if (!parse_index(t[0], i))
+                fail_at(f.name, lineno, "malformed row index '" + std::string(t[0]) + "'");
+            if (!parse_index(t[1], j))
+                fail_at(f.name, lineno, "malformed column index '" + std::string(t[1]) + "'");
+            if (!parse_double(t[2], v))
+                fail_at(f.name, lineno, "malformed number '" + std::string(t[2]) + "'");
+            if (v == 0.0 && i == 0 && j == 0) return true; // "0 0 0" marks an all-zero matrix
+            if (i < 1 || i > rows || j < 1 || j > cols)
+                fail_at(f.name, lineno,
+                        "index (" + std::to_string(i) + "," + std::to_string(j) + ") out of range for a " +
+                            dims(rows, cols) + " matrix");
+            if (v != 0.0) data[(i - 1) * cols + (j - 1)] = v;
+            return true;
+        });
+    }
+    out->recompute_nnz();
+    return out;
+}
+
+// ------------------------------------------------------------------ csv
+
+MatrixPtr read_csv(const std::vector<SourceFile> &files, const std::string &path, const ReadOptions &o,
+                   bool header, const std::string &sep) {
+    if (sep.empty()) throw IoError("cannot read '" + path + "': empty csv separator");
+    std::vector<double> values;
+    int64_t ncols = -1, nrows = 0;
+    bool first_file = true;
+    for (const auto &f : files) {
+        bool skip_header = header && first_file;
+        first_file = false;
+        for_each_line(f.text, [&](std::string_view line, int64_t lineno) {
+            if (skip_header) {
+                skip_header = false;
+                return true;
+            }
+            if (trim(line).empty()) return true;
+            int64_t count = 0;
+            size_t pos = 0;
+            while (true) {
+                size_t end = line.find(sep, pos);
+                const bool last = end == std::string_view::npos;
+                if (last) end = line.size();
+                std::string_view field = trim(line.substr(pos, end - pos));
+                ++count;
+                double v;
+                if (field.empty()) {
+                    if (!o.fill)
+                        fail_at(f.name, lineno,
+                                "empty field in column " + std::to_string(count) + " (fill=FALSE)");
+                    v = o.fill_value;
+                } else if (std::find(o.na_strings.begin(), o.na_strings.end(), field) != o.na_strings.end()) {
+                    v = std::numeric_limits<double>::quiet_NaN();
+                } else if (!parse_double(field, v)) {
+                    fail_at(f.name, lineno,
+                            "malformed number '" + std::string(field) + "' in column " +
+                                std::to_string(count));
+                }
+                values.push_back(v);
+                if (last) break;
+                pos = end + sep.size();
+            }
+            if (ncols < 0)
+                ncols = count;
+            else if (count != ncols)
+                fail_at(f.name, lineno,
+                        "expected " + std::to_string(ncols) + " fields, found " + std::to_string(count));
+            ++nrows;
+            return true;
+        });
+    }
+    if (ncols < 0) ncols = o.cols.value_or(0);
+    if ((o.rows && *o.rows != nrows) || (o.cols && *o.cols != ncols))
+        throw IoError("cannot read '" + path + "': the file holds a " + dims(nrows, ncols) + " matrix but " +
+                      dims(o.rows.value_or(nrows), o.cols.value_or(ncols)) + " was expected");
+    auto out = MatrixBlock::uninitialized(nrows, ncols);
+    std::copy(values.begin(), values.end(), out->mutable_data());
+    out->recompute_nnz();
+    return out;
+}
+
+// ------------------------------------------------------------------ Matrix Market
+
+MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path, const ReadOptions &o) {
+    enum class Stage { Banner, Size, Entries } stage = Stage::Banner;
+    bool coordinate = true, pattern = false, symmetric = false;
+    int64_t rows = 0, cols = 0, expected = 0, seen = 0;
+    std::shared_ptr<MatrixBlock> out;
+    double *data = nullptr;
+    for (const auto &f : files) {
+        for_each_line(f.text, [&](std::string_view line, int64_t lineno) {
+            if (stage == Stage::Banner) {
+                std::string_view t[6];
+                const size_t n = split_ws(line, t, 5);
+                if (n != 5 || !iequals(t[0], "%%MatrixMarket") || !iequals(t[1], "matrix"))
+                    fail_at(f.name, lineno,
+                            "expected a '%%MatrixMarket matrix <format> <field> <symmetry>' header");
+                if (iequals(t[2], "coordinate"))
+                    coordinate = true;
+                else if (iequals(t[2], "array"))
+                    coordinate = false;
+                else
+                    fail_at(f.name, lineno, "unsupported Matrix Market format '" + std::string(t[2]) + "'");
+                if (iequals(t[3], "pattern") && coordinate)
+                    pattern = true;
+                else if (!iequals(t[3], "real") && !iequals(t[3], "integer") && !iequals(t[3], "double"))
+                    fail_at(f.name, lineno, "unsupported Matrix Market field '" + std::string(t[3]) + "'");
+                if (iequals(t[4], "symmetric"))
+                    symmetric = true;
+                else if (!iequals(t[4], "general"))
+                    fail_at(f.name, lineno, "unsupported Matrix Market symmetry '" + std::string(t[4]) + "'");
+                stage = Stage::Size;
+                return true;
+            }
+            std::string_view tl = trim(line);
+            if (tl.empty() || tl[0] == '%') return true;
+            std::string_view t[3];
+            const size_t n = split_ws(tl, t, 3);
+            if (stage == Stage::Size) {
+                const size_t want = coordinate ? 3 : 2;
+                if (n != want || !parse_index(t[0], rows) || !parse_index(t[1], cols) ||
+                    (coordinate && !parse_index(t[2], expected)) || rows < 0 || cols < 0)
+                    fail_at(f.name, lineno,
+                            std::string("expected the size line '") +
+                                (coordinate ? "rows cols nnz" : "rows cols") + "', found '" +
+                                std::string(tl) + "'");
+                if (!coordinate) expected = symmetric ? rows * (rows + 1) / 2 : rows * cols;
+                if (symmetric && rows != cols) fail_at(f.name, lineno, "a symmetric matrix must be square");
+                if ((o.rows && *o.rows != rows) || (o.cols && *o.cols != cols))
+                    throw IoError("cannot read '" + path + "': the file holds a " + dims(rows, cols) +
+                                  " matrix but " + dims(o.rows.value_or(rows), o.cols.value_or(cols)) +
+                                  " was expected");
+                out = std::make_shared<MatrixBlock>(rows, cols, 0.0);
+                data = out->mutable_data();
+                stage = Stage::Entries;
+                return true;
+            }
+            if (seen >= expected)
+                fail_at(f.name, lineno, "more entries than the " + std::to_string(expected) + " announced");
+            int64_t i, j;
+            double v = 1.0;
+            if (coordinate) {
+                const size_t want = pattern ? 2 : 3;
+                if (n != want)
+                    fail_at(f.name, lineno,
+                            std::string("expected '") + (pattern ? "row col" : "row col value") +
+                                "', found '" + std::string(tl) + "'");
+                if (!parse_index(t[0], i))
+                    fail_at(f.name, lineno, "malformed row index '" + std::string(t[0]) + "'");
+                if (!parse_index(t[1], j))
+                    fail_at(f.name, lineno, "malformed column index '" + std::string(t[1]) + "'");
+                if (!pattern && !parse_double(t[2], v))
+                    fail_at(f.name, lineno, "malformed number '" + std::string(t[2]) + "'");
+                if (i < 1 || i > rows || j < 1 || j > cols)
+                    fail_at(f.name, lineno,
+                            "index (" + std::to_string(i) + "," + std::to_string(j) +
+                                ") out of range for a " + dims(rows, cols) + " matrix");
+            } else {
+                if (n != 1)
+                    fail_at(f.name, lineno, "expected one value per line, found '" + std::string(tl) + "'");
+                if (!parse_double(t[0], v))
+                    fail_at(f.name, lineno, "malformed number '" + std::string(t[0]) + "'");
+                // Column-major; a symmetric array lists the lower triangle column by column.
+                if (symmetric) {
+                    int64_t k = seen, col = 0;
+                    while (k >= rows - col) k -= rows - col++;
+                    i = col + k + 1;
+                    j = col + 1;
+                } else {
+                    i = seen % rows + 1;
+                    j = seen / rows + 1;
+                }
+            }
+            ++seen;
+            data[(i - 1) * cols + (j - 1)] = v;
+            if (symmetric) data[(j - 1) * cols + (i - 1)] = v;
+            return true;
+        });
+    }
+    if (stage == Stage::Banner) throw IoError("cannot read '" + path + "': empty Matrix Market file");
+    if (stage == Stage::Size)
+        throw IoError("cannot read '" + path + "': missing the Matrix Market size line");
+    if (seen != expected)
+        throw IoError("cannot read '" + path + "': expected " + std::to_string(expected) +
+                      " entries, found " + std::to_string(seen));
+    out->recompute_nnz();
+    return out;
+}
+
+// ------------------------------------------------------------------ writing
+
+class Writer {
+public:
+    explicit Writer(const std::string &path) : path_(path) {
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) fs::remove_all(path, ec); // replace an old part-file directory
+        f_ = std::fopen(path.c_str(), "wb");
+        if (!f_) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+        buf_.reserve(kFlush + 256);
+    }
+    ~Writer() {
+        if (f_) std::fclose(f_);
+    }
+    Writer(const Writer &) = delete;
+    Writer &operator=(const Writer &) = delete;
+    std::string &buf() { return buf_; }
+    void maybe_flush() {
+        if (buf_.size() >= kFlush) flush();
+    }
+    void close() {
+        flush();
+        const int rc = std::fclose(f_);
+        f_ = nullptr;
+        if (rc != 0) throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));
+    }
+
+private:
+    void flush() {
+        if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
+            throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));
+        buf_.clear();
+    }
+    static constexpr size_t kFlush = 1 << 20;
+    std::string path_;
+    std::FILE *f_ = nullptr;
+    std::string buf_;
+};
+
+void append_ijv(std::string &b, int64_t i, int64_t j, double v) {
+    b += std::to_string(i);
+    b += ' ';
+    b += std::to_string(j);
+    b += ' ';
+    b += kernels::format_double(v);
+    b += '\n';
+}
+
+std::string timestamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", &tm);
+    return buf;
+}
+
+} // namespace
+
+std::optional<MatrixMeta> read_mtd(const std::string &path) {
+    const std::string mtd = path + ".mtd";
+    std::error_code ec;
+    if (!fs::exists(mtd, ec)) return std::nullopt;
+    const std::string text = read_whole(mtd);
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception &e) {
+        throw IoError("malformed metadata file '" + mtd + "': " + e.what());
+    }
+    if (!j.is_object()) throw IoError("malformed metadata file '" + mtd + "': expected a JSON object");
+    MatrixMeta m;
+    try {
+        auto opt_int = [&](const char *key) -> std::optional<int64_t> {
+            if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+            const auto &v = j[key];
+            int64_t x;
+            if (v.is_string())
+                x = std::stoll(v.get<std::string>());
+            else if (v.is_number())
+                x = static_cast<int64_t>(v.get<double>());
+            else
+                throw IoError("malformed metadata file '" + mtd + "': '" + key + "' must be a number");
+            if (x < 0) return std::nullopt; // -1 means unknown
+            return x;
+        };
+        auto str = [&](const char *key, std::string &dst) {
+            if (!j.contains(key)) return;
+            if (!j[key].is_string())
+                throw IoError("malformed metadata file '" + mtd + "': '" + key + "' must be a string");
+            dst = j[key].get<std::string>();
+        };
+        m.rows = opt_int("rows");
+        m.cols = opt_int("cols");
+        m.nnz = opt_int("nnz");
+        str("format", m.format);
+        str("data_type", m.data_type);
+        str("value_type", m.value_type);
+        str("sep", m.sep);
+        str("description", m.description);
+        if (j.contains("header")) {
+            const auto &h = j["header"];
+            if (h.is_boolean())
+                m.header = h.get<bool>();
+            else if (h.is_string())
+                m.header = iequals(h.get<std::string>(), "true");
+            else
+                throw IoError("malformed metadata file '" + mtd + "': 'header' must be a boolean");
+        }
+    } catch (const std::logic_error &e) { // stoll / json type errors
+        throw IoError("malformed metadata file '" + mtd + "': " + e.what());
+    }
+    for (auto &c : m.format) c = static_cast<char>(std::tolower(c));
+    return m;
+}
+
+void write_mtd(const std::string &path, const MatrixMeta &meta) {
+    nlohmann::ordered_json j;
+    j["data_type"] = meta.data_type;
+    j["value_type"] = meta.value_type;
+    if (meta.data_type != "scalar") {
+        j["rows"] = meta.rows.value_or(-1);
+        j["cols"] = meta.cols.value_or(-1);
+        j["nnz"] = meta.nnz.value_or(-1);
+    }
+    j["format"] = meta.format;
+    if (meta.format == "csv") {
+        j["header"] = meta.header;
+        j["sep"] = meta.sep;
+    }
+    if (!meta.description.empty()) j["description"] = meta.description;
+    j["author"] = "linea";
+    j["created"] = timestamp();
+    Writer w(path + ".mtd");
+    w.buf() = j.dump(4) + "\n";
+    w.close();
+}
+
+MatrixPtr read_matrix(const std::string &path, const ReadOptions &opts) {
+    const std::optional<MatrixMeta> meta = read_mtd(path);
+    ReadOptions o = opts;
+    std::string format = o.format;
+    if (format.empty()) format = meta ? meta->format : "text";
+    for (auto &c : format) c = static_cast<char>(std::tolower(c));
+    if (meta) {
+        if (meta->data_type != "matrix")
+            throw IoError("cannot read '" + path + "' as a matrix: its metadata says data_type \"" +
+                          meta->data_type + "\"");
+        auto merge = [&](std::optional<int64_t> &given, const std::optional<int64_t> &from_meta,
+                         const char *what) {
+            if (given && from_meta && *given != *from_meta)
+                throw IoError("cannot read '" + path + "': " + what + "=" + std::to_string(*given) +
+                              " but '" + path + ".mtd' says " + std::to_string(*from_meta));
+            if (!given) given = from_meta;
+        };
+        merge(o.rows, meta->rows, "rows");
+        merge(o.cols, meta->cols, "cols");
+        if (!o.header) o.header = meta->header;
+        if (o.sep == "," && meta->format == "csv") o.sep = meta->sep;
+    }
+    if (format != "text" && format != "csv" && format != "mm") {
+        if (format == "binary")
+            throw IoError("cannot read '" + path + "': the binary format is not supported yet");
+        throw IoError("cannot read '" + path + "': unknown format '" + format + "'");
+    }
+    if (format == "text" && (!o.rows || !o.cols))
+        throw IoError("cannot read '" + path +
+                      "': the text format needs the dimensions (rows and cols from read() or an .mtd file)");
+    const std::vector<SourceFile> files = load_sources(path);
+    if (format == "text") return read_text(files, *o.rows, *o.cols);
+    if (format == "csv") return read_csv(files, path, o, o.header, o.sep);
+    return read_mm(files, path, o);
+}
+
+void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOptions &opts) {
+    std::string format = opts.format;
+    for (auto &c : format) c = static_cast<char>(std::tolower(c));
+    const int64_t rows = m.rows(), cols = m.cols();
+    {
+        Writer w(path);
+        std::string &b = w.buf();
+        if (format == "text") {
+            bool any = false;
+            for (int64_t i = 0; i < rows; ++i) {
+                const double *r = m.row(i);
+                for (int64_t j = 0; j < cols; ++j)
+                    if (r[j] != 0.0) {
+                        append_ijv(b, i + 1, j + 1, r[j]);
+                        any = true;
+                    }
+                w.maybe_flush();
+            }
+            if (!any) b += "0 0 0\n"; // all-zero matrix marker (DML.md)
+        } else if (format == "mm") {
+            b += "%%MatrixMarket matrix coordinate real general\n";
+            b += std::to_string(rows) + " " + std::to_string(cols) + " " + std::to_string(m.nnz()) + "\n";
+            for (int64_t i = 0; i < rows; ++i) {
+                const double *r = m.row(i);
+                for (int64_t j = 0; j < cols; ++j)
+                    if (r[j] != 0.0) append_ijv(b, i + 1, j + 1, r[j]);
+                w.maybe_flush();
+            }
+        } else if (format == "csv") {
+            if (opts.header) {
+                for (int64_t j = 0; j < cols; ++j) {
+                    if (j > 0) b += opts.sep;
+                    b += "C" + std::to_string(j + 1);
+                }
+                b += '\n';
+            }
+            for (int64_t i = 0; i < rows; ++i) {
+                const double *r = m.row(i);
+                for (int64_t j = 0; j < cols; ++j) {
+                    if (j > 0) b += opts.sep;
+                    b += kernels::format_double(r[j]);
+                }
+                b += '\n';
+                w.maybe_flush();
+            }
+        } else if (format == "binary") {
+            throw IoError("cannot write '" + path + "': the binary format is not supported yet");
+        } else {
+            throw IoError("cannot write '" + path + "': unknown format '" + format + "'");
+        }
+        w.close();
+    }
+    MatrixMeta meta;
+    meta.rows = rows;
+    meta.cols = cols;
+    meta.nnz = m.nnz();
+    meta.format = format;
+    meta.header = opts.header;
+    meta.sep = opts.sep;
+    meta.description = opts.description;
+    write_mtd(path, meta);
+}
+
+void write_scalar(const std::string &path, const std::string &text, const std::string &value_type) {
+    {
+        Writer w(path);
+        w.buf() = text + "\n";
+        w.close();
+    }
+    MatrixMeta meta;
+    meta.data_type = "scalar";
+    meta.value_type = value_type;
+    meta.format = "text";
+    write_mtd(path, meta);
+}
+
+std::string read_scalar_text(const std::string &path) {
+    std::string text = read_whole(path);
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    return text;
+}
+
+} // namespace linea::io

@@ -1,0 +1,83 @@
+// The execution context: the current frame of variable slots, output, statistics and options.
+#pragma once
+
+#include "runtime/data/value.h"
+#include "runtime/program/instruction.h"
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace linea::rt {
+
+class Program;
+class Function;
+
+/// Per-opcode execution counters behind -stats heavy hitters.
+struct OpcodeStats {
+    double seconds = 0;
+    int64_t count = 0;
+};
+
+struct RuntimeStats {
+    bool enabled = false; ///< time every instruction (only with -stats)
+    std::vector<OpcodeStats> per_opcode;
+    int64_t function_calls = 0;
+    void record(int opcode_id, double seconds);
+    void count(int opcode_id);
+    /// The SystemDS-style heavy hitter table of the top k opcodes.
+    std::string heavy_hitters(int k) const;
+};
+
+struct RuntimeOptions {
+    int64_t seed = -1; ///< -seed: base for rand(seed=-1); -1 draws from the clock
+    int threads = 0;
+};
+
+class ExecContext {
+public:
+    ExecContext(const Program &program, std::ostream &out, RuntimeStats &stats, RuntimeOptions options);
+
+    const Program &program() const { return program_; }
+    std::ostream &out() { return out_; }
+    RuntimeStats &stats() { return stats_; }
+    const RuntimeOptions &options() const { return options_; }
+
+    /// The slots of the running function.
+    std::vector<Value> &frame() { return *frame_; }
+    const Function &function() const { return *function_; }
+    /// Reads an operand; an empty slot is a user error naming the variable.
+    const Value &get(const Operand &op, const SourceLoc &loc) const {
+        if (op.slot < 0) return op.constant;
+        const Value &v = (*frame_)[static_cast<size_t>(op.slot)];
+        if (v.is_empty()) undefined_variable(op.slot, loc);
+        return v;
+    }
+    void set(int slot, Value v) { (*frame_)[static_cast<size_t>(slot)] = std::move(v); }
+
+    /// Runs `fn` with `args` bound to its parameters (omitted ones: empty Value -> default);
+    /// returns its outputs in declaration order.
+    std::vector<Value> call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc);
+
+    /// A fresh seed for rand/sample with seed=-1.
+    uint64_t next_seed();
+
+    [[noreturn]] void undefined_variable(int slot, const SourceLoc &loc) const;
+
+private:
+    const Program &program_;
+    std::ostream &out_;
+    RuntimeStats &stats_;
+    RuntimeOptions options_;
+    std::vector<Value> *frame_ = nullptr;
+    const Function *function_ = nullptr;
+    uint64_t seed_state_;
+    int call_depth_ = 0;
+};
+
+/// Runs a whole program's main function.
+void run_program(const Program &program, ExecContext &ctx);
+
+} // namespace linea::rt

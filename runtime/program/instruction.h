@@ -1,0 +1,61 @@
+// Run-time instructions: each reads operands (variable slots or constants) and writes output slots.
+#pragma once
+
+#include "runtime/data/value.h"
+#include "runtime/util/diagnostics.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linea::rt {
+
+class ExecContext;
+
+/// An instruction input: a slot of the current frame, or a constant.
+struct Operand {
+    int slot = -1;  ///< >= 0: frame slot
+    Value constant; ///< used when slot < 0
+    static Operand of_slot(int s) { return Operand{s, Value()}; }
+    static Operand of_constant(Value v) { return Operand{-1, std::move(v)}; }
+    bool is_constant() const { return slot < 0; }
+};
+
+/// Interns an opcode name (SystemDS spelling) into a small integer used by the statistics.
+int intern_opcode(std::string_view name);
+const std::string &opcode_name(int id);
+int opcode_count();
+
+class Instruction {
+public:
+    Instruction(std::string_view opcode, SourceLoc loc) : opcode_id_(intern_opcode(opcode)), loc_(std::move(loc)) {}
+    virtual ~Instruction() = default;
+
+    /// Runs the instruction. Errors are thrown as DmlError (user errors carry loc()).
+    virtual void execute(ExecContext &ctx) const = 0;
+    /// One line for -explain runtime, e.g. "ba+* _t3 = X, Y".
+    virtual std::string explain() const;
+
+    int opcode_id() const { return opcode_id_; }
+    const std::string &opcode() const { return opcode_name(opcode_id_); }
+    const SourceLoc &loc() const { return loc_; }
+
+    /// Slots released (set empty) after this instruction ran: temporaries at their last use.
+    std::vector<int> release;
+    /// Slot names for explain output (index = slot); set by the compiler, may be null.
+    const std::vector<std::string> *slot_names = nullptr;
+
+protected:
+    std::string operand_text(const Operand &op) const;
+    std::string slot_text(int slot) const;
+
+private:
+    int opcode_id_;
+    SourceLoc loc_;
+};
+
+using InstrPtr = std::unique_ptr<Instruction>;
+using InstrList = std::vector<InstrPtr>;
+
+} // namespace linea::rt

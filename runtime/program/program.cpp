@@ -1,0 +1,386 @@
+#include "runtime/program/program.h"
+
+#include "kernels/ops.h"
+#include "runtime/program/context.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <ostream>
+#include <random>
+#include <unordered_map>
+
+namespace linea::rt {
+
+// ------------------------------------------------------------------ opcode registry
+namespace {
+struct OpcodeRegistry {
+    std::mutex mutex;
+    std::vector<std::string> names;
+    std::unordered_map<std::string, int> ids;
+};
+OpcodeRegistry &opcodes() {
+    static OpcodeRegistry r;
+    return r;
+}
+} // namespace
+
+int intern_opcode(std::string_view name) {
+    auto &r = opcodes();
+    std::lock_guard lock(r.mutex);
+    auto it = r.ids.find(std::string(name));
+    if (it != r.ids.end()) return it->second;
+    int id = static_cast<int>(r.names.size());
+    r.names.emplace_back(name);
+    r.ids.emplace(std::string(name), id);
+    return id;
+}
+
+const std::string &opcode_name(int id) {
+    auto &r = opcodes();
+    std::lock_guard lock(r.mutex);
+    return r.names.at(static_cast<size_t>(id));
+}
+
+int opcode_count() {
+    auto &r = opcodes();
+    std::lock_guard lock(r.mutex);
+    return static_cast<int>(r.names.size());
+}
+
+// ------------------------------------------------------------------ instruction explain helpers
+std::string Instruction::slot_text(int slot) const {
+    if (slot_names && slot >= 0 && static_cast<size_t>(slot) < slot_names->size()) return (*slot_names)[slot];
+    return "_s" + std::to_string(slot);
+}
+
+std::string Instruction::operand_text(const Operand &op) const {
+    if (op.slot >= 0) return slot_text(op.slot);
+    const Value &v = op.constant;
+    if (v.is_string()) return "\"" + v.as_string_unchecked() + "\"";
+    if (v.is_scalar()) return v.to_print_string();
+    return v.describe();
+}
+
+std::string Instruction::explain() const { return opcode(); }
+
+// ------------------------------------------------------------------ statistics
+void RuntimeStats::record(int opcode_id, double seconds) {
+    if (static_cast<size_t>(opcode_id) >= per_opcode.size()) per_opcode.resize(opcode_id + 1);
+    per_opcode[opcode_id].seconds += seconds;
+    per_opcode[opcode_id].count += 1;
+}
+
+void RuntimeStats::count(int opcode_id) {
+    if (static_cast<size_t>(opcode_id) >= per_opcode.size()) per_opcode.resize(opcode_id + 1);
+    per_opcode[opcode_id].count += 1;
+}
+
+std::string RuntimeStats::heavy_hitters(int k) const {
+    std::vector<int> ids;
+    for (size_t i = 0; i < per_opcode.size(); ++i)
+        if (per_opcode[i].count > 0) ids.push_back(static_cast<int>(i));
+    std::stable_sort(ids.begin(), ids.end(), [&](int a, int b) {
+        if (per_opcode[a].seconds != per_opcode[b].seconds) return per_opcode[a].seconds > per_opcode[b].seconds;
+        return per_opcode[a].count > per_opcode[b].count;
+    });
+    if (k >= 0 && ids.size() > static_cast<size_t>(k)) ids.resize(k);
+    std::string out = "Heavy hitter instructions:\n";
+    size_t width = 11;
+    for (int id : ids) width = std::max(width, opcode_name(id).size());
+    auto pad = [](std::string s, size_t w, bool right) {
+        if (s.size() >= w) return s;
+        return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+    };
+    out += pad("#", 3, true) + "  " + pad("Instruction", width, false) + "  " + pad("Time(s)", 9, true) + "  " +
+           pad("Count", 9, true) + "\n";
+    int rank = 1;
+    for (int id : ids) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.3f", per_opcode[id].seconds);
+        out += pad(std::to_string(rank++), 3, true) + "  " + pad(opcode_name(id), width, false) + "  " +
+               pad(buf, 9, true) + "  " + pad(std::to_string(per_opcode[id].count), 9, true) + "\n";
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------ execution
+void run_instructions(const InstrList &instrs, ExecContext &ctx) {
+    RuntimeStats &stats = ctx.stats();
+    for (const auto &in : instrs) {
+        if (stats.enabled) {
+            auto t0 = std::chrono::steady_clock::now();
+            in->execute(ctx);
+            auto t1 = std::chrono::steady_clock::now();
+            stats.record(in->opcode_id(), std::chrono::duration<double>(t1 - t0).count());
+        } else {
+            in->execute(ctx);
+            stats.count(in->opcode_id());
+        }
+        for (int s : in->release) ctx.frame()[static_cast<size_t>(s)] = Value();
+    }
+}
+
+void execute_blocks(const BlockList &blocks, ExecContext &ctx) {
+    for (const auto &b : blocks) b->execute(ctx);
+}
+
+void BasicBlock::execute(ExecContext &ctx) const { run_instructions(instructions, ctx); }
+
+namespace {
+bool predicate_value(ExecContext &ctx, const Operand &pred, const SourceLoc &loc) {
+    const Value &v = ctx.get(pred, loc);
+    if (v.is_matrix()) {
+        const auto &m = v.matrix();
+        if (m->rows() == 1 && m->cols() == 1) return m->get(0, 0) != 0.0;
+        throw DmlError(ErrorKind::Runtime, loc,
+                       "a predicate must be a scalar, but found a " + v.describe());
+    }
+    if (v.is_list()) throw DmlError(ErrorKind::Runtime, loc, "a predicate must be a scalar, but found a list");
+    try {
+        return v.to_bool();
+    } catch (const std::invalid_argument &e) {
+        throw DmlError(ErrorKind::Runtime, loc, std::string("invalid predicate: ") + e.what());
+    }
+}
+
+double loop_bound(ExecContext &ctx, const Operand &op, const SourceLoc &loc, const char *what) {
+    const Value &v = ctx.get(op, loc);
+    if (v.is_matrix() && v.matrix()->rows() == 1 && v.matrix()->cols() == 1) return v.matrix()->get(0, 0);
+    if (!v.is_numeric_scalar())
+        throw DmlError(ErrorKind::Runtime, loc,
+                       std::string("the ") + what + " of a for loop must be a number, but found a " + v.describe());
+    return v.to_double();
+}
+} // namespace
+
+void IfBlock::execute(ExecContext &ctx) const {
+    run_instructions(predicate, ctx);
+    if (predicate_value(ctx, pred, loc))
+        execute_blocks(then_blocks, ctx);
+    else
+        execute_blocks(else_blocks, ctx);
+}
+
+void WhileBlock::execute(ExecContext &ctx) const {
+    while (true) {
+        run_instructions(predicate, ctx);
+        if (!predicate_value(ctx, pred, loc)) break;
+        execute_blocks(body, ctx);
+    }
+}
+
+void ForBlock::execute(ExecContext &ctx) const {
+    run_instructions(header, ctx);
+    double f = loop_bound(ctx, from, loc, "start");
+    double t = loop_bound(ctx, to, loc, "end");
+    double inc;
+    if (has_incr) {
+        inc = loop_bound(ctx, incr, loc, "increment");
+        if (inc == 0 || std::isnan(inc) || (inc > 0 && f > t) || (inc < 0 && f < t))
+            throw DmlError(ErrorKind::Runtime, loc,
+                           "wrong sign or zero increment in for loop over seq(" + kernels::format_double(f) + ", " +
+                               kernels::format_double(t) + ", " + kernels::format_double(inc) + ")");
+    } else {
+        inc = (f <= t) ? 1.0 : -1.0;
+    }
+    if (std::isnan(f) || std::isnan(t) || std::isinf(f) || std::isinf(t))
+        throw DmlError(ErrorKind::Runtime, loc, "the bounds of a for loop must be finite numbers");
+    bool integral = f == std::floor(f) && t == std::floor(t) && inc == std::floor(inc) &&
+                    std::abs(f) < 9e15 && std::abs(t) < 9e15;
+    if (integral) {
+        const auto fi = static_cast<int64_t>(f), ti = static_cast<int64_t>(t), ii = static_cast<int64_t>(inc);
+        const int64_t n = (ti - fi) / ii + 1;
+        for (int64_t k = 0; k < n; ++k) {
+            ctx.set(var_slot, Value(fi + k * ii));
+            execute_blocks(body, ctx);
+        }
+    } else {
+        const auto n = static_cast<int64_t>(std::floor((t - f) / inc + 1e-10)) + 1;
+        for (int64_t k = 0; k < n; ++k) {
+            ctx.set(var_slot, Value(f + static_cast<double>(k) * inc));
+            execute_blocks(body, ctx);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ explain
+namespace {
+void indent(std::string &out, int depth) { out.append(static_cast<size_t>(depth) * 2, ' '); }
+void explain_instrs(const InstrList &instrs, std::string &out, int depth) {
+    for (const auto &in : instrs) {
+        indent(out, depth);
+        out += in->explain();
+        out += '\n';
+    }
+}
+void explain_blocks(const BlockList &blocks, std::string &out, int depth) {
+    for (const auto &b : blocks) b->explain(out, depth);
+}
+std::string line_of(const SourceLoc &loc) { return loc.line > 0 ? " (line " + std::to_string(loc.line) + ")" : ""; }
+} // namespace
+
+void BasicBlock::explain(std::string &out, int depth) const {
+    indent(out, depth);
+    out += "GENERIC" + (instructions.empty() ? std::string() : line_of(instructions.front()->loc())) + "\n";
+    explain_instrs(instructions, out, depth + 1);
+}
+
+void IfBlock::explain(std::string &out, int depth) const {
+    indent(out, depth);
+    out += "IF" + line_of(loc) + "\n";
+    explain_instrs(predicate, out, depth + 1);
+    explain_blocks(then_blocks, out, depth + 1);
+    if (!else_blocks.empty()) {
+        indent(out, depth);
+        out += "ELSE\n";
+        explain_blocks(else_blocks, out, depth + 1);
+    }
+}
+
+void WhileBlock::explain(std::string &out, int depth) const {
+    indent(out, depth);
+    out += "WHILE" + line_of(loc) + "\n";
+    explain_instrs(predicate, out, depth + 1);
+    explain_blocks(body, out, depth + 1);
+}
+
+void ForBlock::explain(std::string &out, int depth) const {
+    indent(out, depth);
+    out += (parfor ? "PARFOR" : "FOR") + line_of(loc) + "\n";
+    explain_instrs(header, out, depth + 1);
+    explain_blocks(body, out, depth + 1);
+}
+
+void Function::explain(std::string &out) const {
+    out += "FUNCTION " + name + "\n";
+    explain_blocks(body, out, 1);
+}
+
+const Function *Program::find_function(const std::string &key) const {
+    auto it = functions.find(key);
+    return it == functions.end() ? nullptr : it->second.get();
+}
+
+std::string Program::explain() const {
+    std::string out = "PROGRAM\n";
+    for (const auto &[key, fn] : functions) fn->explain(out);
+    out += "MAIN PROGRAM\n";
+    explain_blocks(main->body, out, 1);
+    return out;
+}
+
+// ------------------------------------------------------------------ context
+ExecContext::ExecContext(const Program &program, std::ostream &out, RuntimeStats &stats, RuntimeOptions options)
+    : program_(program), out_(out), stats_(stats), options_(options) {
+    if (options_.seed >= 0)
+        seed_state_ = static_cast<uint64_t>(options_.seed);
+    else
+        seed_state_ = std::random_device{}() ^
+                      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+uint64_t ExecContext::next_seed() {
+    // splitmix64: well-distributed successive seeds from one base.
+    uint64_t z = (seed_state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (z ^ (z >> 31)) & 0x7fffffffffffffffULL;
+}
+
+void ExecContext::undefined_variable(int slot, const SourceLoc &loc) const {
+    std::string name = (function_ && static_cast<size_t>(slot) < function_->slot_names.size())
+                           ? function_->slot_names[slot]
+                           : "_s" + std::to_string(slot);
+    throw DmlError(ErrorKind::Runtime, loc, "variable '" + name + "' is used before it is assigned a value");
+}
+
+namespace {
+constexpr int kMaxCallDepth = 2000;
+
+void check_param_type(const FunctionParam &p, const Value &v, const Function &fn, const SourceLoc &loc) {
+    bool ok = true;
+    switch (p.data_type) {
+    case DataType::Matrix: ok = v.is_matrix(); break;
+    case DataType::Scalar: ok = v.is_scalar(); break;
+    case DataType::List: ok = v.is_list(); break;
+    default: break;
+    }
+    if (!ok)
+        throw DmlError(ErrorKind::Runtime, loc,
+                       "argument '" + p.name + "' of function " + fn.name + " expects a " + to_string(p.data_type) +
+                           " but was given a " + v.describe());
+}
+
+Value coerce_scalar(const FunctionParam &p, Value v) {
+    if (p.data_type != DataType::Scalar || !v.is_scalar()) return v;
+    switch (p.value_type) {
+    case ValueType::Double:
+        if (v.is_int() || v.is_bool()) return Value(v.to_double());
+        break;
+    case ValueType::Int:
+        if (v.is_double() || v.is_bool()) return Value(v.to_int());
+        break;
+    case ValueType::Bool:
+        if (v.is_double() || v.is_int()) return Value(v.to_bool());
+        break;
+    default: break;
+    }
+    return v;
+}
+} // namespace
+
+std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc) {
+    if (call_depth_ >= kMaxCallDepth)
+        throw DmlError(ErrorKind::Runtime, call_loc,
+                       "maximum function call depth (" + std::to_string(kMaxCallDepth) + ") exceeded calling " +
+                           fn.name);
+    std::vector<Value> frame(static_cast<size_t>(fn.num_slots));
+    std::vector<Value> *saved_frame = frame_;
+    const Function *saved_fn = function_;
+    frame_ = &frame;
+    function_ = &fn;
+    ++call_depth_;
+    stats_.function_calls++;
+    struct Restore {
+        ExecContext &c;
+        std::vector<Value> *f;
+        const Function *fn;
+        ~Restore() {
+            c.frame_ = f;
+            c.function_ = fn;
+            --c.call_depth_;
+        }
+    } restore{*this, saved_frame, saved_fn};
+
+    for (size_t i = 0; i < fn.params.size(); ++i) {
+        const FunctionParam &p = fn.params[i];
+        if (i < args.size() && !args[i].is_empty()) {
+            check_param_type(p, args[i], fn, call_loc);
+            frame[static_cast<size_t>(p.slot)] = coerce_scalar(p, std::move(args[i]));
+        } else if (p.has_default) {
+            run_instructions(p.default_code, *this);
+            Value v = get(p.default_value, fn.loc);
+            frame[static_cast<size_t>(p.slot)] = coerce_scalar(p, std::move(v));
+        } else {
+            throw DmlError(ErrorKind::Runtime, call_loc,
+                           "missing argument '" + p.name + "' in call to function " + fn.name);
+        }
+    }
+    execute_blocks(fn.body, *this);
+    std::vector<Value> out;
+    out.reserve(fn.returns.size());
+    for (const FunctionParam &r : fn.returns) {
+        Value &v = frame[static_cast<size_t>(r.slot)];
+        if (v.is_empty())
+            throw DmlError(ErrorKind::Runtime, call_loc,
+                           "function " + fn.name + " did not assign a value to its output '" + r.name + "'");
+        out.push_back(coerce_scalar(r, std::move(v)));
+    }
+    return out;
+}
+
+void run_program(const Program &program, ExecContext &ctx) { ctx.call(*program.main, {}, program.main->loc); }
+
+} // namespace linea::rt

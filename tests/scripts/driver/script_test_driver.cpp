@@ -1,0 +1,200 @@
+// Runs every tests/scripts/**/*.dml through the real `linea` binary and checks its output.
+//
+// A test is `<name>.dml` plus either `<name>.out` (the exact expected stdout) or an expected error
+// stated in the script's leading comment lines:
+//   # args: -args 1 2            extra command-line flags
+//   # expect-error: some text    the run must fail (non-zero exit) and stderr must contain the text
+//   # expect-error-at: 3:7       ...and the error must point at <name>.dml:3:7
+//   # tolerance: 1e-9            numbers in stdout may differ from .out by this relative tolerance
+// Extra flags for every script (the configuration matrix) come from $LINEA_TEST_FLAGS.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string read_file(const fs::path &p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+struct Spec {
+    std::vector<std::string> args;
+    std::vector<std::string> errors;
+    std::string error_at;
+    double tolerance = 0;
+};
+
+std::vector<std::string> split_ws(const std::string &s) {
+    std::vector<std::string> out;
+    std::istringstream is(s);
+    std::string w;
+    while (is >> w) out.push_back(w);
+    return out;
+}
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\t')) s.pop_back();
+    size_t i = 0;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    return s.substr(i);
+}
+
+Spec read_spec(const std::string &script) {
+    Spec s;
+    std::istringstream is(script);
+    std::string line;
+    while (std::getline(is, line)) {
+        if (line.empty() || line[0] != '#') break;
+        auto value = [&](const char *key) -> std::optional<std::string> {
+            std::string k = std::string("# ") + key + ":";
+            if (line.rfind(k, 0) == 0) return trim(line.substr(k.size()));
+            return std::nullopt;
+        };
+        if (auto v = value("args")) {
+            for (auto &a : split_ws(*v)) s.args.push_back(a);
+        } else if (auto v = value("expect-error")) {
+            s.errors.push_back(*v);
+        } else if (auto v = value("expect-error-at")) {
+            s.error_at = *v;
+        } else if (auto v = value("tolerance")) {
+            s.tolerance = std::stod(*v);
+        }
+    }
+    return s;
+}
+
+struct RunResult {
+    int status = -1;
+    std::string out, err;
+};
+
+RunResult run_linea(const fs::path &dir, const std::vector<std::string> &args) {
+    fs::path tmp = fs::temp_directory_path() / ("linea_script_test_" + std::to_string(::getpid()));
+    fs::create_directories(tmp);
+    fs::path out = tmp / "stdout", err = tmp / "stderr";
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (chdir(dir.c_str()) != 0) _exit(126);
+        FILE *o = std::freopen(out.c_str(), "w", stdout);
+        FILE *e = std::freopen(err.c_str(), "w", stderr);
+        if (!o || !e) _exit(126);
+        std::vector<std::string> full{"timeout", "300", LINEA_BINARY};
+        full.insert(full.end(), args.begin(), args.end());
+        std::vector<char *> argv;
+        for (auto &a : full) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execvp("timeout", argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    RunResult r;
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(out);
+    r.err = read_file(err);
+    fs::remove_all(tmp);
+    return r;
+}
+
+/// Compares outputs token by token, allowing numbers to differ by a relative tolerance.
+bool equal_with_tolerance(const std::string &a, const std::string &b, double tol) {
+    auto ta = split_ws(a), tb = split_ws(b);
+    if (ta.size() != tb.size()) return false;
+    for (size_t i = 0; i < ta.size(); ++i) {
+        if (ta[i] == tb[i]) continue;
+        char *ea = nullptr, *eb = nullptr;
+        double x = std::strtod(ta[i].c_str(), &ea), y = std::strtod(tb[i].c_str(), &eb);
+        if (*ea != '\0' || *eb != '\0') return false;
+        if (std::isnan(x) && std::isnan(y)) continue;
+        if (std::abs(x - y) > tol * std::max(1.0, std::max(std::abs(x), std::abs(y)))) return false;
+    }
+    return true;
+}
+
+std::vector<std::string> discover() {
+    std::vector<std::string> out;
+    fs::path root(LINEA_SCRIPT_DIR);
+    for (const auto &e : fs::recursive_directory_iterator(root)) {
+        if (!e.is_regular_file() || e.path().extension() != ".dml") {
+            continue;
+        }
+        fs::path rel = fs::relative(e.path(), root);
+        // Helper files (sourced libraries, data generators) live in folders named "lib" or "data".
+        bool helper = false;
+        for (const auto &part : rel) {
+            if (part == "lib" || part == "data") helper = true;
+        }
+        if (!helper) out.push_back(rel.string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+class ScriptTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScriptTest, Runs) {
+    fs::path script = fs::path(LINEA_SCRIPT_DIR) / GetParam();
+    std::string text = read_file(script);
+    Spec spec = read_spec(text);
+    std::vector<std::string> args{"-f", script.filename().string()};
+    if (const char *extra = std::getenv("LINEA_TEST_FLAGS"))
+        for (auto &a : split_ws(extra)) args.push_back(a);
+    args.insert(args.end(), spec.args.begin(), spec.args.end());
+    RunResult r = run_linea(script.parent_path(), args);
+    ASSERT_LT(r.status, 100) << "linea was killed by a signal or timed out\nstderr:\n" << r.err;
+    if (!spec.errors.empty() || !spec.error_at.empty()) {
+        EXPECT_NE(r.status, 0) << "expected an error; stdout:\n" << r.out;
+        for (const auto &e : spec.errors) {
+            EXPECT_NE(r.err.find(e), std::string::npos) << "stderr:\n" << r.err;
+        }
+        if (!spec.error_at.empty()) {
+            std::string at = script.filename().string() + ":" + spec.error_at + ":";
+            EXPECT_NE(r.err.find(at), std::string::npos) << "expected position " << at << " in stderr:\n" << r.err;
+        }
+        fs::path expected_out = script;
+        expected_out.replace_extension(".out");
+        if (fs::exists(expected_out)) {
+            EXPECT_EQ(r.out, read_file(expected_out));
+        }
+        return;
+    }
+    ASSERT_EQ(r.status, 0) << "stderr:\n" << r.err << "\nstdout:\n" << r.out;
+    fs::path expected_out = script;
+    expected_out.replace_extension(".out");
+    ASSERT_TRUE(fs::exists(expected_out)) << "missing " << expected_out << "; actual stdout:\n" << r.out;
+    std::string expected = read_file(expected_out);
+    if (spec.tolerance > 0) {
+        EXPECT_TRUE(equal_with_tolerance(r.out, expected, spec.tolerance))
+            << "actual:\n" << r.out << "expected:\n" << expected;
+    } else {
+        EXPECT_EQ(r.out, expected);
+    }
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string> &info) {
+    std::string n = info.param.substr(0, info.param.size() - 4);
+    for (char &c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Dml, ScriptTest, ::testing::ValuesIn(discover()), test_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ScriptTest);
+
+} // namespace
