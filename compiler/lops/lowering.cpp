@@ -115,7 +115,7 @@ private:
         for (const Hop *k : keep) last_use_[k] = order_.size();
     }
 
-    /// A value whose only use is TWrite(v) is computed straight into v's slot when the DAG does not read v.
+    /// A value written to variable v is computed straight into v's slot when the DAG does not read v.
     void choose_direct_writes(const HopDag &dag) {
         std::set<std::string> read_vars;
         for (const auto &n : dag.nodes())
@@ -124,10 +124,8 @@ private:
             if (h->kind != HopKind::TWrite) continue;
             const Hop *src = h->inputs[0];
             if (src->kind == HopKind::Literal || src->kind == HopKind::TRead) continue;
-            if (read_vars.count(h->var)) continue;
-            size_t uses = 0;
-            for (const Hop *p : src->parents) uses += pos_.count(p);
-            if (uses != 1 || last_use_[src] != pos_[h]) continue;
+            // Other consumers of src then read v's slot, which no one else writes in this DAG.
+            if (read_vars.count(h->var) || direct_.count(src)) continue;
             direct_[src] = h->var;
             elided_.insert(h);
         }
