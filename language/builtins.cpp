@@ -105,6 +105,13 @@ std::vector<BuiltinInfo> make_table() {
         t.push_back(b);
     }
     t.push_back(generic("append", {req("target"), req("value")}, R::List, "append"));
+    // second-order: eval("fname", args...) or eval("fname", list(...))
+    {
+        BuiltinInfo b = generic("eval", {req("func")}, R::Unknown, "eval");
+        b.variadic = true;
+        b.deterministic = false;
+        t.push_back(b);
+    }
     // I/O
     t.push_back(generic("read",
                         {req("fname"), absent("format"), absent("rows"), absent("cols"), absent("header"),

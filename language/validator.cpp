@@ -235,6 +235,12 @@ private:
             return;
         }
         int id = find_builtin(c.name);
+        if (id >= 0 && c.name == "eval" && !c.args.empty() && c.args[0].value->kind == ExprKind::StringLit) {
+            // Make sure a script builtin called by a literal name is loaded and compiled.
+            const std::string &fname = static_cast<const StringLit &>(*c.args[0].value).value;
+            if (!find_function(ns_key_, fname) && !find_function("", fname) && !script_builtin(fname, c.args[0].loc))
+                error(c.args[0].loc, "eval: undefined function '" + fname + "'");
+        }
         if (id >= 0) {
             c.target = CallTarget::Builtin;
             c.builtin_id = id;

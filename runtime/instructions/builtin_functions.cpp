@@ -2,6 +2,7 @@
 #include "runtime/instructions/instructions.h"
 #include "runtime/io/matrix_io.h"
 #include "runtime/program/context.h"
+#include "runtime/program/program.h"
 
 #include <cctype>
 #include <cstring>
@@ -354,6 +355,43 @@ void fn_assert(BuiltinArgs &a) {
     if (!c.to_bool()) fail(a, "assertion failed");
 }
 
+// ------------------------------------------------------------------ eval
+/// eval("f", a, b) / eval("f", list(a, b)) / eval("f", list(x=a, y=b)): calls a function by name.
+void fn_eval(BuiltinArgs &a) {
+    const std::string name = string_arg(a, 0, "eval", "func");
+    const Program &prog = a.ctx.program();
+    const Function *fn = prog.find_function("::" + name);
+    if (!fn) fn = prog.find_function("builtin:" + name + "::m_" + name);
+    if (!fn) fn = prog.find_function("builtin:" + name + "::s_" + name);
+    if (!fn) fail(a, "eval: unknown function '" + name + "'");
+    std::vector<Value> args(fn->params.size());
+    auto bind_positional = [&](size_t i, const Value &v) {
+        if (i >= args.size())
+            fail(a, "eval: too many arguments for function " + fn->name + " (it takes " +
+                        std::to_string(fn->params.size()) + ")");
+        args[i] = v;
+    };
+    if (a.args.size() == 2 && a.args[1].is_list() &&
+        !(fn->params.size() >= 1 && fn->params[0].data_type == DataType::List)) {
+        const ListValue &l = *a.args[1].list();
+        for (size_t i = 0; i < l.items.size(); ++i) {
+            if (!l.named()) {
+                bind_positional(i, l.items[i]);
+                continue;
+            }
+            size_t k = 0;
+            while (k < fn->params.size() && fn->params[k].name != l.names[i]) ++k;
+            if (k == fn->params.size()) fail(a, "eval: function " + fn->name + " has no parameter '" + l.names[i] + "'");
+            args[k] = l.items[i];
+        }
+    } else {
+        for (size_t i = 1; i < a.args.size(); ++i) bind_positional(i - 1, a.args[i]);
+    }
+    std::vector<Value> out = a.ctx.call(*fn, std::move(args), a.loc);
+    if (out.empty()) fail(a, "eval: function " + fn->name + " returns no value");
+    a.outputs.push_back(std::move(out[0]));
+}
+
 // ------------------------------------------------------------------ I/O
 void fn_read(BuiltinArgs &a) {
     const std::string path = string_arg(a, 0, "read", "fname");
@@ -443,6 +481,7 @@ const std::unordered_map<std::string_view, BuiltinFn> &table() {
         {"toString", fn_to_string},
         {"list", fn_list},
         {"append", fn_append},
+        {"eval", fn_eval},
         {"print", fn_print},
         {"stop", fn_stop},
         {"assert", fn_assert},
