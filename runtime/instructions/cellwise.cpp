@@ -22,7 +22,9 @@ bool int_closed(BinaryOp op) {
            op == BinaryOp::Mod || op == BinaryOp::Min || op == BinaryOp::Max;
 }
 
-Value scalar_binary(BinaryOp op, const Value &a, const Value &b, const SourceLoc &loc) {
+} // namespace
+
+Value scalar_binary_op(BinaryOp op, const Value &a, const Value &b, const SourceLoc &loc) {
     // Fast path: both doubles.
     if (a.is_double() && b.is_double()) {
         double r = kernels::apply_binary(op, a.as_double_unchecked(), b.as_double_unchecked());
@@ -88,6 +90,8 @@ Value scalar_binary(BinaryOp op, const Value &a, const Value &b, const SourceLoc
     return Value(kernels::apply_binary(op, a.to_double(), b.to_double()));
 }
 
+namespace {
+
 double matrix_scalar_operand(const Value &v, const SourceLoc &loc) {
     if (v.is_string())
         throw DmlError(ErrorKind::Runtime, loc, "a string cannot be combined cell-wise with a matrix");
@@ -114,7 +118,7 @@ void BinaryInstruction::execute(ExecContext &ctx) const {
                                                               a.describe() + " and a " + b.describe());
             ctx.set(out_, Value(kernels::binary_scalar(op_, *b.matrix(), matrix_scalar_operand(a, loc()), true)));
         } else if (a.is_scalar() && b.is_scalar()) {
-            ctx.set(out_, scalar_binary(op_, a, b, loc()));
+            ctx.set(out_, scalar_binary_op(op_, a, b, loc()));
         } else {
             throw DmlError(ErrorKind::Runtime, loc(), "operator '" + opcode() + "' cannot be applied to a " +
                                                           a.describe() + " and a " + b.describe());
@@ -128,6 +132,27 @@ std::string BinaryInstruction::explain() const {
     return opcode() + " " + operand_text(a_) + " " + operand_text(b_) + " -> " + slot_text(out_);
 }
 
+Value scalar_unary_op(kernels::UnaryOp op, const Value &a) {
+    using kernels::UnaryOp;
+    switch (op) {
+    case UnaryOp::Not: return Value(!a.to_bool());
+    case UnaryOp::IsNA:
+    case UnaryOp::IsNaN:
+    case UnaryOp::IsInf: return Value(kernels::apply_unary(op, a.to_double()) != 0.0);
+    case UnaryOp::Neg:
+    case UnaryOp::Abs:
+    case UnaryOp::Sign:
+        if (a.is_int() || a.is_bool()) {
+            int64_t x = a.to_int();
+            return Value(op == UnaryOp::Neg ? -x : op == UnaryOp::Abs ? (x < 0 ? -x : x) : (x > 0) - (x < 0));
+        }
+        break;
+    default: break;
+    }
+    return Value(kernels::apply_unary(op, a.to_double()));
+}
+
+
 void UnaryInstruction::execute(ExecContext &ctx) const {
     const Value &a = ctx.get(a_, loc());
     try {
@@ -137,25 +162,7 @@ void UnaryInstruction::execute(ExecContext &ctx) const {
         }
         if (!a.is_numeric_scalar())
             throw DmlError(ErrorKind::Runtime, loc(), "'" + opcode() + "' cannot be applied to a " + a.describe());
-        using kernels::UnaryOp;
-        switch (op_) {
-        case UnaryOp::Not: ctx.set(out_, Value(!a.to_bool())); return;
-        case UnaryOp::IsNA:
-        case UnaryOp::IsNaN:
-        case UnaryOp::IsInf: ctx.set(out_, Value(kernels::apply_unary(op_, a.to_double()) != 0.0)); return;
-        case UnaryOp::Neg:
-        case UnaryOp::Abs:
-        case UnaryOp::Sign:
-            if (a.is_int() || a.is_bool()) {
-                int64_t x = a.to_int();
-                int64_t r = op_ == UnaryOp::Neg ? -x : op_ == UnaryOp::Abs ? (x < 0 ? -x : x) : (x > 0) - (x < 0);
-                ctx.set(out_, Value(r));
-                return;
-            }
-            break;
-        default: break;
-        }
-        ctx.set(out_, Value(kernels::apply_unary(op_, a.to_double())));
+        ctx.set(out_, scalar_unary_op(op_, a));
     } catch (...) {
         rethrow_at(loc());
     }

@@ -15,6 +15,12 @@ class Function;
 /// Rethrows a kernel or conversion failure as a runtime DmlError at `loc`.
 [[noreturn]] void rethrow_at(const SourceLoc &loc);
 
+/// The scalar semantics of the DML binary operators (int/double/bool/string), shared by the
+/// instructions and by constant folding. Throws DmlError at `loc` for invalid operands.
+Value scalar_binary_op(kernels::BinaryOp op, const Value &a, const Value &b, const SourceLoc &loc);
+/// The scalar semantics of unary operators on a numeric scalar.
+Value scalar_unary_op(kernels::UnaryOp op, const Value &a);
+
 /// out = in (variable assignment, `cpvar`).
 class CopyInstruction : public Instruction {
 public:
