@@ -17,6 +17,7 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     vo.builtin_dir = opts.builtin_dir.empty() ? find_builtin_dir() : opts.builtin_dir;
     validate_program(cp->ast, vo);
     cp->hops = hops::build_hop_program(cp->ast);
+    rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
     cp->runtime = lops::lower_program(cp->hops);
     cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cp;

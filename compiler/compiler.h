@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compiler/hops/statement_block.h"
+#include "compiler/rewrites/pass_manager.h"
 #include "language/ast.h"
 #include "language/validator.h"
 #include "runtime/program/program.h"
@@ -13,12 +14,14 @@ namespace linea {
 struct CompileOptions {
     ParseOptions parse;
     std::string builtin_dir; ///< "" = find_builtin_dir()
+    rewrites::RewriteOptions rewrites;
 };
 
 struct CompiledProgram {
     ast::Program ast;
     hops::HopProgram hops;
     std::unique_ptr<rt::Program> runtime;
+    rewrites::RewriteStats rewrite_stats;
     double compile_seconds = 0;
 };
 

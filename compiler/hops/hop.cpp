@@ -1,6 +1,7 @@
 #include "compiler/hops/hop.h"
 
-#include <atomic>
+#include <algorithm>
+#include <map>
 #include <functional>
 #include <set>
 
@@ -48,6 +49,75 @@ Hop *HopDag::make(HopKind kind, std::string opcode, std::vector<Hop *> inputs, S
     h->inputs = std::move(inputs);
     h->loc = std::move(loc);
     return add(std::move(h));
+}
+
+void HopDag::replace(Hop *old, Hop *repl) {
+    if (old == repl) return;
+    for (Hop *p : old->parents)
+        for (Hop *&in : p->inputs)
+            if (in == old) in = repl;
+    for (Hop *&r : roots)
+        if (r == old) r = repl;
+    rebuild_parents();
+}
+
+std::vector<Hop *> HopDag::topological() const {
+    std::vector<Hop *> out;
+    std::set<const Hop *> seen;
+    std::vector<std::pair<Hop *, size_t>> stack;
+    for (Hop *root : roots) {
+        if (!seen.insert(root).second) continue;
+        stack.emplace_back(root, 0);
+        while (!stack.empty()) {
+            auto &[h, i] = stack.back();
+            if (i < h->inputs.size()) {
+                Hop *in = h->inputs[i++];
+                if (seen.insert(in).second) stack.emplace_back(in, 0);
+                continue;
+            }
+            out.push_back(h);
+            stack.pop_back();
+        }
+    }
+    return out;
+}
+
+void HopDag::rebuild_parents() {
+    for (auto &n : nodes_) n->parents.clear();
+    std::vector<Hop *> live = topological();
+    for (Hop *h : live) {
+        // A FunctionOutput is reachable only through its consumers; keep the call's link to it.
+        for (Hop *in : h->inputs) in->parents.push_back(h);
+    }
+}
+
+std::string HopDag::verify() const {
+    std::vector<Hop *> live = topological();
+    std::set<const Hop *> live_set(live.begin(), live.end());
+    // Acyclic: in a topological order every input comes before its consumer.
+    std::map<const Hop *, size_t> pos;
+    for (size_t i = 0; i < live.size(); ++i) pos[live[i]] = i;
+    for (const Hop *h : live) {
+        for (const Hop *in : h->inputs) {
+            if (!pos.count(in) || pos[in] >= pos[h]) return "cycle or dangling input at hop " + std::to_string(h->id);
+            bool linked = false;
+            for (const Hop *p : in->parents) linked |= (p == h);
+            if (!linked) return "missing parent link " + std::to_string(in->id) + " -> " + std::to_string(h->id);
+        }
+        for (const Hop *p : h->parents)
+            if (live_set.count(p) && std::find(p->inputs.begin(), p->inputs.end(), h) == p->inputs.end())
+                return "stale parent link at hop " + std::to_string(h->id);
+        size_t need = 0;
+        switch (h->kind) {
+        case HopKind::Unary: case HopKind::Aggregate: case HopKind::Reorg: case HopKind::TWrite:
+        case HopKind::FunctionOutput: need = 1; break;
+        case HopKind::Binary: case HopKind::MatMult: need = 2; break;
+        case HopKind::Literal: case HopKind::TRead: need = 0; break;
+        default: need = h->inputs.size(); break;
+        }
+        if (h->inputs.size() != need) return "hop " + std::to_string(h->id) + " has a wrong number of inputs";
+    }
+    return "";
 }
 
 std::string HopDag::explain(int depth) const {

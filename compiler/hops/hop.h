@@ -87,6 +87,14 @@ public:
     Hop *make(HopKind kind, std::string opcode, std::vector<Hop *> inputs, SourceLoc loc);
     const std::vector<std::unique_ptr<Hop>> &nodes() const { return nodes_; }
     std::vector<Hop *> roots; ///< side effects, function calls and TWrites, in execution order
+    /// Makes every consumer of `old` (and any root that is `old`) use `repl` instead.
+    void replace(Hop *old, Hop *repl);
+    /// Recomputes parent lists from the nodes reachable from the roots (dead nodes get none).
+    void rebuild_parents();
+    /// Nodes reachable from the roots, inputs before consumers.
+    std::vector<Hop *> topological() const;
+    /// Checks structural invariants (acyclic, parent links, input counts); returns "" or a description.
+    std::string verify() const;
     /// -explain hops text.
     std::string explain(int depth) const;
 

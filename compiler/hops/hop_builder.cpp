@@ -1,5 +1,7 @@
 #include "compiler/hops/hop_builder.h"
 
+#include "compiler/hops/infer.h"
+
 #include "language/builtins.h"
 #include "language/validator.h"
 
@@ -101,12 +103,6 @@ const AggEntry kAgg[] = {
     {"rowIndexMin", kernels::AggOp::IndexMin, kernels::AggDir::Row},
 };
 
-std::optional<int64_t> literal_int(const Hop *h) {
-    if (h->kind != HopKind::Literal || !h->literal.is_numeric_scalar()) return std::nullopt;
-    double d = h->literal.to_double();
-    if (d < 0 || d > 9e15 || d != static_cast<double>(static_cast<int64_t>(d))) return std::nullopt;
-    return static_cast<int64_t>(d);
-}
 
 void set_scalar(Hop *h, ValueType vt) {
     h->data_type = DataType::Scalar;
@@ -171,9 +167,7 @@ public:
         h->cols_dim = cd;
         h->has_cols = t.has_cols;
         h->data_type = target->data_type;
-        h->value_type = target->value_type;
-        h->rows = target->rows;
-        h->cols = target->cols;
+        infer(h);
         assign(t.name, h);
     }
 
@@ -230,63 +224,23 @@ private:
         bool neg = u.op == ast::UnaryOp::Neg;
         Hop *h = dag_.make(HopKind::Unary, neg ? "u-" : "!", {a}, u.loc);
         h->unary_op = neg ? kernels::UnaryOp::Neg : kernels::UnaryOp::Not;
-        copy_shape(h, a, neg ? (a->value_type == ValueType::Int ? ValueType::Int : ValueType::Double) : ValueType::Bool);
+        infer(h);
         return h;
     }
 
-    static void copy_shape(Hop *h, const Hop *a, ValueType scalar_vt) {
-        if (a->is_matrix()) set_matrix(h, a->rows, a->cols);
-        else if (a->is_scalar()) set_scalar(h, scalar_vt);
-    }
 
     Hop *make_binary(ast::BinaryOp op, Hop *a, Hop *b, const SourceLoc &loc) {
         if (op == ast::BinaryOp::MatMul) {
             Hop *h = dag_.make(HopKind::MatMult, "ba+*", {a, b}, loc);
-            set_matrix(h, a->rows, b->cols);
+            infer(h);
             return h;
         }
         Hop *h = dag_.make(HopKind::Binary, binary_opcode(op), {a, b}, loc);
         h->binary_op = kernel_binary(op);
-        infer_binary(h, a, b, op);
+        infer(h);
         return h;
     }
 
-    static void infer_binary(Hop *h, const Hop *a, const Hop *b, ast::BinaryOp op) {
-        if (a->is_matrix() || b->is_matrix()) {
-            std::optional<int64_t> r, c;
-            if (a->is_matrix() && b->is_matrix()) {
-                if (a->rows && b->rows) r = std::max(*a->rows, *b->rows);
-                if (a->cols && b->cols) c = std::max(*a->cols, *b->cols);
-            } else {
-                const Hop *m = a->is_matrix() ? a : b;
-                r = m->rows;
-                c = m->cols;
-            }
-            set_matrix(h, r, c);
-            return;
-        }
-        if (!a->is_scalar() || !b->is_scalar()) return;
-        switch (op) {
-        case ast::BinaryOp::Lt: case ast::BinaryOp::Le: case ast::BinaryOp::Gt: case ast::BinaryOp::Ge:
-        case ast::BinaryOp::Eq: case ast::BinaryOp::Ne: case ast::BinaryOp::And: case ast::BinaryOp::Or:
-            set_scalar(h, ValueType::Bool);
-            return;
-        default: break;
-        }
-        if (a->value_type == ValueType::String || b->value_type == ValueType::String) {
-            set_scalar(h, op == ast::BinaryOp::Add ? ValueType::String : ValueType::Unknown);
-            return;
-        }
-        auto intlike = [](ValueType v) { return v == ValueType::Int || v == ValueType::Bool; };
-        if (intlike(a->value_type) && intlike(b->value_type) &&
-            (op == ast::BinaryOp::Add || op == ast::BinaryOp::Sub || op == ast::BinaryOp::Mul ||
-             op == ast::BinaryOp::IntDiv || op == ast::BinaryOp::Mod))
-            set_scalar(h, ValueType::Int);
-        else if (a->value_type != ValueType::Unknown && b->value_type != ValueType::Unknown)
-            set_scalar(h, ValueType::Double);
-        else
-            set_scalar(h, ValueType::Unknown);
-    }
 
     Hop *binary(const Binary &b) { return make_binary(b.op, expr(*b.lhs), expr(*b.rhs), b.loc); }
 
@@ -300,18 +254,6 @@ private:
         return d;
     }
 
-    static std::optional<int64_t> dim_extent(const IndexDim &d, size_t &k, const std::vector<Hop *> &in,
-                                             std::optional<int64_t> full) {
-        if (d.all) return full;
-        if (d.single) {
-            ++k;
-            return 1;
-        }
-        auto lo = literal_int(in[k]), hi = literal_int(in[k + 1]);
-        k += 2;
-        if (lo && hi && *hi >= *lo) return *hi - *lo + 1;
-        return std::nullopt;
-    }
 
     Hop *index(const Index &ix) {
         Hop *target = expr(*ix.target);
@@ -321,14 +263,7 @@ private:
         h->rows_dim = rd;
         h->cols_dim = cd;
         h->has_cols = ix.has_cols;
-        if (target->is_matrix()) {
-            size_t k = 1;
-            auto r = dim_extent(rd, k, in, target->rows);
-            auto c = dim_extent(cd, k, in, target->cols);
-            set_matrix(h, r, c);
-        } else if (target->data_type == DataType::List && !rd.single) {
-            h->data_type = DataType::List;
-        }
+        infer(h);
         return h;
     }
 
@@ -346,16 +281,13 @@ private:
             if (args.size() > 1 && args[1]) {
                 Hop *h = dag_.make(HopKind::Binary, "log", {a, expr(*args[1])}, c.loc);
                 h->binary_op = kernels::BinaryOp::Log;
-                copy_shape(h, a, ValueType::Double);
+                infer(h);
                 return {h};
             }
             Hop *h = dag_.make(HopKind::Unary, std::string(info.opcode), {a}, c.loc);
             for (const auto &u : kUnary)
                 if (u.name == info.name) h->unary_op = u.op;
-            bool keeps_int = info.name == "abs" || info.name == "sign";
-            bool is_bool = info.name == "is.na" || info.name == "is.nan" || info.name == "is.infinite";
-            copy_shape(h, a, is_bool ? ValueType::Bool
-                                     : (keeps_int && a->value_type == ValueType::Int ? ValueType::Int : ValueType::Double));
+            infer(h);
             return {h};
         }
         case BuiltinHop::Aggregate: {
@@ -366,7 +298,7 @@ private:
                     h->agg_op = g.op;
                     h->agg_dir = g.dir;
                 }
-            aggregate_shape(h, a);
+            infer(h);
             return {h};
         }
         case BuiltinHop::MinMax: {
@@ -383,33 +315,20 @@ private:
             if (in.size() == 2) {
                 Hop *h = dag_.make(HopKind::Binary, is_max ? "max" : "min", in, c.loc);
                 h->binary_op = is_max ? kernels::BinaryOp::Max : kernels::BinaryOp::Min;
-                infer_binary(h, in[0], in[1], ast::BinaryOp::Add);
+                infer(h);
                 return {h};
             }
             Hop *h = dag_.make(HopKind::NaryMinMax, is_max ? "nmax" : "nmin", in, c.loc);
             h->is_max = is_max;
-            bool any_matrix = false;
-            for (Hop *x : in) any_matrix |= x->is_matrix();
-            if (any_matrix) set_matrix(h, std::nullopt, std::nullopt);
-            else set_scalar(h, ValueType::Double);
+            infer(h);
             return {h};
         }
         case BuiltinHop::Reorg: {
             Hop *a = expr(*args[0]);
             Hop *h = dag_.make(HopKind::Reorg, std::string(info.opcode), {a}, c.loc);
-            if (info.name == "t") {
-                h->reorg_op = rt::ReorgOp::Transpose;
-                set_matrix(h, a->cols, a->rows);
-            } else if (info.name == "rev") {
-                h->reorg_op = rt::ReorgOp::Rev;
-                set_matrix(h, a->rows, a->cols);
-            } else {
-                h->reorg_op = rt::ReorgOp::Diag;
-                std::optional<int64_t> r = a->rows, cc;
-                if (a->cols == 1) cc = a->rows;
-                else if (a->rows && a->cols && *a->rows == *a->cols) cc = 1;
-                set_matrix(h, r, cc);
-            }
+            h->reorg_op = info.name == "t" ? rt::ReorgOp::Transpose
+                          : info.name == "rev" ? rt::ReorgOp::Rev : rt::ReorgOp::Diag;
+            infer(h);
             return {h};
         }
         case BuiltinHop::Generic: break;
@@ -417,13 +336,6 @@ private:
         return {generic(c, info, args, names)};
     }
 
-    static void aggregate_shape(Hop *h, const Hop *a) {
-        switch (h->agg_dir) {
-        case kernels::AggDir::All: set_scalar(h, ValueType::Double); break;
-        case kernels::AggDir::Row: set_matrix(h, a->rows, 1); break;
-        case kernels::AggDir::Col: set_matrix(h, 1, a->cols); break;
-        }
-    }
 
     Hop *generic(const Call &c, const BuiltinInfo &info, const std::vector<const Expr *> &args,
                  const std::vector<std::string> &names) {

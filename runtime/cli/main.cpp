@@ -4,8 +4,11 @@
 #include "language/parser.h"
 #include "runtime/program/context.h"
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 #include <map>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -16,6 +19,7 @@ namespace {
 const char *kUsage =
     "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...] [-stats [k]]\n"
     "             [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
+    "             [-rewrites on|off|-name,-name...]\n"
     "       linea -s \"print(1+1)\" [same options]\n";
 
 struct CliOptions {
@@ -29,6 +33,8 @@ struct CliOptions {
     std::string explain;
     int64_t seed = -1;
     int threads = 0;
+    bool rewrites = true;
+    std::set<std::string> disabled_rewrites;
 };
 
 [[noreturn]] void usage_error(const std::string &msg) {
@@ -86,6 +92,25 @@ CliOptions parse_cli(int argc, char **argv) {
         } else if (a == "-threads") {
             o.threads = static_cast<int>(parse_int(a, need("a number")));
             if (o.threads < 1) usage_error("-threads expects a positive number");
+        } else if (a == "-rewrites") {
+            std::string v = need("on, off, or a comma-separated list of -name entries");
+            if (v == "on") o.rewrites = true;
+            else if (v == "off") o.rewrites = false;
+            else {
+                const auto known = linea::rewrites::rewrite_names();
+                size_t p = 0;
+                while (p <= v.size()) {
+                    size_t q = v.find(',', p);
+                    if (q == std::string::npos) q = v.size();
+                    std::string item = v.substr(p, q - p);
+                    if (item.size() < 2 || item[0] != '-') usage_error("-rewrites expects on, off or -name[,-name...]");
+                    item = item.substr(1);
+                    if (std::find(known.begin(), known.end(), item) == known.end())
+                        usage_error("-rewrites: unknown rewrite '" + item + "'");
+                    o.disabled_rewrites.insert(item);
+                    p = q + 1;
+                }
+            }
         } else if (a == "-lineage") {
             usage_error("-lineage: lineage tracing and reuse are not supported yet");
         } else if (a == "-config") {
@@ -116,6 +141,10 @@ int main(int argc, char **argv) {
                            : linea::load_source_file(cli.file);
         linea::CompileOptions co;
         co.parse.args = cli.args;
+        co.rewrites.enabled = cli.rewrites;
+        co.rewrites.disabled = cli.disabled_rewrites;
+        const char *verify = std::getenv("LINEA_VERIFY_DAGS");
+        co.rewrites.verify = verify && *verify && std::string(verify) != "0";
         auto compiled = linea::compile_script(src, co);
         if (cli.explain == "hops" || cli.explain == "recompile_hops") std::cout << compiled->hops.explain();
         if (cli.explain == "runtime" || cli.explain == "recompile_runtime") std::cout << compiled->runtime->explain();

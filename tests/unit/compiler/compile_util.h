@@ -10,10 +10,12 @@
 
 namespace linea::test {
 
-inline std::unique_ptr<CompiledProgram> compile_text(const std::string &text) {
+inline std::unique_ptr<CompiledProgram> compile_text(const std::string &text, bool rewrites = true) {
     auto src = std::make_shared<const SourceFile>("test.dml", text);
     CompileOptions opts;
     opts.builtin_dir = LINEA_SOURCE_DIR "/scripts/builtin";
+    opts.rewrites.enabled = rewrites;
+    opts.rewrites.verify = true;
     return compile_script(src, opts);
 }
 

@@ -1,0 +1,181 @@
+#include "compiler/hops/infer.h"
+
+#include <algorithm>
+#include <set>
+
+namespace linea::hops {
+
+namespace {
+
+using kernels::BinaryOp;
+using kernels::UnaryOp;
+
+void set_scalar(Hop *h, ValueType vt) {
+    h->data_type = DataType::Scalar;
+    h->value_type = vt;
+    h->rows.reset();
+    h->cols.reset();
+}
+void set_matrix(Hop *h, std::optional<int64_t> r, std::optional<int64_t> c) {
+    h->data_type = DataType::Matrix;
+    h->value_type = ValueType::Double;
+    h->rows = r;
+    h->cols = c;
+}
+
+bool int_like(ValueType v) { return v == ValueType::Int || v == ValueType::Bool; }
+
+void infer_unary(Hop *h) {
+    const Hop *a = h->inputs[0];
+    if (a->is_matrix()) return set_matrix(h, a->rows, a->cols);
+    if (!a->is_scalar()) return;
+    switch (h->unary_op) {
+    case UnaryOp::Not:
+    case UnaryOp::IsNA:
+    case UnaryOp::IsNaN:
+    case UnaryOp::IsInf: return set_scalar(h, ValueType::Bool);
+    case UnaryOp::Neg:
+    case UnaryOp::Abs:
+    case UnaryOp::Sign: return set_scalar(h, int_like(a->value_type) ? ValueType::Int : ValueType::Double);
+    default: return set_scalar(h, ValueType::Double);
+    }
+}
+
+void infer_binary(Hop *h) {
+    const Hop *a = h->inputs[0], *b = h->inputs[1];
+    const BinaryOp op = h->binary_op;
+    if (a->is_matrix() || b->is_matrix()) {
+        std::optional<int64_t> r, c;
+        if (a->is_matrix() && b->is_matrix()) {
+            if (a->rows && b->rows) r = std::max(*a->rows, *b->rows);
+            if (a->cols && b->cols) c = std::max(*a->cols, *b->cols);
+        } else {
+            const Hop *m = a->is_matrix() ? a : b;
+            r = m->rows;
+            c = m->cols;
+        }
+        return set_matrix(h, r, c);
+    }
+    if (!a->is_scalar() || !b->is_scalar()) return;
+    switch (op) {
+    case BinaryOp::Lt: case BinaryOp::Le: case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::Eq:
+    case BinaryOp::Ne: case BinaryOp::And: case BinaryOp::Or: case BinaryOp::Xor:
+        return set_scalar(h, ValueType::Bool);
+    default: break;
+    }
+    if (a->value_type == ValueType::String || b->value_type == ValueType::String)
+        return set_scalar(h, op == BinaryOp::Add ? ValueType::String : ValueType::Unknown);
+    const bool closed = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul || op == BinaryOp::IntDiv ||
+                        op == BinaryOp::Mod || op == BinaryOp::Min || op == BinaryOp::Max;
+    if (int_like(a->value_type) && int_like(b->value_type) && closed) return set_scalar(h, ValueType::Int);
+    if (a->value_type != ValueType::Unknown && b->value_type != ValueType::Unknown)
+        return set_scalar(h, ValueType::Double);
+    set_scalar(h, ValueType::Unknown);
+}
+
+std::optional<int64_t> dim_extent(const IndexDim &d, size_t &k, const std::vector<Hop *> &in,
+                                  std::optional<int64_t> full) {
+    if (d.all) return full;
+    if (d.single) {
+        ++k;
+        return 1;
+    }
+    auto lo = literal_int(in[k]), hi = literal_int(in[k + 1]);
+    k += 2;
+    if (lo && hi && *hi >= *lo) return *hi - *lo + 1;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<int64_t> literal_int(const Hop *h) {
+    if (h->kind != HopKind::Literal || !h->literal.is_numeric_scalar()) return std::nullopt;
+    double d = h->literal.to_double();
+    if (d < 0 || d > 9e15 || d != static_cast<double>(static_cast<int64_t>(d))) return std::nullopt;
+    return static_cast<int64_t>(d);
+}
+
+void infer(Hop *h) {
+    switch (h->kind) {
+    case HopKind::Unary: infer_unary(h); break;
+    case HopKind::Binary: infer_binary(h); break;
+    case HopKind::Aggregate: {
+        const Hop *a = h->inputs[0];
+        if (h->agg_dir == kernels::AggDir::All) set_scalar(h, ValueType::Double);
+        else if (h->agg_dir == kernels::AggDir::Row) set_matrix(h, a->rows, 1);
+        else set_matrix(h, 1, a->cols);
+        break;
+    }
+    case HopKind::MatMult: set_matrix(h, h->inputs[0]->rows, h->inputs[1]->cols); break;
+    case HopKind::Reorg: {
+        const Hop *a = h->inputs[0];
+        if (h->reorg_op == rt::ReorgOp::Transpose) set_matrix(h, a->cols, a->rows);
+        else if (h->reorg_op == rt::ReorgOp::Rev) set_matrix(h, a->rows, a->cols);
+        else {
+            std::optional<int64_t> c;
+            if (a->cols == 1) c = a->rows;
+            else if (a->rows && a->cols && *a->rows == *a->cols) c = 1;
+            set_matrix(h, a->rows, c);
+        }
+        break;
+    }
+    case HopKind::NaryMinMax: {
+        bool any_matrix = false;
+        for (const Hop *x : h->inputs) any_matrix |= x->is_matrix();
+        if (any_matrix) set_matrix(h, std::nullopt, std::nullopt);
+        else set_scalar(h, ValueType::Double);
+        break;
+    }
+    case HopKind::Index: {
+        const Hop *t = h->inputs[0];
+        if (t->is_matrix()) {
+            size_t k = 1;
+            auto r = dim_extent(h->rows_dim, k, h->inputs, t->rows);
+            auto c = dim_extent(h->cols_dim, k, h->inputs, t->cols);
+            set_matrix(h, r, c);
+        } else if (t->data_type == DataType::List && !h->rows_dim.single) {
+            h->data_type = DataType::List;
+        }
+        break;
+    }
+    case HopKind::LeftIndex: {
+        const Hop *t = h->inputs[0];
+        h->data_type = t->data_type;
+        h->value_type = t->value_type;
+        h->rows = t->rows;
+        h->cols = t->cols;
+        break;
+    }
+    case HopKind::TWrite: {
+        const Hop *v = h->inputs[0];
+        h->data_type = v->data_type;
+        h->value_type = v->value_type;
+        h->rows = v->rows;
+        h->cols = v->cols;
+        break;
+    }
+    default: break;
+    }
+}
+
+void propagate(HopDag &dag) {
+    std::set<const Hop *> seen;
+    std::vector<std::pair<Hop *, size_t>> stack;
+    for (Hop *root : dag.roots) {
+        if (!seen.insert(root).second) continue;
+        stack.emplace_back(root, 0);
+        while (!stack.empty()) {
+            auto &[h, i] = stack.back();
+            if (i < h->inputs.size()) {
+                Hop *in = h->inputs[i++];
+                if (seen.insert(in).second) stack.emplace_back(in, 0);
+                continue;
+            }
+            Hop *done = h;
+            stack.pop_back();
+            infer(done);
+        }
+    }
+}
+
+} // namespace linea::hops
