@@ -274,7 +274,9 @@ private:
         const BuiltinInfo &info = builtin(c.builtin_id);
         std::vector<std::string> names;
         std::vector<const Expr *> args = bind_builtin_args(info, c, &names);
-        if (outputs > 1) error(c.loc, "'" + c.name + "' returns one value");
+        if (outputs > std::max(info.max_outputs, 1))
+            error(c.loc, "'" + c.name + "' returns " + std::to_string(info.max_outputs) + " value(s) but " +
+                             std::to_string(outputs) + " are assigned");
         switch (info.hop) {
         case BuiltinHop::Unary: {
             Hop *a = expr(*args[0]);
@@ -333,7 +335,18 @@ private:
         }
         case BuiltinHop::Generic: break;
         }
-        return {generic(c, info, args, names)};
+        Hop *g = generic(c, info, args, names);
+        if (info.max_outputs <= 1) return {g};
+        // A multi-output builtin (eigen, qr, ...): one projection per output taken; assigning to one
+        // variable binds the first output.
+        std::vector<Hop *> outs;
+        for (int k = 0; k < std::max(outputs, 1); ++k) {
+            Hop *o = dag_.make(HopKind::FunctionOutput, "fout", {g}, c.loc);
+            o->output_index = k;
+            o->data_type = DataType::Unknown;
+            outs.push_back(o);
+        }
+        return outs;
     }
 
 

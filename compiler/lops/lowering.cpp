@@ -93,7 +93,7 @@ private:
                 const Hop *done = h;
                 stack.pop_back();
                 order_.push_back(done);
-                if (done->kind == HopKind::FunctionCall) {
+                if (done->kind == HopKind::FunctionCall || (done->kind == HopKind::Builtin && done->num_outputs > 1)) {
                     // Its outputs are defined by the call itself.
                     for (const Hop *p : done->parents)
                         if (p->kind == HopKind::FunctionOutput && !seen.count(p)) {
@@ -166,7 +166,8 @@ private:
             default: break;
             }
             if (h->kind == HopKind::Builtin && h->num_outputs == 0) continue;
-            if (h->kind == HopKind::FunctionCall) continue; // outputs are FunctionOutput hops
+            if (h->kind == HopKind::FunctionCall || (h->kind == HopKind::Builtin && h->num_outputs > 1))
+                continue; // outputs are FunctionOutput hops
             auto d = direct_.find(h);
             if (d != direct_.end()) {
                 slot_[h] = slots_.var(d->second);
@@ -234,6 +235,15 @@ private:
         return out;
     }
 
+    /// Output slots of a multi-output operator (function call, eigen, ...): -1 for outputs not used.
+    std::vector<int> projection_slots(const Hop *h) const {
+        std::vector<int> outs(static_cast<size_t>(h->num_outputs), -1);
+        for (const Hop *p : h->parents)
+            if (p->kind == HopKind::FunctionOutput && slot_.count(p) && p->output_index < h->num_outputs)
+                outs[static_cast<size_t>(p->output_index)] = slot_.at(p);
+        return outs;
+    }
+
     rt::InstrPtr make(const Hop *h) {
         const int out = slot_.count(h) ? slot_.at(h) : -1;
         auto in = [&](size_t k) { return operand(h->inputs[k]); };
@@ -278,7 +288,8 @@ private:
             size_t k = 0;
             for (bool present : h->arg_present) ops.push_back(present ? in(k++) : rt::Operand{});
             std::vector<int> outs;
-            if (h->num_outputs > 0) outs.push_back(out);
+            if (h->num_outputs == 1) outs.push_back(out);
+            if (h->num_outputs > 1) outs = projection_slots(h);
             return std::make_unique<rt::BuiltinInstruction>(h->opcode, std::string(info.name), fn, std::move(ops),
                                                             h->arg_names, std::move(outs), h->loc);
         }
@@ -286,10 +297,7 @@ private:
             std::vector<rt::Operand> ops;
             size_t k = 0;
             for (bool present : h->arg_present) ops.push_back(present ? in(k++) : rt::Operand{});
-            std::vector<int> outs(static_cast<size_t>(h->num_outputs), -1);
-            for (const Hop *p : h->parents)
-                if (p->kind == HopKind::FunctionOutput && slot_.count(p))
-                    outs[static_cast<size_t>(p->output_index)] = slot_.at(p);
+            std::vector<int> outs = projection_slots(h);
             auto it = functions_.find(hops::function_key(*h->function));
             if (it == functions_.end())
                 throw DmlError(ErrorKind::Internal, h->loc, "function " + h->function->name + " was not compiled");

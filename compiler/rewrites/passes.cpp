@@ -21,7 +21,7 @@ bool mergeable(const Hop *h) {
     case HopKind::FunctionCall:
     case HopKind::FunctionOutput: return false;
     case HopKind::Builtin: {
-        if (h->side_effect) return false;
+        if (h->side_effect || h->num_outputs > 1) return false;
         const BuiltinInfo &info = builtin(h->builtin_id);
         if (info.name == "rand") {
             // rand with seed=-1 (or a seed known only at run time) draws different data each time.

@@ -461,8 +461,10 @@ void fn_write(BuiltinArgs &a) {
     }
 }
 
-const std::unordered_map<std::string_view, BuiltinFn> &table() {
-    static const std::unordered_map<std::string_view, BuiltinFn> t = {
+} // namespace
+
+const BuiltinFnTable &core_builtin_fns() {
+    static const BuiltinFnTable t = {
         {"matrix", fn_matrix},
         {"rand", fn_rand},
         {"seq", fn_seq},
@@ -491,12 +493,12 @@ const std::unordered_map<std::string_view, BuiltinFn> &table() {
     return t;
 }
 
-} // namespace
-
 const BuiltinFn *find_builtin_fn(std::string_view name) {
-    const auto &t = table();
-    auto it = t.find(name);
-    return it == t.end() ? nullptr : &it->second;
+    for (const BuiltinFnTable *t : {&core_builtin_fns(), &extended_builtin_fns()}) {
+        auto it = t->find(name);
+        if (it != t->end()) return &it->second;
+    }
+    return nullptr;
 }
 
 } // namespace linea::rt

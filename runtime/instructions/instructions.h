@@ -5,6 +5,7 @@
 #include "runtime/program/instruction.h"
 
 #include <functional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -171,6 +172,12 @@ struct BuiltinArgs {
 using BuiltinFn = std::function<void(BuiltinArgs &)>;
 /// The run-time implementation of a generic native builtin by DML name; nullptr if none.
 const BuiltinFn *find_builtin_fn(std::string_view name);
+/// A table of builtin implementations by DML name.
+using BuiltinFnTable = std::unordered_map<std::string_view, BuiltinFn>;
+/// Builtins implemented in builtin_functions.cpp (construction, casts, lists, printing, I/O, eval).
+const BuiltinFnTable &core_builtin_fns();
+/// Builtins implemented in builtin_functions_ext.cpp (the rest of the native builtin set).
+const BuiltinFnTable &extended_builtin_fns();
 
 /// A generic native builtin call (matrix, rand, seq, cbind, print, read, write, ...).
 class BuiltinInstruction : public Instruction {
