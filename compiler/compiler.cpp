@@ -2,6 +2,7 @@
 
 #include "compiler/hops/hop_builder.h"
 #include "compiler/lops/lowering.h"
+#include "compiler/lops/physical.h"
 #include "runtime/util/paths.h"
 
 #include <chrono>
@@ -18,6 +19,7 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     validate_program(cp->ast, vo);
     cp->hops = hops::build_hop_program(cp->ast);
     rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
+    lops::select_physical_operators(cp->hops);
     cp->runtime = lops::lower_program(cp->hops);
     cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cp;

@@ -111,7 +111,8 @@ std::string HopDag::verify() const {
         switch (h->kind) {
         case HopKind::Unary: case HopKind::Aggregate: case HopKind::Reorg: case HopKind::TWrite:
         case HopKind::FunctionOutput: need = 1; break;
-        case HopKind::Binary: case HopKind::MatMult: need = 2; break;
+        case HopKind::Binary: need = 2; break;
+        case HopKind::MatMult: need = h->mm_method == MatMultMethod::Default ? 2 : h->inputs.size(); break;
         case HopKind::Literal: case HopKind::TRead: need = 0; break;
         default: need = h->inputs.size(); break;
         }

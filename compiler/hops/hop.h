@@ -36,6 +36,16 @@ enum class HopKind {
 
 const char *to_string(HopKind k);
 
+/// The physical matrix-multiply operator chosen at lowering (inputs change with the method).
+enum class MatMultMethod {
+    Default,   ///< A %*% B                      inputs {A, B}
+    TsmmLeft,  ///< t(X) %*% X                   inputs {X}
+    TsmmRight, ///< X %*% t(X)                   inputs {X}
+    TransLeft, ///< t(X) %*% Y, no transpose     inputs {X, Y}
+    MMChain,   ///< t(X) %*% (X %*% v)           inputs {X, v}
+    MMChainW,  ///< t(X) %*% (w * (X %*% v))     inputs {X, v, w}
+};
+
 /// How an index dimension is written; its bounds are HOP inputs.
 struct IndexDim {
     bool all = true;
@@ -63,6 +73,7 @@ struct Hop {
     kernels::AggOp agg_op = kernels::AggOp::Sum;             ///< Aggregate
     kernels::AggDir agg_dir = kernels::AggDir::All;          ///< Aggregate
     rt::ReorgOp reorg_op = rt::ReorgOp::Transpose;           ///< Reorg
+    MatMultMethod mm_method = MatMultMethod::Default;         ///< MatMult
     bool is_max = false;                                     ///< NaryMinMax
     IndexDim rows_dim, cols_dim;                             ///< Index / LeftIndex
     bool has_cols = true;                                    ///< Index / LeftIndex

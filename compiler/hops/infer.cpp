@@ -106,7 +106,18 @@ void infer(Hop *h) {
         else set_matrix(h, 1, a->cols);
         break;
     }
-    case HopKind::MatMult: set_matrix(h, h->inputs[0]->rows, h->inputs[1]->cols); break;
+    case HopKind::MatMult: {
+        const Hop *a = h->inputs[0];
+        switch (h->mm_method) {
+        case MatMultMethod::Default: set_matrix(h, a->rows, h->inputs[1]->cols); break;
+        case MatMultMethod::TsmmLeft: set_matrix(h, a->cols, a->cols); break;
+        case MatMultMethod::TsmmRight: set_matrix(h, a->rows, a->rows); break;
+        case MatMultMethod::TransLeft: set_matrix(h, a->cols, h->inputs[1]->cols); break;
+        case MatMultMethod::MMChain:
+        case MatMultMethod::MMChainW: set_matrix(h, a->cols, h->inputs[1]->cols); break;
+        }
+        break;
+    }
     case HopKind::Reorg: {
         const Hop *a = h->inputs[0];
         if (h->reorg_op == rt::ReorgOp::Transpose) set_matrix(h, a->cols, a->rows);

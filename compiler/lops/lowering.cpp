@@ -52,6 +52,18 @@ private:
     std::set<int> temps_;
 };
 
+rt::MatMultKind mm_kind(hops::MatMultMethod m) {
+    switch (m) {
+    case hops::MatMultMethod::Default: return rt::MatMultKind::Plain;
+    case hops::MatMultMethod::TsmmLeft: return rt::MatMultKind::TsmmLeft;
+    case hops::MatMultMethod::TsmmRight: return rt::MatMultKind::TsmmRight;
+    case hops::MatMultMethod::TransLeft: return rt::MatMultKind::TransLeft;
+    case hops::MatMultMethod::MMChain: return rt::MatMultKind::MMChain;
+    case hops::MatMultMethod::MMChainW: return rt::MatMultKind::MMChainW;
+    }
+    return rt::MatMultKind::Plain;
+}
+
 class DagLowering {
 public:
     DagLowering(SlotMap &slots, const std::vector<std::string> &slot_names,
@@ -265,7 +277,11 @@ private:
             for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
             return std::make_unique<rt::NaryMinMaxInstruction>(h->is_max, std::move(ops), out, h->loc);
         }
-        case HopKind::MatMult: return std::make_unique<rt::MatMultInstruction>(in(0), in(1), out, h->loc);
+        case HopKind::MatMult: {
+            std::vector<rt::Operand> ops;
+            for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
+            return std::make_unique<rt::MatMultInstruction>(mm_kind(h->mm_method), std::move(ops), out, h->loc);
+        }
         case HopKind::Reorg: return std::make_unique<rt::ReorgInstruction>(h->reorg_op, in(0), out, h->loc);
         case HopKind::Index: {
             size_t k = 1;

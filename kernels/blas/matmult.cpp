@@ -1,26 +1,11 @@
 // Matrix multiply and transpose-self multiply through OpenBLAS (dgemm, dgemv, dsyrk).
+#include "kernels/blas/blas_util.h"
 #include "kernels/ops.h"
-
-#include <cblas.h>
-
-#include <climits>
-#include <string>
 
 namespace linea::kernels {
 
-namespace {
-
-std::string shape(const MatrixBlock &m) {
-    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
-}
-
-blasint to_blas(int64_t v) {
-    if (v > INT_MAX)
-        throw KernelError("matrix dimension " + std::to_string(v) + " exceeds the BLAS index range");
-    return static_cast<blasint>(v);
-}
-
-} // namespace
+using blas::shape;
+using blas::to_blas;
 
 MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b) {
     if (a.cols() != b.rows())

@@ -94,16 +94,26 @@ private:
     int out_;
 };
 
-/// Matrix multiplication `ba+*`, and tsmm (t(X)%*%X / X%*%t(X)).
+/// The physical forms of matrix multiplication (inputs per form in brackets).
+enum class MatMultKind {
+    Plain,     ///< A %*% B                     [A, B]   `ba+*`
+    TsmmLeft,  ///< t(X) %*% X                  [X]      `tsmm`
+    TsmmRight, ///< X %*% t(X)                  [X]      `tsmm`
+    TransLeft, ///< t(X) %*% Y                  [X, Y]   `ba+*`
+    MMChain,   ///< t(X) %*% (X %*% v)          [X, v]   `mmchain`
+    MMChainW,  ///< t(X) %*% (w * (X %*% v))    [X, v, w] `mmchain`
+};
+
+/// Matrix multiplication in one of its physical forms; none materialises a transpose.
 class MatMultInstruction : public Instruction {
 public:
-    MatMultInstruction(Operand a, Operand b, int out, SourceLoc loc)
-        : Instruction("ba+*", std::move(loc)), a_(std::move(a)), b_(std::move(b)), out_(out) {}
+    MatMultInstruction(MatMultKind kind, std::vector<Operand> in, int out, SourceLoc loc);
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
 
 private:
-    Operand a_, b_;
+    MatMultKind kind_;
+    std::vector<Operand> in_;
     int out_;
 };
 
