@@ -61,6 +61,12 @@ void HopDag::replace(Hop *old, Hop *repl) {
     rebuild_parents();
 }
 
+void HopDag::adopt(HopDag &other) {
+    for (auto &n : other.nodes_) nodes_.push_back(std::move(n));
+    other.nodes_.clear();
+    other.roots.clear();
+}
+
 std::vector<Hop *> HopDag::topological() const {
     std::vector<Hop *> out;
     std::set<const Hop *> seen;

@@ -100,6 +100,8 @@ public:
     std::vector<Hop *> roots; ///< side effects, function calls and TWrites, in execution order
     /// Makes every consumer of `old` (and any root that is `old`) use `repl` instead.
     void replace(Hop *old, Hop *repl);
+    /// Takes over all nodes of `other` (which is left empty); roots are not changed.
+    void adopt(HopDag &other);
     /// Recomputes parent lists from the nodes reachable from the roots (dead nodes get none).
     void rebuild_parents();
     /// Nodes reachable from the roots, inputs before consumers.

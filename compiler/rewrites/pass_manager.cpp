@@ -1,6 +1,7 @@
 #include "compiler/rewrites/pass_manager.h"
 
 #include "compiler/rewrites/passes.h"
+#include "compiler/rewrites/program_rewrites.h"
 #include "compiler/rewrites/rewrite.h"
 
 #include <chrono>
@@ -105,13 +106,20 @@ void optimize_function(hops::FunctionBlocks &fb, PassRunner &runner) {
 
 void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats) {
     RewriteStats local;
-    PassRunner runner(opts, stats ? *stats : local);
+    RewriteStats &st = stats ? *stats : local;
+    PassRunner runner(opts, st);
     for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
     optimize_function(prog.main, runner);
+    // Folded predicates expose dead branches and loops; merged blocks give CSE and the rules more to see.
+    for (int round = 0; round < 4 && opts.enabled && rewrite_program_structure(prog, opts, &st) > 0; ++round) {
+        for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
+        optimize_function(prog.main, runner);
+    }
 }
 
 std::vector<std::string> rewrite_names() {
-    std::vector<std::string> names{"cse", "constant_folding"};
+    std::vector<std::string> names{"cse", "constant_folding", "constant_branch_removal", "dead_loop_removal",
+                                   "block_merge", "constant_propagation"};
     for (const auto &r : rule_registry()) names.emplace_back(r->name());
     return names;
 }

@@ -30,7 +30,8 @@ TEST(HopBuilder, SizesCarryAcrossBlocks) {
 }
 
 TEST(HopBuilder, StatementBlocksFollowControlFlow) {
-    auto cp = compile_text("a = 1\nb = 2\nif (a < b) { c = 3 } else { c = 4 }\nwhile (FALSE) {}\nfor (i in 1:3) { a = a + i }\nprint(a)\n");
+    auto cp = compile_text("a = 1\nb = 2\nif (a < b) { c = 3 } else { c = 4 }\nwhile (FALSE) {}\nfor (i in 1:3) { a = a + i }\nprint(a)\n",
+                           false);
     const auto &blocks = cp->hops.main.blocks;
     ASSERT_EQ(blocks.size(), 5u);
     EXPECT_EQ(blocks[0]->kind, linea::hops::BlockKind::Basic);

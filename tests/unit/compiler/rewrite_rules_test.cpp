@@ -89,7 +89,7 @@ const RuleCase kCases[] = {
     {"mult_by_minus_one", "print(toString(X * -1))", true},
     {"mult_by_minus_one", "print(toString(X * -2))", false},
     {"ifelse_constant_predicate", "print(ifelse(TRUE, s, 1.5))", true},
-    {"ifelse_constant_predicate", "print(ifelse(s > 1, s, 1.5))", false},
+    {"ifelse_constant_predicate", "print(ifelse(sum(X) > 1, s, 1.5))", false},
     {"dims_of_transpose", "print(nrow(t(X)) + ncol(t(X)))", true},
     {"dims_of_transpose", "print(nrow(X))", false},
     {"aggregate_of_rev", "print(sum(rev(X)) + max(rev(X)))", true},

@@ -1,0 +1,231 @@
+#include "compiler/rewrites/program_rewrites.h"
+
+#include <map>
+#include <set>
+
+namespace linea::rewrites {
+
+namespace {
+
+using hops::BlockKind;
+using hops::BlockVec;
+using hops::Hop;
+using hops::HopDag;
+using hops::HopKind;
+using hops::StatementBlock;
+
+/// The constant value of a predicate DAG that has nothing else to run, if any.
+std::optional<bool> constant_predicate(const StatementBlock &b) {
+    if (b.dag.roots.size() != 1 || b.pred->kind != HopKind::Literal) return std::nullopt;
+    const Value &v = b.pred->literal;
+    if (!v.is_numeric_scalar()) return std::nullopt;
+    return v.to_bool();
+}
+
+/// Appends `second`'s DAG to `first`'s: reads of variables `first` writes become its values.
+void merge_into(StatementBlock &first, StatementBlock &second) {
+    HopDag &a = first.dag, &b = second.dag;
+    std::map<std::string, Hop *> written;
+    std::vector<Hop *> a_effects, a_writes, b_effects, b_writes;
+    for (Hop *r : a.roots) (r->kind == HopKind::TWrite ? a_writes : a_effects).push_back(r);
+    for (Hop *r : b.roots) (r->kind == HopKind::TWrite ? b_writes : b_effects).push_back(r);
+    for (Hop *w : a_writes) written[w->var] = w->inputs[0];
+    std::set<std::string> rewritten;
+    for (Hop *w : b_writes) rewritten.insert(w->var);
+    // Re-point b's reads of a's outputs, then adopt b's nodes.
+    for (const auto &n : b.nodes()) {
+        for (Hop *&in : n->inputs) {
+            if (in->kind != HopKind::TRead) continue;
+            auto it = written.find(in->var);
+            if (it != written.end()) in = it->second;
+        }
+    }
+    for (Hop *&r : b_effects) {
+        if (r->kind == HopKind::TRead) {
+            auto it = written.find(r->var);
+            if (it != written.end()) r = it->second;
+        }
+    }
+    a.adopt(b);
+    std::vector<Hop *> roots = a_effects;
+    roots.insert(roots.end(), b_effects.begin(), b_effects.end());
+    for (Hop *w : a_writes)
+        if (!rewritten.count(w->var)) roots.push_back(w);
+    roots.insert(roots.end(), b_writes.begin(), b_writes.end());
+    a.roots = std::move(roots);
+    a.rebuild_parents();
+}
+
+using ConstMap = std::map<std::string, Value>;
+
+void collect_assigned(const BlockVec &blocks, std::set<std::string> &out) {
+    for (const auto &b : blocks) {
+        for (const Hop *r : b->dag.roots)
+            if (r->kind == HopKind::TWrite) out.insert(r->var);
+        if (b->kind == BlockKind::For) out.insert(b->loop_var);
+        collect_assigned(b->body, out);
+        collect_assigned(b->else_body, out);
+    }
+}
+
+/// Replaces reads of variables holding a known scalar literal by that literal (also where the read is
+/// itself a root, such as a predicate `if (debug)`, re-anchoring the block); returns replacements made.
+int substitute(StatementBlock &b, const ConstMap &consts) {
+    HopDag &dag = b.dag;
+    int n = 0;
+    auto literal_for = [&](Hop *in) -> Hop * {
+        if (in->kind != HopKind::TRead) return nullptr;
+        auto it = consts.find(in->var);
+        if (it == consts.end()) return nullptr;
+        Hop *lit = dag.make(HopKind::Literal, "lit", {}, in->loc);
+        lit->data_type = DataType::Scalar;
+        lit->value_type = it->second.value_type();
+        lit->literal = it->second;
+        ++n;
+        return lit;
+    };
+    std::vector<Hop *> nodes;
+    for (const auto &node : dag.nodes()) nodes.push_back(node.get());
+    for (Hop *node : nodes)
+        for (Hop *&in : node->inputs)
+            if (Hop *lit = literal_for(in)) in = lit;
+    Hop **anchors[] = {&b.pred, &b.from, &b.to, &b.incr};
+    for (Hop *&r : dag.roots) {
+        Hop *lit = literal_for(r);
+        if (!lit) continue;
+        for (Hop **a : anchors)
+            if (*a == r) *a = lit;
+        r = lit;
+    }
+    if (n) dag.rebuild_parents();
+    return n;
+}
+
+/// Records the literal values a DAG writes and forgets variables it writes otherwise.
+void record(const HopDag &dag, ConstMap &consts) {
+    for (const Hop *r : dag.roots) {
+        if (r->kind != HopKind::TWrite) continue;
+        const Hop *v = r->inputs[0];
+        if (v->kind == HopKind::Literal) consts[r->var] = v->literal;
+        else consts.erase(r->var);
+    }
+}
+
+bool same_value(const Value &a, const Value &b) {
+    if (a.value_type() != b.value_type()) return false;
+    if (a.is_string()) return a.as_string_unchecked() == b.as_string_unchecked();
+    return a.to_print_string() == b.to_print_string();
+}
+
+/// Constant propagation of scalar literals across statement blocks (not into functions).
+int propagate_constants(BlockVec &blocks, ConstMap &consts) {
+    int n = 0;
+    for (auto &b : blocks) {
+        switch (b->kind) {
+        case BlockKind::Basic:
+            n += substitute(*b, consts);
+            record(b->dag, consts);
+            break;
+        case BlockKind::If: {
+            n += substitute(*b, consts);
+            ConstMap t = consts, e = consts;
+            n += propagate_constants(b->body, t);
+            n += propagate_constants(b->else_body, e);
+            consts.clear();
+            for (const auto &[k, v] : t) {
+                auto it = e.find(k);
+                if (it != e.end() && same_value(v, it->second)) consts.emplace(k, v);
+            }
+            break;
+        }
+        case BlockKind::For:
+        case BlockKind::While: {
+            std::set<std::string> assigned;
+            collect_assigned(b->body, assigned);
+            if (b->kind == BlockKind::For) assigned.insert(b->loop_var);
+            // The header of a for loop runs once, before the body; a while predicate runs every iteration.
+            if (b->kind == BlockKind::For) n += substitute(*b, consts);
+            for (const auto &v : assigned) consts.erase(v);
+            if (b->kind == BlockKind::While) n += substitute(*b, consts);
+            ConstMap inner = consts;
+            n += propagate_constants(b->body, inner);
+            for (const auto &v : assigned) consts.erase(v);
+            break;
+        }
+        }
+    }
+    return n;
+}
+
+class StructureRewriter {
+public:
+    StructureRewriter(const RewriteOptions &opts, RewriteStats &stats) : opts_(opts), stats_(stats) {}
+
+    int propagate(BlockVec &blocks) {
+        if (!enabled("constant_propagation")) return 0;
+        ConstMap consts;
+        int n = propagate_constants(blocks, consts);
+        if (n) stats_.fired["constant_propagation"] += n;
+        return n;
+    }
+
+    int run(BlockVec &blocks) {
+        int changes = 0;
+        BlockVec out;
+        for (auto &b : blocks) {
+            changes += run(b->body);
+            changes += run(b->else_body);
+            if (b->kind == BlockKind::If && enabled("constant_branch_removal")) {
+                if (auto c = constant_predicate(*b)) {
+                    BlockVec &taken = *c ? b->body : b->else_body;
+                    for (auto &t : taken) out.push_back(std::move(t));
+                    count("constant_branch_removal", changes);
+                    continue;
+                }
+            }
+            if (b->kind == BlockKind::While && enabled("dead_loop_removal")) {
+                if (auto c = constant_predicate(*b); c && !*c) {
+                    count("dead_loop_removal", changes);
+                    continue;
+                }
+            }
+            out.push_back(std::move(b));
+        }
+        if (enabled("block_merge")) {
+            BlockVec merged;
+            for (auto &b : out) {
+                if (!merged.empty() && merged.back()->kind == BlockKind::Basic && b->kind == BlockKind::Basic) {
+                    merge_into(*merged.back(), *b);
+                    count("block_merge", changes);
+                    continue;
+                }
+                merged.push_back(std::move(b));
+            }
+            out = std::move(merged);
+        }
+        blocks = std::move(out);
+        return changes;
+    }
+
+private:
+    bool enabled(const char *name) const { return opts_.enabled && !opts_.disabled.count(name); }
+    void count(const char *name, int &changes) {
+        stats_.fired[name]++;
+        ++changes;
+    }
+    const RewriteOptions &opts_;
+    RewriteStats &stats_;
+};
+
+} // namespace
+
+int rewrite_program_structure(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats) {
+    RewriteStats local;
+    StructureRewriter rw(opts, stats ? *stats : local);
+    int n = 0;
+    for (auto &[key, fb] : prog.functions) n += rw.propagate(fb->blocks) + rw.run(fb->blocks);
+    n += rw.propagate(prog.main.blocks) + rw.run(prog.main.blocks);
+    return n;
+}
+
+} // namespace linea::rewrites
