@@ -1,6 +1,7 @@
 #include "compiler/compiler.h"
 
 #include "compiler/hops/hop_builder.h"
+#include "compiler/ipa/ipa.h"
 #include "compiler/lops/lowering.h"
 #include "compiler/lops/physical.h"
 #include "runtime/util/paths.h"
@@ -18,6 +19,12 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     vo.builtin_dir = opts.builtin_dir.empty() ? find_builtin_dir() : opts.builtin_dir;
     validate_program(cp->ast, vo);
     cp->hops = hops::build_hop_program(cp->ast);
+    ipa::IpaOptions io;
+    io.remove_unused = opts.rewrites.enabled && !opts.rewrites.disabled.count("remove_unused_functions");
+    io.inline_functions = opts.rewrites.enabled && !opts.rewrites.disabled.count("inline_functions");
+    ipa::IpaStats is = ipa::run_ipa(cp->hops, io);
+    if (is.removed_functions) cp->rewrite_stats.fired["remove_unused_functions"] += is.removed_functions;
+    if (is.inlined_calls) cp->rewrite_stats.fired["inline_functions"] += is.inlined_calls;
     rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
     lops::select_physical_operators(cp->hops);
     cp->runtime = lops::lower_program(cp->hops);

@@ -41,6 +41,11 @@ struct FunctionBlocks {
     std::vector<std::unique_ptr<HopDag>> defaults;
     std::vector<Hop *> default_values;
     BlockVec blocks;
+    /// Set by IPA: the function returns the same outputs for the same inputs (no rand/sample without a
+    /// fixed seed, no eval, and it only calls deterministic functions). Lineage reuse relies on it.
+    bool deterministic = true;
+    /// Set by IPA: the function prints, writes files or stops (directly or through calls).
+    bool side_effects = false;
 };
 
 struct HopProgram {
