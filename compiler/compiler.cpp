@@ -26,7 +26,8 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     if (is.removed_functions) cp->rewrite_stats.fired["remove_unused_functions"] += is.removed_functions;
     if (is.inlined_calls) cp->rewrite_stats.fired["inline_functions"] += is.inlined_calls;
     rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
-    lops::select_physical_operators(cp->hops);
+    if (opts.rewrites.enabled && !opts.rewrites.disabled.count("physical_operators"))
+        lops::select_physical_operators(cp->hops);
     cp->runtime = lops::lower_program(cp->hops);
     cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cp;

@@ -439,6 +439,8 @@ std::unique_ptr<rt::Program> lower_program(const hops::HopProgram &hp) {
     for (const auto &[key, fb] : hp.functions) {
         auto f = std::make_unique<rt::Function>();
         f->name = fb->display_name;
+        f->deterministic = fb->deterministic;
+        f->side_effects = fb->side_effects;
         if (fb->def) f->loc = fb->def->loc;
         fns[key] = f.get();
         prog->functions[key] = std::move(f);

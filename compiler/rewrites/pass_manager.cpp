@@ -120,7 +120,7 @@ void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *
 std::vector<std::string> rewrite_names() {
     std::vector<std::string> names{"cse", "constant_folding", "constant_branch_removal", "dead_loop_removal",
                                    "block_merge", "constant_propagation", "remove_unused_functions",
-                                   "inline_functions"};
+                                   "inline_functions", "physical_operators"};
     for (const auto &r : rule_registry()) names.emplace_back(r->name());
     return names;
 }

@@ -90,6 +90,8 @@ public:
     std::vector<FunctionParam> returns;
     int num_slots = 0;
     std::vector<std::string> slot_names; ///< for explain and error messages
+    bool deterministic = true; ///< from IPA: same inputs give the same outputs (no unseeded rand, no eval)
+    bool side_effects = false; ///< from IPA: prints, writes or stops
     BlockList body;
     void explain(std::string &out) const;
 };
