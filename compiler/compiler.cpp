@@ -26,9 +26,12 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     if (is.removed_functions) cp->rewrite_stats.fired["remove_unused_functions"] += is.removed_functions;
     if (is.inlined_calls) cp->rewrite_stats.fired["inline_functions"] += is.inlined_calls;
     rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
-    if (opts.rewrites.enabled && !opts.rewrites.disabled.count("physical_operators"))
-        lops::select_physical_operators(cp->hops);
-    cp->runtime = lops::lower_program(cp->hops);
+    const bool physical = opts.rewrites.enabled && !opts.rewrites.disabled.count("physical_operators");
+    lops::LoweringOptions lo;
+    lo.rewrites = opts.rewrites;
+    lo.physical_operators = physical;
+    lo.dynamic_recompilation = opts.rewrites.enabled && !opts.rewrites.disabled.count("dynamic_recompilation");
+    cp->runtime = lops::lower_program(cp->hops, lo);
     cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cp;
 }

@@ -1,6 +1,7 @@
 #include "compiler/hops/hop.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <functional>
 #include <set>
@@ -35,6 +36,33 @@ std::string Hop::dims_text() const {
     return "[" + t(rows) + "," + t(cols) + "," + t(nnz) + "]";
 }
 
+std::optional<double> Hop::output_bytes() const {
+    if (data_type == DataType::Scalar) return 16.0;
+    if (data_type != DataType::Matrix || !rows || !cols) return std::nullopt;
+    return static_cast<double>(*rows) * static_cast<double>(*cols) * 8.0 + 64.0;
+}
+
+std::optional<double> Hop::operation_bytes() const {
+    std::optional<double> total = output_bytes();
+    if (kind == HopKind::TRead || kind == HopKind::Literal) return total;
+    for (const Hop *in : inputs) {
+        auto b = in->output_bytes();
+        if (!total || !b) return std::nullopt;
+        *total += *b;
+    }
+    return total;
+}
+
+namespace {
+std::string format_bytes(double b) {
+    char buf[32];
+    if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1fGB", b / (1024.0 * 1024 * 1024));
+    else if (b >= 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.1fMB", b / (1024.0 * 1024));
+    else std::snprintf(buf, sizeof buf, "%.1fKB", b / 1024.0);
+    return buf;
+}
+} // namespace
+
 Hop *HopDag::add(std::unique_ptr<Hop> h) {
     h->id = next_id_++;
     for (Hop *in : h->inputs) in->parents.push_back(h.get());
@@ -59,6 +87,21 @@ void HopDag::replace(Hop *old, Hop *repl) {
     for (Hop *&r : roots)
         if (r == old) r = repl;
     rebuild_parents();
+}
+
+std::unique_ptr<HopDag> HopDag::clone() const {
+    auto out = std::make_unique<HopDag>();
+    std::map<const Hop *, Hop *> copy;
+    for (Hop *h : topological()) {
+        auto c = std::make_unique<Hop>(*h);
+        c->parents.clear();
+        for (Hop *&in : c->inputs) in = copy.at(in);
+        copy[h] = out->add(std::move(c));
+    }
+    // Projections of multi-output operators are reachable only through their consumers: included above.
+    for (Hop *r : roots) out->roots.push_back(copy.at(r));
+    out->rebuild_parents();
+    return out;
 }
 
 void HopDag::adopt(HopDag &other) {
@@ -143,6 +186,10 @@ std::string HopDag::explain(int depth) const {
             out += ")";
         }
         out += " " + h->dims_text();
+        if (h->is_matrix()) {
+            auto m = h->operation_bytes();
+            out += " mem=" + (m ? format_bytes(*m) : std::string("?"));
+        }
         if (h->loc.line > 0) out += " line " + std::to_string(h->loc.line);
         out += "\n";
     };

@@ -89,6 +89,11 @@ struct Hop {
     bool is_matrix() const { return data_type == DataType::Matrix; }
     /// "[rows,cols,nnz]" with "?" for unknowns.
     std::string dims_text() const;
+    /// Estimated bytes of this operator's output (dense cells; nnz-based once sparse blocks exist);
+    /// nullopt when the size is unknown.
+    std::optional<double> output_bytes() const;
+    /// Estimated bytes the operation needs at once: its inputs plus its output.
+    std::optional<double> operation_bytes() const;
 };
 
 /// The DAG of one basic block (or predicate): owns its nodes; roots run in order.
@@ -100,6 +105,8 @@ public:
     std::vector<Hop *> roots; ///< side effects, function calls and TWrites, in execution order
     /// Makes every consumer of `old` (and any root that is `old`) use `repl` instead.
     void replace(Hop *old, Hop *repl);
+    /// A deep copy of the nodes reachable from the roots, with the same roots (ids are fresh).
+    std::unique_ptr<HopDag> clone() const;
     /// Takes over all nodes of `other` (which is left empty); roots are not changed.
     void adopt(HopDag &other);
     /// Recomputes parent lists from the nodes reachable from the roots (dead nodes get none).

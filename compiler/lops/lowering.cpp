@@ -1,5 +1,9 @@
 #include "compiler/lops/lowering.h"
 
+#include "compiler/hops/infer.h"
+#include "compiler/lops/physical.h"
+#include "runtime/program/context.h"
+
 #include "language/ast.h"
 #include "language/builtins.h"
 #include "runtime/instructions/instructions.h"
@@ -336,18 +340,102 @@ private:
     std::map<size_t, std::vector<int>> release_at_;
 };
 
+/// Whether a basic block gains from recompilation with live sizes: it has matrix operators of unknown size.
+bool needs_recompile(const HopDag &dag) {
+    bool unknown = false, reads_matrix = false;
+    for (const Hop *h : dag.topological()) {
+        if (h->kind == HopKind::TRead && (h->is_matrix() || h->data_type == DataType::Unknown)) reads_matrix = true;
+        if (h->is_matrix() && (!h->rows || !h->cols) &&
+            (h->kind == HopKind::MatMult || h->kind == HopKind::Aggregate || h->kind == HopKind::Index ||
+             h->kind == HopKind::Reorg || h->kind == HopKind::Binary))
+            unknown = true;
+    }
+    return unknown && reads_matrix;
+}
+
+/// Recompiles one basic block from a pristine copy of its DAG whenever the sizes of the matrices it
+/// reads differ from the previous execution.
+class DagRecompiler : public rt::BlockRecompiler {
+public:
+    DagRecompiler(const HopDag &dag, std::shared_ptr<SlotMap> slots, rt::Function &fn,
+                  const std::map<std::string, rt::Function *> &functions, const LoweringOptions &opts)
+        : dag_(dag.clone()), slots_(std::move(slots)), fn_(fn), functions_(functions), opts_(opts) {
+        for (const Hop *h : dag_->topological())
+            if (h->kind == HopKind::TRead) inputs_.emplace_back(h->var, slots_->var(h->var));
+    }
+
+    const rt::InstrList &instructions_for(rt::ExecContext &ctx) override {
+        std::vector<std::pair<int64_t, int64_t>> sig;
+        sig.reserve(inputs_.size());
+        for (const auto &[name, slot] : inputs_) {
+            const Value &v = ctx.frame()[static_cast<size_t>(slot)];
+            if (v.is_matrix()) sig.emplace_back(v.matrix()->rows(), v.matrix()->cols());
+            else sig.emplace_back(-1, static_cast<int64_t>(v.data_type()));
+        }
+        if (!compiled_ || sig != signature_) {
+            recompile(ctx);
+            signature_ = std::move(sig);
+            compiled_ = true;
+        }
+        if (ctx.frame().size() < static_cast<size_t>(fn_.num_slots)) ctx.frame().resize(static_cast<size_t>(fn_.num_slots));
+        return instructions_;
+    }
+
+private:
+    void recompile(rt::ExecContext &ctx) {
+        std::unique_ptr<HopDag> d = dag_->clone();
+        for (const auto &node : d->nodes()) {
+            Hop *h = node.get();
+            if (h->kind != HopKind::TRead) continue;
+            const Value &v = ctx.frame()[static_cast<size_t>(slots_->var(h->var))];
+            if (v.is_matrix()) {
+                h->data_type = DataType::Matrix;
+                h->value_type = ValueType::Double;
+                h->rows = v.matrix()->rows();
+                h->cols = v.matrix()->cols();
+            } else if (!v.is_empty()) {
+                h->data_type = v.data_type();
+                h->value_type = v.value_type();
+            }
+        }
+        hops::propagate(*d);
+        rewrites::optimize_dynamic(*d, opts_.rewrites);
+        if (opts_.physical_operators) select_physical_operators(*d);
+        DagLowering dl(*slots_, fn_.slot_names, functions_);
+        instructions_ = dl.lower(*d, {});
+        const int line = d->roots.empty() ? 0 : d->roots.front()->loc.line;
+        if (ctx.options().explain_recompile_hops)
+            ctx.out() << "RECOMPILE HOPS (" << fn_.name << ", line " << line << ")\n" << d->explain(1);
+        if (ctx.options().explain_recompile_runtime) {
+            ctx.out() << "RECOMPILE RUNTIME (" << fn_.name << ", line " << line << ")\n";
+            for (const auto &in : instructions_) ctx.out() << "  " << in->explain() << "\n";
+        }
+    }
+
+    std::unique_ptr<HopDag> dag_;
+    std::shared_ptr<SlotMap> slots_;
+    rt::Function &fn_;
+    std::map<std::string, rt::Function *> functions_;
+    LoweringOptions opts_;
+    std::vector<std::pair<std::string, int>> inputs_;
+    std::vector<std::pair<int64_t, int64_t>> signature_;
+    rt::InstrList instructions_;
+    bool compiled_ = false;
+};
+
 class FunctionLowering {
 public:
-    FunctionLowering(rt::Function &fn, const std::map<std::string, rt::Function *> &functions)
-        : fn_(fn), slots_(fn), functions_(functions) {}
+    FunctionLowering(rt::Function &fn, const std::map<std::string, rt::Function *> &functions,
+                     const LoweringOptions &opts)
+        : fn_(fn), slots_(std::make_shared<SlotMap>(fn)), functions_(functions), opts_(opts) {}
 
-    void params(const hops::FunctionBlocks &fb) {
+    void params(hops::FunctionBlocks &fb) {
         if (!fb.def) return;
         for (size_t i = 0; i < fb.def->params.size(); ++i) {
             const auto &p = fb.def->params[i];
             rt::FunctionParam fp;
             fp.name = p.name;
-            fp.slot = slots_.var(p.name);
+            fp.slot = slots_->var(p.name);
             fp.data_type = p.data_type;
             fp.value_type = p.value_type;
             fn_.params.push_back(std::move(fp));
@@ -355,38 +443,49 @@ public:
         for (const auto &r : fb.def->returns) {
             rt::FunctionParam fr;
             fr.name = r.name;
-            fr.slot = slots_.var(r.name);
+            fr.slot = slots_->var(r.name);
             fr.data_type = r.data_type;
             fr.value_type = r.value_type;
             fn_.returns.push_back(std::move(fr));
         }
         for (size_t i = 0; i < fb.defaults.size(); ++i) {
             if (!fb.defaults[i]) continue;
-            DagLowering dl(slots_, fn_.slot_names, functions_);
+            physical(*fb.defaults[i]);
+            DagLowering dl(*slots_, fn_.slot_names, functions_);
             fn_.params[i].has_default = true;
             fn_.params[i].default_code = dl.lower(*fb.defaults[i], {fb.default_values[i]});
             fn_.params[i].default_value = dl.operand(fb.default_values[i]);
         }
     }
 
-    rt::BlockList blocks(const hops::BlockVec &in) {
+    rt::BlockList blocks(hops::BlockVec &in) {
         rt::BlockList out;
         for (const auto &b : in) out.push_back(block(*b));
         return out;
     }
 
 private:
-    rt::BlockPtr block(const hops::StatementBlock &b) {
+    void physical(HopDag &dag) {
+        if (opts_.physical_operators) select_physical_operators(dag);
+    }
+
+    rt::BlockPtr block(hops::StatementBlock &b) {
         switch (b.kind) {
         case hops::BlockKind::Basic: {
             auto bb = std::make_unique<rt::BasicBlock>();
-            DagLowering dl(slots_, fn_.slot_names, functions_);
+            // The recompiler keeps the DAG as it was before physical operators were chosen, so that
+            // size-dependent rewrites (e.g. chain reordering) can still change the plan.
+            if (opts_.dynamic_recompilation && needs_recompile(b.dag))
+                bb->recompiler = std::make_unique<DagRecompiler>(b.dag, slots_, fn_, functions_, opts_);
+            physical(b.dag);
+            DagLowering dl(*slots_, fn_.slot_names, functions_);
             bb->instructions = dl.lower(b.dag, {});
             return bb;
         }
         case hops::BlockKind::If: {
             auto ib = std::make_unique<rt::IfBlock>();
-            DagLowering dl(slots_, fn_.slot_names, functions_);
+            physical(b.dag);
+            DagLowering dl(*slots_, fn_.slot_names, functions_);
             ib->predicate = dl.lower(b.dag, {b.pred});
             ib->pred = dl.operand(b.pred);
             ib->loc = b.loc;
@@ -396,7 +495,8 @@ private:
         }
         case hops::BlockKind::While: {
             auto wb = std::make_unique<rt::WhileBlock>();
-            DagLowering dl(slots_, fn_.slot_names, functions_);
+            physical(b.dag);
+            DagLowering dl(*slots_, fn_.slot_names, functions_);
             wb->predicate = dl.lower(b.dag, {b.pred});
             wb->pred = dl.operand(b.pred);
             wb->loc = b.loc;
@@ -405,7 +505,8 @@ private:
         }
         case hops::BlockKind::For: {
             auto fb = std::make_unique<rt::ForBlock>();
-            DagLowering dl(slots_, fn_.slot_names, functions_);
+            physical(b.dag);
+            DagLowering dl(*slots_, fn_.slot_names, functions_);
             std::vector<const Hop *> keep{b.from, b.to};
             if (b.incr) keep.push_back(b.incr);
             fb->header = dl.lower(b.dag, keep);
@@ -417,7 +518,7 @@ private:
             }
             fb->is_seq = b.is_seq;
             fb->parfor = b.parfor;
-            fb->var_slot = slots_.var(b.loop_var);
+            fb->var_slot = slots_->var(b.loop_var);
             fb->loc = b.loc;
             fb->body = blocks(b.body);
             return fb;
@@ -427,13 +528,14 @@ private:
     }
 
     rt::Function &fn_;
-    SlotMap slots_;
+    std::shared_ptr<SlotMap> slots_;
     const std::map<std::string, rt::Function *> &functions_;
+    const LoweringOptions &opts_;
 };
 
 } // namespace
 
-std::unique_ptr<rt::Program> lower_program(const hops::HopProgram &hp) {
+std::unique_ptr<rt::Program> lower_program(hops::HopProgram &hp, const LoweringOptions &opts) {
     auto prog = std::make_unique<rt::Program>();
     std::map<std::string, rt::Function *> fns;
     for (const auto &[key, fb] : hp.functions) {
@@ -447,13 +549,13 @@ std::unique_ptr<rt::Program> lower_program(const hops::HopProgram &hp) {
     }
     for (const auto &[key, fb] : hp.functions) {
         rt::Function &f = *fns[key];
-        FunctionLowering fl(f, fns);
+        FunctionLowering fl(f, fns, opts);
         fl.params(*fb);
         f.body = fl.blocks(fb->blocks);
     }
     prog->main = std::make_unique<rt::Function>();
     prog->main->name = "main";
-    FunctionLowering ml(*prog->main, fns);
+    FunctionLowering ml(*prog->main, fns, opts);
     prog->main->body = ml.blocks(hp.main.blocks);
     return prog;
 }

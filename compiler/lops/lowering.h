@@ -2,13 +2,23 @@
 #pragma once
 
 #include "compiler/hops/statement_block.h"
+#include "compiler/rewrites/pass_manager.h"
 #include "runtime/program/program.h"
 
 #include <memory>
 
 namespace linea::lops {
 
+struct LoweringOptions {
+    /// Attach a recompiler to blocks whose matrix sizes are unknown at compile time.
+    bool dynamic_recompilation = true;
+    /// What recompilation runs: the size-dependent rewrites and physical operator selection.
+    rewrites::RewriteOptions rewrites;
+    bool physical_operators = true;
+};
+
 /// Builds the runtime program for a HOP program (all functions and the main script).
-std::unique_ptr<rt::Program> lower_program(const hops::HopProgram &hp);
+/// Physical operators are chosen here, per DAG, after a recompiler (if any) copied the DAG.
+std::unique_ptr<rt::Program> lower_program(hops::HopProgram &hp, const LoweringOptions &opts = {});
 
 } // namespace linea::lops

@@ -22,6 +22,12 @@ public:
         run("constant_folding", d, [&] { return constant_folding(d); });
         run("static_rules", d, [&] { return apply_rules(d, false); });
         run("cse", d, [&] { return common_subexpression_elimination(d); });
+        dynamic_passes(d);
+    }
+
+    void dynamic_passes(HopDag &d) {
+        if (!opts_.enabled || d.roots.empty()) return;
+        d.rebuild_parents();
         hops::propagate(d);
         run("dynamic_rules", d, [&] { return apply_rules(d, true); });
         run("cse", d, [&] { return common_subexpression_elimination(d); });
@@ -117,10 +123,16 @@ void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *
     }
 }
 
+void optimize_dynamic(hops::HopDag &dag, const RewriteOptions &opts, RewriteStats *stats) {
+    RewriteStats local;
+    PassRunner runner(opts, stats ? *stats : local);
+    runner.dynamic_passes(dag);
+}
+
 std::vector<std::string> rewrite_names() {
     std::vector<std::string> names{"cse", "constant_folding", "constant_branch_removal", "dead_loop_removal",
                                    "block_merge", "constant_propagation", "remove_unused_functions",
-                                   "inline_functions", "physical_operators"};
+                                   "inline_functions", "physical_operators", "dynamic_recompilation"};
     for (const auto &r : rule_registry()) names.emplace_back(r->name());
     return names;
 }

@@ -24,6 +24,9 @@ struct RewriteStats {
 /// Optimizes all DAGs in place. Throws DmlError(Internal) when verification fails.
 void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats = nullptr);
 
+/// The size-dependent part of optimize() for one DAG, used by dynamic recompilation once live sizes are known.
+void optimize_dynamic(hops::HopDag &dag, const RewriteOptions &opts, RewriteStats *stats = nullptr);
+
 /// The names `-rewrites -name` accepts: the passes "cse" and "constant_folding" and every rule.
 std::vector<std::string> rewrite_names();
 

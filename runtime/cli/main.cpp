@@ -153,6 +153,8 @@ int main(int argc, char **argv) {
         linea::rt::RuntimeOptions ro;
         ro.seed = cli.seed;
         ro.threads = cli.threads;
+        ro.explain_recompile_hops = cli.explain == "recompile_hops";
+        ro.explain_recompile_runtime = cli.explain == "recompile_runtime";
         linea::rt::ExecContext ctx(*compiled->runtime, std::cout, stats, ro);
         auto t1 = std::chrono::steady_clock::now();
         try {

@@ -34,6 +34,8 @@ struct RuntimeStats {
 struct RuntimeOptions {
     int64_t seed = -1; ///< -seed: base for rand(seed=-1); -1 draws from the clock
     int threads = 0;
+    bool explain_recompile_hops = false;    ///< -explain recompile_hops: print DAGs as they are recompiled
+    bool explain_recompile_runtime = false; ///< -explain recompile_runtime: print recompiled instructions
 };
 
 class ExecContext {

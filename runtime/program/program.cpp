@@ -126,7 +126,13 @@ void execute_blocks(const BlockList &blocks, ExecContext &ctx) {
     for (const auto &b : blocks) b->execute(ctx);
 }
 
-void BasicBlock::execute(ExecContext &ctx) const { run_instructions(instructions, ctx); }
+void BasicBlock::execute(ExecContext &ctx) const {
+    if (recompiler) {
+        run_instructions(recompiler->instructions_for(ctx), ctx);
+        return;
+    }
+    run_instructions(instructions, ctx);
+}
 
 namespace {
 bool predicate_value(ExecContext &ctx, const Operand &pred, const SourceLoc &loc) {
@@ -223,7 +229,8 @@ std::string line_of(const SourceLoc &loc) { return loc.line > 0 ? " (line " + st
 
 void BasicBlock::explain(std::string &out, int depth) const {
     indent(out, depth);
-    out += "GENERIC" + (instructions.empty() ? std::string() : line_of(instructions.front()->loc())) + "\n";
+    out += "GENERIC" + (instructions.empty() ? std::string() : line_of(instructions.front()->loc())) +
+           (recompiler ? " [recompile]" : "") + "\n";
     explain_instrs(instructions, out, depth + 1);
 }
 

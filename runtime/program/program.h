@@ -23,10 +23,22 @@ using BlockList = std::vector<BlockPtr>;
 void execute_blocks(const BlockList &blocks, ExecContext &ctx);
 void run_instructions(const InstrList &instrs, ExecContext &ctx);
 
+/// Recompiles a block just before it runs, from the live sizes of its inputs. Implemented by the compiler
+/// (the runtime sees only this interface).
+class BlockRecompiler {
+public:
+    virtual ~BlockRecompiler() = default;
+    /// The instructions to run for the current inputs: recompiled when their sizes changed since the last
+    /// call, else the previous result.
+    virtual const InstrList &instructions_for(ExecContext &ctx) = 0;
+};
+
 /// Straight-line code.
 class BasicBlock : public ProgramBlock {
 public:
     InstrList instructions;
+    /// Set for blocks whose sizes are unknown at compile time (dynamic recompilation).
+    std::unique_ptr<BlockRecompiler> recompiler;
     void execute(ExecContext &ctx) const override;
     void explain(std::string &out, int depth) const override;
 };

@@ -1,4 +1,5 @@
-// sum(s*X) -> s*sum(X), sum(X*s) -> sum(X)*s, sum(X/s) -> sum(X)/s   (s scalar)
+// sum(s*X) -> s*sum(X), sum(X*s) -> sum(X)*s   (s scalar)
+// Not sum(X/s): SystemDS does not rewrite it, and X/0 holds NaN cells (0/0) that sum(X)/0 loses.
 #include "compiler/rewrites/rewrite.h"
 
 namespace linea::rewrites {
@@ -16,9 +17,9 @@ public:
         Hop *s = ctx.aggregate(kernels::AggOp::Sum, kernels::AggDir::All, "uak+", b->inputs[1], h->loc);
         return ctx.binary(B::Mul, "*", b->inputs[0], s, h->loc);
     }
-    if ((b->binary_op == B::Mul || b->binary_op == B::Div) && b->inputs[1]->is_scalar() && b->inputs[0]->is_matrix()) {
+    if (b->binary_op == B::Mul && b->inputs[1]->is_scalar() && b->inputs[0]->is_matrix()) {
         Hop *s = ctx.aggregate(kernels::AggOp::Sum, kernels::AggDir::All, "uak+", b->inputs[0], h->loc);
-        return ctx.binary(b->binary_op, b->binary_op == B::Mul ? "*" : "/", s, b->inputs[1], h->loc);
+        return ctx.binary(B::Mul, "*", s, b->inputs[1], h->loc);
     }
     return nullptr;
     }

@@ -1,0 +1,53 @@
+// Dynamic recompilation: blocks with unknown sizes are re-planned with the live sizes before they run.
+#include "compile_util.h"
+
+#include <gtest/gtest.h>
+
+using linea::test::executed;
+using linea::test::run_text;
+
+namespace {
+
+const char *kChainInFunction =
+    "f = function(Matrix[Double] X, Matrix[Double] v) return (Matrix[Double] r) {\n"
+    "  r = t(X) %*% X %*% v\n  if (nrow(X) > 1000) { r = r + 1 }\n}\n"
+    "X = rand(rows=50, cols=5, seed=3)\nv = rand(rows=5, cols=1, seed=4)\n"
+    "for (i in 1:3) { r = f(X, v) }\nprint(sum(r))\n";
+
+TEST(Recompile, ReordersChainOnceSizesAreKnown) {
+    linea::rt::RuntimeStats s;
+    std::string out = run_text(kChainInFunction, &s);
+    // With the sizes of X and v known, (t(X)%*%X)%*%v becomes t(X)%*%(X%*%v), i.e. one mmchain.
+    EXPECT_EQ(executed(s, "mmchain"), 3);
+    EXPECT_EQ(executed(s, "tsmm"), 0);
+    auto cp = linea::test::compile_text(kChainInFunction, false);
+    std::ostringstream plain;
+    linea::rt::RuntimeStats off;
+    linea::rt::ExecContext ctx(*cp->runtime, plain, off, linea::rt::RuntimeOptions{});
+    linea::rt::run_program(*cp->runtime, ctx);
+    EXPECT_NEAR(std::stod(out), std::stod(plain.str()), 1e-9 * std::abs(std::stod(out)));
+}
+
+TEST(Recompile, RecompilesWhenSizesChange) {
+    // The same block sees a row vector and then a column vector; each plan must fit its sizes.
+    const char *s = "g = function(Matrix[Double] X) return (Double s) { s = sum(X[1:nrow(X), 1:ncol(X)] * 2) }\n"
+                    "a = g(matrix(1, 1, 3))\nb = g(matrix(2, 4, 1))\nc = g(matrix(3, 2, 2))\nprint(a + b + c)\n";
+    EXPECT_EQ(run_text(s), "46.0\n");
+}
+
+TEST(Recompile, ExplainShowsRecompiledBlocks) {
+    auto cp = linea::test::compile_text(kChainInFunction);
+    std::ostringstream out;
+    linea::rt::RuntimeStats stats;
+    linea::rt::RuntimeOptions ro;
+    ro.explain_recompile_runtime = true;
+    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
+    linea::rt::run_program(*cp->runtime, ctx);
+    std::string text = out.str();
+    EXPECT_NE(text.find("RECOMPILE RUNTIME (f"), std::string::npos) << text;
+    EXPECT_NE(text.find("mmchain XtXv"), std::string::npos) << text;
+    // Same sizes on the 2nd and 3rd call: compiled once.
+    EXPECT_EQ(text.find("RECOMPILE RUNTIME", text.find("RECOMPILE RUNTIME") + 1), std::string::npos) << text;
+}
+
+} // namespace
