@@ -88,9 +88,13 @@ RunResult run_linea(const fs::path &dir, const std::vector<std::string> &args) {
     fs::path tmp = fs::temp_directory_path() / ("linea_script_test_" + std::to_string(::getpid()));
     fs::create_directories(tmp);
     fs::path out = tmp / "stdout", err = tmp / "stderr";
+    // Each run works in a scratch copy of the test's folder, so scripts may write files by relative
+    // names and configurations running at the same time never see each other's files.
+    fs::path work = tmp / "work";
+    fs::copy(dir, work, fs::copy_options::recursive);
     pid_t pid = fork();
     if (pid == 0) {
-        if (chdir(dir.c_str()) != 0) _exit(126);
+        if (chdir(work.c_str()) != 0) _exit(126);
         FILE *o = std::freopen(out.c_str(), "w", stdout);
         FILE *e = std::freopen(err.c_str(), "w", stderr);
         if (!o || !e) _exit(126);
