@@ -543,6 +543,33 @@ public:
     }
 
 private:
+    /// The variable information valid at the entry of every iteration of a loop: iterates "entry merged
+    /// with what one pass of the body leaves" until it no longer changes (sizes a body keeps stay known).
+    TypeEnv loop_fixpoint(const Block &body, TypeEnv env, const std::string *loop_var) {
+        for (int round = 0; round < 8; ++round) {
+            TypeEnv out = env;
+            if (loop_var) out[*loop_var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt};
+            build(body, out);
+            TypeEnv next = merge(env, out);
+            if (same(next, env)) return env;
+            env = std::move(next);
+        }
+        loosen(env, body);
+        return env;
+    }
+
+    static bool same(const TypeEnv &a, const TypeEnv &b) {
+        if (a.size() != b.size()) return false;
+        for (const auto &[n, x] : a) {
+            auto it = b.find(n);
+            if (it == b.end()) return false;
+            const VarInfo &y = it->second;
+            if (x.data_type != y.data_type || x.value_type != y.value_type || x.rows != y.rows || x.cols != y.cols)
+                return false;
+        }
+        return true;
+    }
+
     std::unique_ptr<StatementBlock> control(const Stmt &s, TypeEnv &env) {
         auto sb = std::make_unique<StatementBlock>();
         sb->loc = s.loc;
@@ -562,14 +589,13 @@ private:
         case StmtKind::While: {
             const auto &st = static_cast<const While &>(s);
             sb->kind = BlockKind::While;
-            loosen(env, st.body);
+            env = loop_fixpoint(st.body, env, nullptr);
             DagBuilder db(sb->dag, env);
             sb->pred = db.expr(*st.cond);
             sb->dag.roots.push_back(sb->pred);
             TypeEnv be = env;
             sb->body = build(st.body, be);
             env = merge(env, be);
-            loosen(env, st.body);
             break;
         }
         case StmtKind::For: {
@@ -587,12 +613,11 @@ private:
                 sb->incr = db.expr(*st.incr);
                 sb->dag.roots.push_back(sb->incr);
             }
-            loosen(env, st.body);
+            env = loop_fixpoint(st.body, env, &st.var);
             TypeEnv be = env;
             be[st.var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt};
             sb->body = build(st.body, be);
             env = merge(env, be);
-            loosen(env, st.body);
             break;
         }
         default: error(s.loc, "internal error: unexpected statement in block builder");

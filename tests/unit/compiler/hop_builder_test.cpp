@@ -29,6 +29,16 @@ TEST(HopBuilder, SizesCarryAcrossBlocks) {
     EXPECT_NE(cp->hops.explain().find("[6,6,?]"), std::string::npos) << cp->hops.explain();
 }
 
+TEST(HopBuilder, LoopSizesReachAFixpoint) {
+    // w keeps its 5x1 shape through the loop, so its size stays known inside; G grows, so it does not.
+    auto cp = compile_text("w = matrix(0, 5, 1)\nG = matrix(1, 2, 5)\nfor (i in 1:3) {\n  w = w + 0.5 * t(G[1, ])\n"
+                           "  G = rbind(G, G)\n}\nprint(sum(w) + sum(G))\n",
+                           false);
+    std::string e = cp->hops.explain();
+    EXPECT_NE(e.find("TRead(TRead) w [5,1,?]"), std::string::npos) << e;
+    EXPECT_NE(e.find("TRead(TRead) G [?,5,?]"), std::string::npos) << e;
+}
+
 TEST(HopBuilder, StatementBlocksFollowControlFlow) {
     auto cp = compile_text("a = 1\nb = 2\nif (a < b) { c = 3 } else { c = 4 }\nwhile (FALSE) {}\nfor (i in 1:3) { a = a + i }\nprint(a)\n",
                            false);
