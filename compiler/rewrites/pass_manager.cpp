@@ -121,6 +121,10 @@ void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *
         for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
         optimize_function(prog.main, runner);
     }
+    if (opts.enabled && opts.enabled_extra.count("loop_invariant_code_motion") && hoist_loop_invariants(prog, &st) > 0) {
+        for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
+        optimize_function(prog.main, runner);
+    }
 }
 
 void optimize_dynamic(hops::HopDag &dag, const RewriteOptions &opts, RewriteStats *stats) {
@@ -132,7 +136,8 @@ void optimize_dynamic(hops::HopDag &dag, const RewriteOptions &opts, RewriteStat
 std::vector<std::string> rewrite_names() {
     std::vector<std::string> names{"cse", "constant_folding", "constant_branch_removal", "dead_loop_removal",
                                    "block_merge", "constant_propagation", "remove_unused_functions",
-                                   "inline_functions", "physical_operators", "dynamic_recompilation"};
+                                   "inline_functions", "physical_operators", "dynamic_recompilation",
+                                   "loop_invariant_code_motion"};
     for (const auto &r : rule_registry()) names.emplace_back(r->name());
     return names;
 }

@@ -13,6 +13,7 @@ struct RewriteOptions {
     bool enabled = true;                ///< false: no pass runs at all (-rewrites off)
     std::set<std::string> disabled;     ///< rule or pass names switched off (-rewrites -name,...)
     bool verify = false;                ///< verify every DAG after every pass (tests, debug builds)
+    std::set<std::string> enabled_extra; ///< passes that are off by default (-rewrites +name): loop_invariant_code_motion
 };
 
 struct RewriteStats {

@@ -1,5 +1,7 @@
 #include "compiler/rewrites/program_rewrites.h"
 
+#include "compiler/hops/infer.h"
+
 #include <map>
 #include <set>
 
@@ -218,6 +220,98 @@ private:
 };
 
 } // namespace
+
+namespace {
+
+/// Whether h (with its inputs) gives the same value in every iteration of a loop that assigns `assigned`.
+bool invariant(const Hop *h, const std::set<std::string> &assigned, std::map<const Hop *, bool> &memo) {
+    auto it = memo.find(h);
+    if (it != memo.end()) return it->second;
+    bool r = true;
+    switch (h->kind) {
+    case HopKind::Literal: break;
+    case HopKind::TRead: r = !assigned.count(h->var); break;
+    case HopKind::Unary: case HopKind::Binary: case HopKind::Aggregate: case HopKind::MatMult:
+    case HopKind::Reorg: case HopKind::Index: case HopKind::NaryMinMax:
+        for (const Hop *in : h->inputs) r = r && invariant(in, assigned, memo);
+        break;
+    default: r = false; break; // builtins (rand, read, ...), calls and writes stay in the loop
+    }
+    memo[h] = r;
+    return r;
+}
+
+/// Copies the subexpression rooted at h into `dag` (TReads become TReads of the same variables).
+Hop *copy_into(HopDag &dag, const Hop *h, std::map<const Hop *, Hop *> &done) {
+    auto it = done.find(h);
+    if (it != done.end()) return it->second;
+    auto c = std::make_unique<Hop>(*h);
+    c->parents.clear();
+    for (Hop *&in : c->inputs) in = copy_into(dag, in, done);
+    Hop *r = dag.add(std::move(c));
+    done[h] = r;
+    return r;
+}
+
+int hoist_in(BlockVec &blocks, int &counter) {
+    int n = 0;
+    for (size_t bi = 0; bi < blocks.size(); ++bi) {
+        StatementBlock &loop = *blocks[bi];
+        n += hoist_in(loop.body, counter);
+        n += hoist_in(loop.else_body, counter);
+        if (loop.kind != BlockKind::For) continue;
+        std::set<std::string> assigned;
+        collect_assigned(loop.body, assigned);
+        assigned.insert(loop.loop_var);
+        auto pre = std::make_unique<StatementBlock>();
+        pre->kind = BlockKind::Basic;
+        pre->loc = loop.loc;
+        std::map<const Hop *, Hop *> copies;
+        for (auto &inner : loop.body) {
+            if (inner->kind != BlockKind::Basic) continue;
+            HopDag &dag = inner->dag;
+            std::map<const Hop *, bool> memo;
+            for (Hop *h : dag.topological()) {
+                if (!h->is_matrix() || h->kind == HopKind::TRead || !invariant(h, assigned, memo)) continue;
+                // Hoist maximal invariant operators only: skip h when all its consumers are invariant too.
+                bool maximal = false;
+                for (const Hop *p : h->parents) maximal |= !(p->is_matrix() && invariant(p, assigned, memo)) ||
+                                                          p->kind == HopKind::TWrite;
+                if (!maximal) continue;
+                std::string var = "_licm" + std::to_string(counter++);
+                Hop *v = copy_into(pre->dag, h, copies);
+                Hop *w = pre->dag.make(HopKind::TWrite, "TWrite", {v}, h->loc);
+                w->var = var;
+                hops::infer(w);
+                pre->dag.roots.push_back(w);
+                Hop *read = dag.make(HopKind::TRead, "TRead", {}, h->loc);
+                read->var = var;
+                read->data_type = h->data_type;
+                read->value_type = h->value_type;
+                read->rows = h->rows;
+                read->cols = h->cols;
+                dag.replace(h, read);
+                ++n;
+            }
+        }
+        if (!pre->dag.roots.empty()) {
+            pre->dag.rebuild_parents();
+            blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(bi), std::move(pre));
+            ++bi;
+        }
+    }
+    return n;
+}
+
+} // namespace
+
+int hoist_loop_invariants(hops::HopProgram &prog, RewriteStats *stats) {
+    int counter = 0, n = 0;
+    for (auto &[key, fb] : prog.functions) n += hoist_in(fb->blocks, counter);
+    n += hoist_in(prog.main.blocks, counter);
+    if (stats && n) stats->fired["loop_invariant_code_motion"] += n;
+    return n;
+}
 
 int rewrite_program_structure(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats) {
     RewriteStats local;

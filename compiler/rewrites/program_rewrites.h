@@ -11,4 +11,9 @@ namespace linea::rewrites {
 /// across them. Returns the number of changes; counts go to stats->fired.
 int rewrite_program_structure(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats);
 
+/// Loop-invariant code motion (off by default, `-rewrites +loop_invariant_code_motion`): matrix
+/// operators in a for-loop body whose inputs do not change in the loop are computed once before it.
+/// While loops are left alone (they may run zero times). Returns the number of operators hoisted.
+int hoist_loop_invariants(hops::HopProgram &prog, RewriteStats *stats);
+
 } // namespace linea::rewrites

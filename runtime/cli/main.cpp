@@ -19,7 +19,7 @@ namespace {
 const char *kUsage =
     "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...] [-stats [k]]\n"
     "             [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
-    "             [-rewrites on|off|-name,-name...]\n"
+    "             [-rewrites on|off|-name,+name,...]\n"
     "       linea -s \"print(1+1)\" [same options]\n";
 
 struct CliOptions {
@@ -35,6 +35,7 @@ struct CliOptions {
     int threads = 0;
     bool rewrites = true;
     std::set<std::string> disabled_rewrites;
+    std::set<std::string> enabled_rewrites;
 };
 
 [[noreturn]] void usage_error(const std::string &msg) {
@@ -103,11 +104,13 @@ CliOptions parse_cli(int argc, char **argv) {
                     size_t q = v.find(',', p);
                     if (q == std::string::npos) q = v.size();
                     std::string item = v.substr(p, q - p);
-                    if (item.size() < 2 || item[0] != '-') usage_error("-rewrites expects on, off or -name[,-name...]");
+                    if (item.size() < 2 || (item[0] != '-' && item[0] != '+'))
+                        usage_error("-rewrites expects on, off or a list of -name (disable) and +name (enable)");
+                    const bool enable = item[0] == '+';
                     item = item.substr(1);
                     if (std::find(known.begin(), known.end(), item) == known.end())
                         usage_error("-rewrites: unknown rewrite '" + item + "'");
-                    o.disabled_rewrites.insert(item);
+                    (enable ? o.enabled_rewrites : o.disabled_rewrites).insert(item);
                     p = q + 1;
                 }
             }
@@ -143,6 +146,7 @@ int main(int argc, char **argv) {
         co.parse.args = cli.args;
         co.rewrites.enabled = cli.rewrites;
         co.rewrites.disabled = cli.disabled_rewrites;
+        co.rewrites.enabled_extra = cli.enabled_rewrites;
         const char *verify = std::getenv("LINEA_VERIFY_DAGS");
         co.rewrites.verify = verify && *verify && std::string(verify) != "0";
         auto compiled = linea::compile_script(src, co);

@@ -44,3 +44,38 @@ TEST(ProgramRewrites, MergedBlocksKeepOrderAndOverwrites) {
 }
 
 } // namespace
+
+namespace {
+
+std::string run_with_licm(const std::string &text, linea::rt::RuntimeStats *stats) {
+    auto src = std::make_shared<const linea::SourceFile>("test.dml", text);
+    linea::CompileOptions opts;
+    opts.rewrites.enabled_extra = {"loop_invariant_code_motion"};
+    opts.rewrites.verify = true;
+    auto cp = linea::compile_script(src, opts);
+    std::ostringstream out;
+    linea::rt::ExecContext ctx(*cp->runtime, out, *stats, linea::rt::RuntimeOptions{});
+    linea::rt::run_program(*cp->runtime, ctx);
+    return out.str();
+}
+
+const char *kLoop = "X = rand(rows=20, cols=5, seed=1)\ny = rand(rows=20, cols=1, seed=2)\ns = 0\n"
+                    "for (i in 1:10) {\n  A = t(X) %*% X\n  b = t(X) %*% y\n  s = s + sum(A) * i + sum(b)\n"
+                    "  y = y + 1\n}\nprint(s)\n";
+
+TEST(Licm, OffByDefault) {
+    linea::rt::RuntimeStats s;
+    run_text(kLoop, &s);
+    EXPECT_EQ(linea::test::executed(s, "tsmm"), 10);
+}
+
+TEST(Licm, HoistsInvariantsOnlyWhenEnabled) {
+    linea::rt::RuntimeStats on, off;
+    std::string a = run_with_licm(kLoop, &on);
+    std::string b = run_text(kLoop, &off);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(linea::test::executed(on, "tsmm"), 1); // t(X)%*%X is invariant
+    EXPECT_EQ(linea::test::executed(on, "ba+*"), 10); // t(X)%*%y is not: y changes in the loop
+}
+
+} // namespace
