@@ -278,6 +278,14 @@ int hoist_in(BlockVec &blocks, int &counter) {
                 for (const Hop *p : h->parents) maximal |= !(p->is_matrix() && invariant(p, assigned, memo)) ||
                                                           p->kind == HopKind::TWrite;
                 if (!maximal) continue;
+                // A transpose feeding matrix multiplies is never materialised by them (physical operators),
+                // so hoisting it alone would add work.
+                if (h->kind == HopKind::Reorg && h->reorg_op == rt::ReorgOp::Transpose) {
+                    bool only_matmult = true;
+                    for (const Hop *p : h->parents)
+                        if (!invariant(p, assigned, memo)) only_matmult &= p->kind == HopKind::MatMult;
+                    if (only_matmult) continue;
+                }
                 std::string var = "_licm" + std::to_string(counter++);
                 Hop *v = copy_into(pre->dag, h, copies);
                 Hop *w = pre->dag.make(HopKind::TWrite, "TWrite", {v}, h->loc);
