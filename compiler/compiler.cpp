@@ -22,9 +22,11 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     ipa::IpaOptions io;
     io.remove_unused = opts.rewrites.enabled && !opts.rewrites.disabled.count("remove_unused_functions");
     io.inline_functions = opts.rewrites.enabled && !opts.rewrites.disabled.count("inline_functions");
+    io.propagate_constants = opts.rewrites.enabled && !opts.rewrites.disabled.count("ipa_constant_propagation");
     ipa::IpaStats is = ipa::run_ipa(cp->hops, io);
     if (is.removed_functions) cp->rewrite_stats.fired["remove_unused_functions"] += is.removed_functions;
     if (is.inlined_calls) cp->rewrite_stats.fired["inline_functions"] += is.inlined_calls;
+    if (is.propagated_constants) cp->rewrite_stats.fired["ipa_constant_propagation"] += is.propagated_constants;
     rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
     const bool physical = opts.rewrites.enabled && !opts.rewrites.disabled.count("physical_operators");
     lops::LoweringOptions lo;

@@ -1,6 +1,7 @@
 #include "compiler/ipa/ipa.h"
 
 #include "compiler/hops/infer.h"
+#include "compiler/rewrites/program_rewrites.h"
 #include "language/ast.h"
 #include "language/builtins.h"
 
@@ -189,6 +190,73 @@ private:
     const std::map<std::string, CallInfo> &calls_;
 };
 
+/// The literal a parameter of declared type (dt, vt) receives from argument `v`, as a call would coerce it.
+std::optional<Value> coerced(const Value &v, DataType dt, ValueType vt) {
+    if (dt != DataType::Scalar || (!v.is_numeric_scalar() && !v.is_string())) return std::nullopt;
+    switch (vt) {
+    case ValueType::Double: return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_double()));
+    case ValueType::Int: return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_int()));
+    case ValueType::Bool: return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_bool()));
+    case ValueType::String: return v.is_string() ? std::optional<Value>(v) : std::nullopt;
+    default: return std::nullopt;
+    }
+}
+
+bool same_literal(const Value &a, const Value &b) {
+    return a.value_type() == b.value_type() && a.to_print_string() == b.to_print_string();
+}
+
+/// Parameters that receive the same scalar literal at every call site become constants in the body.
+int propagate_constants_into_functions(hops::HopProgram &prog, bool any_dynamic_eval) {
+    if (any_dynamic_eval) return 0;
+    // key -> per parameter: the common literal so far (nullopt = not constant).
+    std::map<std::string, std::vector<std::optional<Value>>> common;
+    std::map<std::string, bool> seen;
+    std::function<void(HopDag &)> visit = [&](HopDag &d) {
+        for (const Hop *h : d.topological()) {
+            if (h->kind == HopKind::Builtin && builtin(h->builtin_id).name == "eval") {
+                // eval with a literal name may call any function with any arguments: no constants.
+                if (!h->inputs.empty() && h->inputs[0]->kind == HopKind::Literal && h->inputs[0]->literal.is_string()) {
+                    const std::string &f = h->inputs[0]->literal.as_string_unchecked();
+                    for (std::string k : {"::" + f, "builtin:" + f + "::m_" + f, "builtin:" + f + "::s_" + f})
+                        seen[k] = true, common[k].assign(64, std::nullopt);
+                }
+                continue;
+            }
+            if (h->kind != HopKind::FunctionCall) continue;
+            const std::string key = hops::function_key(*h->function);
+            const auto &params = h->function->params;
+            auto &slots = common[key];
+            std::vector<std::optional<Value>> here(params.size());
+            size_t k = 0;
+            for (size_t i = 0; i < params.size(); ++i) {
+                if (i >= h->arg_present.size() || !h->arg_present[i]) continue; // default: evaluated in the body
+                const Hop *a = h->inputs[k++];
+                if (a->kind == HopKind::Literal) here[i] = coerced(a->literal, params[i].data_type, params[i].value_type);
+            }
+            if (!seen[key]) {
+                slots = here;
+                seen[key] = true;
+                continue;
+            }
+            for (size_t i = 0; i < slots.size() && i < here.size(); ++i)
+                if (!slots[i] || !here[i] || !same_literal(*slots[i], *here[i])) slots[i].reset();
+        }
+    };
+    for (auto &[key, fb] : prog.functions) for_each_dag(*fb, visit);
+    for_each_dag(prog.main, visit);
+    int n = 0;
+    for (auto &[key, fb] : prog.functions) {
+        auto it = common.find(key);
+        if (it == common.end() || !fb->def) continue;
+        std::map<std::string, Value> known;
+        for (size_t i = 0; i < fb->def->params.size() && i < it->second.size(); ++i)
+            if (it->second[i]) known.emplace(fb->def->params[i].name, *it->second[i]);
+        if (!known.empty()) n += rewrites::propagate_scalar_constants(fb->blocks, known);
+    }
+    return n;
+}
+
 } // namespace
 
 IpaStats run_ipa(hops::HopProgram &prog, const IpaOptions &opts) {
@@ -239,6 +307,11 @@ IpaStats run_ipa(hops::HopProgram &prog, const IpaOptions &opts) {
         }
     }
 
+    if (opts.propagate_constants) {
+        bool dynamic_eval = main_calls.dynamic_eval;
+        for (const auto &[k, c] : calls) dynamic_eval |= c.dynamic_eval;
+        stats.propagated_constants = propagate_constants_into_functions(prog, dynamic_eval);
+    }
     if (opts.inline_functions) stats.inlined_calls = Inliner(prog, opts, calls).run();
     if (stats.inlined_calls > 0) {
         // Functions whose every call was inlined are unused now.

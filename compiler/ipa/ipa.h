@@ -12,12 +12,14 @@ namespace linea::ipa {
 struct IpaOptions {
     bool remove_unused = true;
     bool inline_functions = true;
+    bool propagate_constants = true; ///< scalar literals every call site passes for a parameter
     size_t max_inline_nodes = 64; ///< callee DAG size limit for inlining
 };
 
 struct IpaStats {
     int removed_functions = 0;
     int inlined_calls = 0;
+    int propagated_constants = 0;
 };
 
 /// Runs the analyses in place. Flags are computed for every function that remains.

@@ -154,8 +154,10 @@ private:
             if (h->kind == HopKind::TWrite && !elided_.count(h)) written.insert(h->var);
         std::vector<std::pair<size_t, int>> to_free; // (last use, slot)
         for (size_t i = 0; i < order_.size(); ++i) {
-            // Temporaries whose last use lies before i are free again.
-            for (auto it = to_free.begin(); it != to_free.end();) {
+            // Temporaries whose last use lies before i are free again -- except while allocating the outputs
+            // of a call (they follow it in the order): the call still reads its inputs when it writes them.
+            const bool projection = order_[i]->kind == HopKind::FunctionOutput;
+            for (auto it = to_free.begin(); !projection && it != to_free.end();) {
                 if (it->first < i) {
                     slots_.release(it->second);
                     it = to_free.erase(it);

@@ -137,7 +137,7 @@ std::vector<std::string> rewrite_names() {
     std::vector<std::string> names{"cse", "constant_folding", "constant_branch_removal", "dead_loop_removal",
                                    "block_merge", "constant_propagation", "remove_unused_functions",
                                    "inline_functions", "physical_operators", "dynamic_recompilation",
-                                   "loop_invariant_code_motion"};
+                                   "loop_invariant_code_motion", "ipa_constant_propagation"};
     for (const auto &r : rule_registry()) names.emplace_back(r->name());
     return names;
 }

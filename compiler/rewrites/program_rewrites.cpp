@@ -313,6 +313,11 @@ int hoist_in(BlockVec &blocks, int &counter) {
 
 } // namespace
 
+int propagate_scalar_constants(hops::BlockVec &blocks, const std::map<std::string, Value> &known) {
+    ConstMap consts(known.begin(), known.end());
+    return propagate_constants(blocks, consts);
+}
+
 int hoist_loop_invariants(hops::HopProgram &prog, RewriteStats *stats) {
     int counter = 0, n = 0;
     for (auto &[key, fb] : prog.functions) n += hoist_in(fb->blocks, counter);

@@ -71,3 +71,27 @@ TEST(Ipa, DoesNotInlineFunctionsWithSideEffectsOrControlFlow) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Ipa, PropagatesConstantArgumentsIntoFunctions) {
+    // Every call passes icpt=0 (an Integer), so the branch on it disappears inside the function.
+    const char *s = "f = function(Matrix[Double] X, Integer icpt, Double reg) return (Double r) {\n"
+                    "  if (icpt == 1) { X = cbind(X, matrix(1, nrow(X), 1)) }\n  r = sum(X) + reg\n}\n"
+                    "A = matrix(2, 3, 3)\nprint(f(A, 0, 0.5))\nprint(f(A + 1, 0, 1.5))\n";
+    auto cp = linea::test::compile_text(s);
+    EXPECT_GE(cp->rewrite_stats.fired["ipa_constant_propagation"], 1);
+    EXPECT_EQ(cp->rewrite_stats.fired["constant_branch_removal"], 1);
+    EXPECT_EQ(run_text(s), "18.5\n28.5\n");
+}
+
+TEST(Ipa, DifferentConstantsAreNotPropagated) {
+    const char *s = "f = function(Matrix[Double] X, Integer icpt) return (Double r) {\n"
+                    "  if (icpt == 1) { X = cbind(X, matrix(1, nrow(X), 1)) }\n  r = sum(X)\n}\n"
+                    "A = matrix(2, 3, 3)\nprint(f(A, 0))\nprint(f(A, 1))\n";
+    auto cp = linea::test::compile_text(s);
+    EXPECT_EQ(cp->rewrite_stats.fired["constant_branch_removal"], 0);
+    EXPECT_EQ(run_text(s), "18.0\n21.0\n");
+}
+
+} // namespace

@@ -18,6 +18,13 @@ TEST(Lowering, SwapReadsBeforeWrites) {
               "2 1\n");
 }
 
+TEST(Lowering, CallOutputsNeverShareSlotsWithDyingInputs) {
+    // The argument temporary dies at the call; the call's output must not reuse its slot.
+    const char *s = "f = function(Matrix[Double] X) return (Double r) {\n  r = sum(X)\n  if (r > 1000) { r = 0 }\n}\n"
+                    "A = matrix(2, 3, 3)\nprint(f(A + 1))\nprint(f(t(A) * 2) + f(A - 1))\n";
+    EXPECT_EQ(run_text(s), "27.0\n45.0\n");
+}
+
 TEST(Lowering, SideEffectsKeepStatementOrder) {
     EXPECT_EQ(run_text("x = 1\nprint(x)\nx = x + 1\nprint(x)\nx = x * 10\nprint(x)\n"), "1\n2\n20\n");
 }
