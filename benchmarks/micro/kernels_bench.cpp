@@ -1,0 +1,134 @@
+// Kernel benchmarks against their baselines, measured in the same run:
+//   matmult 2000x2000 vs direct cblas_dgemm; tsmm (t(X)%*%X, 100000x500) vs direct cblas_dsyrk;
+//   cell-wise and aggregate kernels on 10M cells vs the STREAM triad bandwidth (bytes moved / second).
+// benchmarks/micro/run_kernels.py turns the output into the ratio table in benchmarks/results/kernels.md.
+#include "kernels/ops.h"
+
+#include <benchmark/benchmark.h>
+#include <cblas.h>
+#include <tbb/parallel_for.h>
+
+#include <memory>
+#include <random>
+
+namespace {
+
+using linea::kernels::MatrixBlock;
+using linea::kernels::MatrixPtr;
+
+std::shared_ptr<MatrixBlock> random_block(int64_t r, int64_t c, uint64_t seed) {
+    auto m = MatrixBlock::uninitialized(r, c);
+    std::mt19937_64 g(seed);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (int64_t i = 0; i < r * c; ++i) m->mutable_data()[i] = u(g);
+    m->recompute_nnz();
+    return m;
+}
+
+void BM_dgemm_direct(benchmark::State &st) {
+    const int n = static_cast<int>(st.range(0));
+    auto a = random_block(n, n, 1), b = random_block(n, n, 2);
+    auto c = MatrixBlock::uninitialized(n, n);
+    for (auto _ : st) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a->data(), n, b->data(), n, 0.0,
+                    c->mutable_data(), n);
+        benchmark::DoNotOptimize(c->data());
+    }
+    st.counters["GFLOPS"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate,
+                                               benchmark::Counter::kIs1000);
+}
+
+void BM_matmult_linea(benchmark::State &st) {
+    const int n = static_cast<int>(st.range(0));
+    auto a = random_block(n, n, 1), b = random_block(n, n, 2);
+    for (auto _ : st) benchmark::DoNotOptimize(linea::kernels::matmult(*a, *b));
+    st.counters["GFLOPS"] = benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate,
+                                               benchmark::Counter::kIs1000);
+}
+
+void BM_dsyrk_direct(benchmark::State &st) {
+    const int64_t r = st.range(0), c = st.range(1);
+    auto x = random_block(r, c, 3);
+    auto out = MatrixBlock::uninitialized(c, c);
+    for (auto _ : st) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<int>(c), static_cast<int>(r), 1.0, x->data(),
+                    static_cast<int>(c), 0.0, out->mutable_data(), static_cast<int>(c));
+        benchmark::DoNotOptimize(out->data());
+    }
+}
+
+void BM_tsmm_linea(benchmark::State &st) {
+    const int64_t r = st.range(0), c = st.range(1);
+    auto x = random_block(r, c, 3);
+    for (auto _ : st) benchmark::DoNotOptimize(linea::kernels::tsmm(*x, true));
+}
+
+constexpr int64_t kCells = 10'000'000;
+
+/// STREAM triad a = b + s*c, parallel like our kernels: 3 arrays of 8-byte cells move per iteration.
+void BM_stream_triad(benchmark::State &st) {
+    auto a = MatrixBlock::uninitialized(kCells, 1);
+    auto b = random_block(kCells, 1, 4), c = random_block(kCells, 1, 5);
+    double *pa = a->mutable_data();
+    const double *pb = b->data(), *pc = c->data();
+    for (auto _ : st) {
+        tbb::parallel_for(tbb::blocked_range<int64_t>(0, kCells, 1 << 16), [&](const tbb::blocked_range<int64_t> &r) {
+            for (int64_t i = r.begin(); i < r.end(); ++i) pa[i] = pb[i] + 3.0 * pc[i];
+        });
+        benchmark::DoNotOptimize(pa);
+    }
+    st.SetBytesProcessed(st.iterations() * kCells * 24);
+}
+
+template <typename F> void cellwise(benchmark::State &st, int arrays, F f) {
+    auto x = random_block(kCells / 1000, 1000, 6), y = random_block(kCells / 1000, 1000, 7);
+    for (auto _ : st) f(*x, *y);
+    st.SetBytesProcessed(st.iterations() * kCells * 8 * arrays);
+}
+
+void BM_add(benchmark::State &st) {
+    cellwise(st, 3, [](const MatrixBlock &x, const MatrixBlock &y) {
+        benchmark::DoNotOptimize(linea::kernels::binary(linea::kernels::BinaryOp::Add, x, y));
+    });
+}
+void BM_mul(benchmark::State &st) {
+    cellwise(st, 3, [](const MatrixBlock &x, const MatrixBlock &y) {
+        benchmark::DoNotOptimize(linea::kernels::binary(linea::kernels::BinaryOp::Mul, x, y));
+    });
+}
+void BM_exp(benchmark::State &st) {
+    cellwise(st, 2, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(linea::kernels::unary(linea::kernels::UnaryOp::Exp, x));
+    });
+}
+void BM_sum(benchmark::State &st) {
+    cellwise(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(linea::kernels::aggregate_all(linea::kernels::AggOp::Sum, x));
+    });
+}
+void BM_rowSums(benchmark::State &st) {
+    cellwise(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Row, x));
+    });
+}
+void BM_colSums(benchmark::State &st) {
+    cellwise(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Col, x));
+    });
+}
+
+BENCHMARK(BM_dgemm_direct)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_matmult_linea)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_dsyrk_direct)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_tsmm_linea)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_stream_triad)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_add)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_mul)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_exp)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_sum)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rowSums)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_colSums)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+} // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""Runs bench_kernels once and writes the ratio table (linea vs direct BLAS; cell-wise bandwidth vs STREAM triad).
+
+Usage: run_kernels.py <bench_kernels binary> [--out results.md] [extra google-benchmark flags]
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+
+def main():
+    binary = sys.argv[1]
+    out_file = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else None
+    extra = [a for a in sys.argv[2:] if a.startswith("--benchmark")]
+    p = subprocess.run([binary, "--benchmark_format=json", "--benchmark_repetitions=3",
+                        "--benchmark_report_aggregates_only=true"] + extra, check=True, capture_output=True, text=True)
+    data = json.loads(p.stdout)
+    res = {}
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        name = b["run_name"].split("/")[0]
+        res[name] = b
+    rows = []
+    def t(n):
+        return res[n]["real_time"]
+    rows.append(("X %*% Y 2000x2000", "%.1f ms" % t("BM_matmult_linea"), "dgemm %.1f ms" % t("BM_dgemm_direct"),
+                 "%.2f" % (t("BM_dgemm_direct") / t("BM_matmult_linea")), ">= 0.95"))
+    rows.append(("t(X) %*% X 100000x500", "%.1f ms" % t("BM_tsmm_linea"), "dsyrk %.1f ms" % t("BM_dsyrk_direct"),
+                 "%.2f" % (t("BM_dsyrk_direct") / t("BM_tsmm_linea")), ">= 0.9"))
+    triad = res["BM_stream_triad"]["bytes_per_second"]
+    for n, label in [("BM_add", "X + Y"), ("BM_mul", "X * Y"), ("BM_sum", "sum(X)"), ("BM_rowSums", "rowSums(X)"),
+                     ("BM_colSums", "colSums(X)"), ("BM_exp", "exp(X)")]:
+        bw = res[n]["bytes_per_second"]
+        rows.append(("%s 10M cells" % label, "%.2f GB/s" % (bw / 1e9), "triad %.2f GB/s" % (triad / 1e9),
+                     "%.2f" % (bw / triad), ">= 0.7"))
+    lines = ["| kernel | linea | baseline (same run) | ratio | target |", "|---|---|---|---|---|"]
+    lines += ["| %s | %s | %s | %s | %s |" % r for r in rows]
+    table = "\n".join(lines)
+    print(table)
+    if out_file:
+        with open(out_file, "w") as f:
+            f.write("# Kernel benchmarks\n\nMachine: %s, %d cores. Date: %s. Median of 3 repetitions. Command: "
+                    "`benchmarks/micro/run_kernels.py build/benchmarks/bench_kernels --out benchmarks/results/kernels.md`\n\n"
+                    % (os.uname().machine, os.cpu_count(), time.strftime("%Y-%m-%d")))
+            f.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
