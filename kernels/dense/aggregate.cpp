@@ -110,13 +110,35 @@ std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge me
     return acc;
 }
 
+// Eight interleaved Kahan sums: independent dependency chains let the CPU overlap the additions
+// (a single compensated sum is latency-bound). Lanes merge in a fixed order, so results stay
+// independent of the thread count.
+struct KahanLanes {
+    Kahan lane[8];
+    int next = 0;
+    void add(double v) {
+        lane[next].add(v);
+        next = (next + 1) & 7;
+    }
+    void merge(const KahanLanes &o) {
+        for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
+    }
+    Kahan total() const {
+        Kahan k = lane[0];
+        for (int i = 1; i < 8; ++i) k.merge(lane[i]);
+        return k;
+    }
+};
+
 Kahan kahan_of(const double *x, int64_t n, bool squares) {
-    auto merge = [](Kahan &acc, const Kahan &o) { acc.merge(o); };
+    auto merge = [](KahanLanes &acc, const KahanLanes &o) { acc.merge(o); };
     if (squares)
         return reduce_linear(
-            x, n, Kahan{}, [](Kahan &k, double v) { k.add(v * v); }, merge);
+                   x, n, KahanLanes{}, [](KahanLanes &k, double v) { k.add(v * v); }, merge)
+            .total();
     return reduce_linear(
-        x, n, Kahan{}, [](Kahan &k, double v) { k.add(v); }, merge);
+               x, n, KahanLanes{}, [](KahanLanes &k, double v) { k.add(v); }, merge)
+        .total();
 }
 
 // Sample variance of x[0..n) by two passes (mean, then squared deviations), both Kahan-summed.
