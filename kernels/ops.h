@@ -97,6 +97,85 @@ MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsi
 /// solve(A, b): A square n x n, b n x k; LU with partial pivoting (dgesv). Singular A throws.
 MatrixPtr solve(const MatrixBlock &a, const MatrixBlock &b);
 
+// ---------------------------------------------------------------- cumulative (dense/cumulative.cpp)
+enum class CumOp { Sum, Prod, Min, Max };
+/// cumsum/cumprod/cummin/cummax: column-wise prefix aggregates (same shape as `a`); NaN propagates.
+MatrixPtr cumulative(CumOp op, const MatrixBlock &a);
+
+// ---------------------------------------------------------------- triangles, outer (dense/)
+/// lower.tri / upper.tri: the lower (upper) triangle of `a`, with the diagonal when `diag`; the cells
+/// themselves when `values`, else 1 for every selected cell. Everything else is 0. Any shape.
+MatrixPtr triangle(const MatrixBlock &a, bool lower, bool diag, bool values);
+/// outer(a, b, op): a column vector (n x 1) against a row vector (1 x m) gives the n x m matrix
+/// out[i,j] = a[i] op b[j]. Any other shapes throw.
+MatrixPtr outer(const MatrixBlock &a, const MatrixBlock &b, BinaryOp op);
+
+// ---------------------------------------------------------------- sampling (dense/sample.cpp)
+/// sample(range, size, replace, seed): a size x 1 column of integers in [1, range], drawn uniformly,
+/// without repetitions unless `replace` (then size <= range is required). Deterministic for a seed.
+MatrixPtr sample(int64_t range, int64_t size, bool replace, uint64_t seed);
+
+// ---------------------------------------------------------------- reordering (dense/reorder.cpp)
+/// order(): sorts the rows of `a` by column `by` (0-based), stably (ties keep row order in both
+/// directions); NaN sorts after +Inf. Returns the sorted rows, or the 1-based row indexes (n x 1)
+/// when `index_return`.
+MatrixPtr order(const MatrixBlock &a, int64_t by, bool decreasing, bool index_return);
+/// removeEmpty(): drops the rows (`rows`) or columns without a non-zero cell (NaN is non-zero), or,
+/// given `select` (a vector with one cell per row/column), those whose select cell is 0. When nothing is
+/// left, `empty_return` gives one row (1 x cols) or column (rows x 1) of zeros, else 0 x cols / rows x 0.
+MatrixPtr remove_empty(const MatrixBlock &a, bool rows, const MatrixBlock *select, bool empty_return);
+/// replace(): every cell equal to `pattern` (NaN matches NaN) becomes `replacement`.
+MatrixPtr replace(const MatrixBlock &a, double pattern, double replacement);
+/// unique(): the distinct cell values of `a` (row-major order of first occurrence; NaNs are one
+/// value) as a column vector.
+MatrixPtr unique(const MatrixBlock &a);
+
+// ---------------------------------------------------------------- table, aggregate (dense/)
+/// One input of table(): a column vector, or (m == nullptr) a scalar used for every row.
+struct CellSource {
+    const MatrixBlock *m = nullptr;
+    double scalar = 0.0;
+};
+/// table(A, B, W): out[A[k], B[k]] += W[k] for every k (values are 1-based, floored); rows where A or B
+/// is NaN are skipped, values <= 0 throw. `odim1`/`odim2` < 0: size from max(A) x max(B); otherwise
+/// exactly odim1 x odim2 (cells outside are dropped).
+MatrixPtr table(CellSource a, CellSource b, CellSource w, int64_t odim1, int64_t odim2);
+enum class GroupFn { Sum, Count, Mean, Variance, Min, Max };
+/// aggregate(target, groups, fn, weights, ngroups): per group g (1-based values of `groups`, one per row
+/// of `target`), fn over the target rows of that group, per column. Weights (n x 1, single-column target)
+/// act as frequencies. Groups without rows give 0. `ngroups` < 0: max(groups) rows.
+MatrixPtr grouped_aggregate(GroupFn fn, const MatrixBlock &target, const MatrixBlock &groups,
+                            const MatrixBlock *weights, int64_t ngroups);
+
+// ---------------------------------------------------------------- statistics (dense/statistics.cpp)
+/// moment(X [, W], k): the k-th central moment (k = 2, 3 or 4), sum w (x - mean)^k / sum w.
+double central_moment(const MatrixBlock &x, const MatrixBlock *w, int order);
+/// cov(X, Y [, W]): the (weighted) sample covariance, divided by sum(w) - 1.
+double covariance(const MatrixBlock &x, const MatrixBlock &y, const MatrixBlock *w);
+/// quantile(X [, W], p): for each p in [0, 1] the value X_sorted[ceil(p * sum(w))] (1-based, at least 1),
+/// weights being frequencies.
+std::vector<double> quantile(const MatrixBlock &x, const MatrixBlock *w, const std::vector<double> &p);
+/// median(X [, W]): the 0.5 quantile; with an even total weight the mean of the two middle values.
+double median(const MatrixBlock &x, const MatrixBlock *w);
+
+// ---------------------------------------------------------------- decompositions (lapack/decompositions.cpp)
+/// inv(A): the inverse of a square matrix (LU, dgetrf/dgetri); a singular matrix throws.
+MatrixPtr inverse(const MatrixBlock &a);
+/// cholesky(A): the lower-triangular L with L %*% t(L) = A; A must be symmetric positive definite.
+MatrixPtr cholesky(const MatrixBlock &a);
+/// det(A): the determinant of a square matrix (LU); 1 for 0x0.
+double det(const MatrixBlock &a);
+/// eigen(A) of a symmetric matrix: {values (n x 1, increasing), vectors (n x n, one per column)}.
+std::vector<MatrixPtr> eigen(const MatrixBlock &a);
+/// lu(A) of a square non-singular matrix: {P, L, U} with P %*% A = L %*% U, L unit lower triangular.
+std::vector<MatrixPtr> lu(const MatrixBlock &a);
+/// qr(A), m x n: {H, R}, both m x n, as Apache Commons Math (SystemDS) defines them: column k of H is
+/// the k-th Householder vector h (Q_k = I - h h' / h[k]), R upper triangular; A = Q_1 ... Q_p R.
+/// A column that is zero from the diagonal down gives a NaN column in H, as in Commons Math.
+std::vector<MatrixPtr> qr(const MatrixBlock &a);
+/// svd(A), m x n, p = min(m, n): {U (m x p), S (p x p diagonal, decreasing), V (n x p)}, A = U S t(V).
+std::vector<MatrixPtr> svd(const MatrixBlock &a);
+
 // ---------------------------------------------------------------- formatting
 /// Java's Double.toString: "27.0", "0.1", "1.0E-5", "1.2345678E7", "NaN", "Infinity", "-Infinity", "-0.0".
 std::string format_double(double v);

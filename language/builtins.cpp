@@ -97,6 +97,55 @@ std::vector<BuiltinInfo> make_table() {
                          opt("decimal", Value(int64_t{3})), opt("sparse", Value(false)), opt("sep", Value(" ")),
                          opt("linesep", Value("\n"))},
                         R::ScalarString, "toString"));
+    // construction (extended)
+    {
+        BuiltinInfo b = generic("sample", {req("range"), req("size"), opt("replace", Value(false)),
+                                           opt("seed", Value(int64_t{-1}))},
+                                R::Matrix, "sample");
+        b.deterministic = false;
+        t.push_back(b);
+    }
+    t.push_back(generic("lower.tri", {req("target"), opt("diag", Value(false)), opt("values", Value(false))}, R::Matrix,
+                        "lowertri"));
+    t.push_back(generic("upper.tri", {req("target"), opt("diag", Value(false)), opt("values", Value(false))}, R::Matrix,
+                        "uppertri"));
+    t.push_back(generic("outer", {req("target1"), req("target2"), req("op")}, R::Matrix, "outer"));
+    // reordering and selection
+    t.push_back(generic("order",
+                        {req("target"), opt("by", Value(int64_t{1})), opt("decreasing", Value(false)),
+                         opt("index.return", Value(false))},
+                        R::Matrix, "rsort"));
+    t.push_back(generic("removeEmpty",
+                        {req("target"), req("margin"), absent("select"), opt("empty.return", Value(true))}, R::Matrix,
+                        "rmempty"));
+    t.push_back(generic("replace", {req("target"), req("pattern"), req("replacement")}, R::Matrix, "replace"));
+    t.push_back(generic("unique", {req("target")}, R::Matrix, "unique"));
+    // table(A, B [, W] [, odim1, odim2]): the optional arguments are told apart by their count at run time
+    t.push_back(generic("table", {req("target1"), req("target2"), absent("arg3"), absent("arg4"), absent("arg5")},
+                        R::Matrix, "ctable"));
+    t.push_back(generic("aggregate",
+                        {req("target"), req("groups"), req("fn"), absent("weights"), absent("ngroups")}, R::Matrix,
+                        "groupedagg"));
+    // cumulative and order statistics
+    for (auto [n, op] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"cumsum", "ucumk+"}, {"cumprod", "ucum*"}, {"cummin", "ucummin"}, {"cummax", "ucummax"}})
+        t.push_back(generic(n, {req("target")}, R::Matrix, op));
+    // moment(X, [W,] order), quantile(X, [W,] p): a third argument makes the second the weights
+    t.push_back(generic("moment", {req("target"), req("arg2"), absent("arg3")}, R::ScalarDouble, "cm"));
+    t.push_back(generic("cov", {req("target1"), req("target2"), absent("weights")}, R::ScalarDouble, "cov"));
+    t.push_back(generic("quantile", {req("target"), req("arg2"), absent("arg3")}, R::Unknown, "qpick"));
+    t.push_back(generic("median", {req("target"), absent("weights")}, R::ScalarDouble, "median"));
+    t.push_back(generic("xor", {req("target1"), req("target2")}, R::Unknown, "xor"));
+    // decompositions
+    t.push_back(generic("inv", {req("target")}, R::Matrix, "inverse"));
+    t.push_back(generic("cholesky", {req("target")}, R::Matrix, "cholesky"));
+    t.push_back(generic("det", {req("target")}, R::ScalarDouble, "det"));
+    for (auto [n, k] : std::initializer_list<std::pair<std::string_view, int>>{
+             {"eigen", 2}, {"lu", 3}, {"qr", 2}, {"svd", 3}}) {
+        BuiltinInfo b = generic(n, {req("target")}, R::Matrix, n);
+        b.max_outputs = k;
+        t.push_back(b);
+    }
     // lists
     {
         BuiltinInfo b = generic("list", {}, R::List, "list");
@@ -105,6 +154,11 @@ std::vector<BuiltinInfo> make_table() {
         t.push_back(b);
     }
     t.push_back(generic("append", {req("target"), req("value")}, R::List, "append"));
+    {
+        BuiltinInfo b = generic("remove", {req("target"), req("pos")}, R::List, "remove");
+        b.max_outputs = 2;
+        t.push_back(b);
+    }
     // second-order: eval("fname", args...) or eval("fname", list(...))
     {
         BuiltinInfo b = generic("eval", {req("func")}, R::Unknown, "eval");
