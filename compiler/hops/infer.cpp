@@ -67,7 +67,9 @@ void infer_binary(Hop *h) {
         return set_scalar(h, op == BinaryOp::Add ? ValueType::String : ValueType::Unknown);
     const bool closed = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul || op == BinaryOp::IntDiv ||
                         op == BinaryOp::Mod || op == BinaryOp::Min || op == BinaryOp::Max;
-    if (int_like(a->value_type) && int_like(b->value_type) && closed) return set_scalar(h, ValueType::Int);
+    // Two booleans compute as doubles (TRUE + TRUE is 2.0), as the run time does.
+    const bool both_bool = a->value_type == ValueType::Bool && b->value_type == ValueType::Bool;
+    if (int_like(a->value_type) && int_like(b->value_type) && closed && !both_bool) return set_scalar(h, ValueType::Int);
     if (a->value_type != ValueType::Unknown && b->value_type != ValueType::Unknown)
         return set_scalar(h, ValueType::Double);
     set_scalar(h, ValueType::Unknown);

@@ -315,7 +315,9 @@ std::string format_printf(BuiltinArgs &a, const std::string &fmt) {
             break;
         }
         case 's': case 'S': {
-            std::string s = v.is_scalar() ? v.to_print_string() : value_to_string(a, v, 100, 100, 3, " ", "\n");
+            // Java's String.format renders a boolean argument of %s as true/false (lower case).
+            std::string s = v.is_bool() ? std::string(v.to_bool() ? "true" : "false")
+                : v.is_scalar() ? v.to_print_string() : value_to_string(a, v, 100, 100, 3, " ", "\n");
             spec += 's';
             std::string r(static_cast<size_t>(std::snprintf(nullptr, 0, spec.c_str(), s.c_str())), '\0');
             std::snprintf(r.data(), r.size() + 1, spec.c_str(), s.c_str());

@@ -69,7 +69,8 @@ Value scalar_binary_op(BinaryOp op, const Value &a, const Value &b, const Source
         return Value(kernels::apply_binary(op, a.to_double(), b.to_double()) != 0.0);
     }
     const bool ai = a.is_int() || a.is_bool(), bi = b.is_int() || b.is_bool();
-    if (ai && bi && int_closed(op)) {
+    // SystemDS computes boolean-boolean arithmetic as double (TRUE + TRUE is 2.0), as R does.
+    if (ai && bi && !(a.is_bool() && b.is_bool()) && int_closed(op)) {
         int64_t x = a.to_int(), y = b.to_int();
         switch (op) {
         case BinaryOp::Add: return Value(static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y)));
