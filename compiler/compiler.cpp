@@ -27,6 +27,7 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     if (is.removed_functions) cp->rewrite_stats.fired["remove_unused_functions"] += is.removed_functions;
     if (is.inlined_calls) cp->rewrite_stats.fired["inline_functions"] += is.inlined_calls;
     if (is.propagated_constants) cp->rewrite_stats.fired["ipa_constant_propagation"] += is.propagated_constants;
+    if (is.sized_functions) cp->rewrite_stats.fired["ipa_size_propagation"] += is.sized_functions;
     rewrites::optimize(cp->hops, opts.rewrites, &cp->rewrite_stats);
     const bool physical = opts.rewrites.enabled && !opts.rewrites.disabled.count("physical_operators");
     lops::LoweringOptions lo;

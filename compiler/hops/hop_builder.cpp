@@ -1,6 +1,7 @@
 #include "compiler/hops/hop_builder.h"
 
 #include "compiler/hops/infer.h"
+#include "runtime/io/matrix_io.h"
 
 #include "language/builtins.h"
 #include "language/validator.h"
@@ -396,7 +397,20 @@ private:
         default: break;
         }
         const std::string_view n = info.name;
-        if (n == "matrix" || n == "rand") {
+        if (n == "read") {
+            // Sizes from the .mtd beside a file named by a literal, as the run time will read them.
+            Hop *f = param(in, present, 0);
+            if (f && f->kind == HopKind::Literal && f->literal.is_string()) {
+                try {
+                    if (auto meta = io::read_mtd(f->literal.as_string_unchecked()); meta && meta->data_type == "matrix") {
+                        set_matrix(h, meta->rows, meta->cols);
+                        if (meta->nnz && *meta->nnz >= 0) h->nnz = meta->nnz;
+                    }
+                } catch (const std::exception &) {
+                    // a malformed .mtd is reported when the read runs
+                }
+            }
+        } else if (n == "matrix" || n == "rand") {
             Hop *r = param(in, present, n == "matrix" ? 1 : 0), *c = param(in, present, n == "matrix" ? 2 : 1);
             h->rows = r ? literal_int(r) : std::nullopt;
             h->cols = c ? literal_int(c) : std::nullopt;
@@ -626,7 +640,7 @@ private:
     }
 };
 
-std::unique_ptr<FunctionBlocks> build_function(const FunctionDef &fn) {
+std::unique_ptr<FunctionBlocks> build_function(const FunctionDef &fn, const ParamSizes &sizes) {
     auto fb = std::make_unique<FunctionBlocks>();
     fb->key = function_key(fn);
     fb->display_name = fn.ns_key.empty() ? fn.name : (fn.ns_key.rfind("builtin:", 0) == 0 ? fn.name : fn.ns_key + "::" + fn.name);
@@ -647,6 +661,10 @@ std::unique_ptr<FunctionBlocks> build_function(const FunctionDef &fn) {
         VarInfo vi;
         vi.data_type = p.data_type;
         vi.value_type = p.data_type == DataType::Matrix ? ValueType::Double : p.value_type;
+        if (auto it = sizes.find(p.name); it != sizes.end() && p.data_type == DataType::Matrix) {
+            vi.rows = it->second.first;
+            vi.cols = it->second.second;
+        }
         env[p.name] = vi;
     }
     fb->blocks = BlockBuilder().build(fn.body, env);
@@ -654,6 +672,10 @@ std::unique_ptr<FunctionBlocks> build_function(const FunctionDef &fn) {
 }
 
 } // namespace
+
+std::unique_ptr<FunctionBlocks> build_function_blocks(const ast::FunctionDef &fn, const ParamSizes &sizes) {
+    return build_function(fn, sizes);
+}
 
 std::string function_key(const ast::FunctionDef &fn) { return fn.ns_key + "::" + fn.name; }
 
@@ -664,7 +686,7 @@ HopProgram build_hop_program(const ast::Program &prog) {
     hp.main.display_name = "main";
     hp.main.blocks = BlockBuilder().build(prog.body, env);
     for (const auto &[key, ns] : prog.namespaces)
-        for (const auto &[name, fn] : ns.functions) hp.functions[function_key(*fn)] = build_function(*fn);
+        for (const auto &[name, fn] : ns.functions) hp.functions[function_key(*fn)] = build_function(*fn, {});
     return hp;
 }
 

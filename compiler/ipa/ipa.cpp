@@ -1,5 +1,6 @@
 #include "compiler/ipa/ipa.h"
 
+#include "compiler/hops/hop_builder.h"
 #include "compiler/hops/infer.h"
 #include "compiler/rewrites/program_rewrites.h"
 #include "language/ast.h"
@@ -257,6 +258,58 @@ int propagate_constants_into_functions(hops::HopProgram &prog, bool any_dynamic_
     return n;
 }
 
+/// Matrix parameters whose size is the same known size at every call site get it inside the function
+/// (its blocks are rebuilt with those sizes). Returns the number of functions rebuilt.
+int propagate_sizes_into_functions(hops::HopProgram &prog, bool any_dynamic_eval) {
+    if (any_dynamic_eval) return 0;
+    using Dims = std::pair<std::optional<int64_t>, std::optional<int64_t>>;
+    std::map<std::string, std::vector<std::optional<Dims>>> common;
+    std::map<std::string, int> sites;
+    std::set<std::string> called_by_eval;
+    auto visit = [&](HopDag &d) {
+        for (const Hop *h : d.topological()) {
+            if (h->kind == HopKind::Builtin && builtin(h->builtin_id).name == "eval" && !h->inputs.empty() &&
+                h->inputs[0]->kind == HopKind::Literal && h->inputs[0]->literal.is_string()) {
+                const std::string &f = h->inputs[0]->literal.as_string_unchecked();
+                for (std::string k : {"::" + f, "builtin:" + f + "::m_" + f, "builtin:" + f + "::s_" + f})
+                    called_by_eval.insert(k);
+            }
+            if (h->kind != HopKind::FunctionCall) continue;
+            const std::string key = hops::function_key(*h->function);
+            const auto &params = h->function->params;
+            std::vector<std::optional<Dims>> here(params.size());
+            size_t k = 0;
+            for (size_t i = 0; i < params.size(); ++i) {
+                if (i >= h->arg_present.size() || !h->arg_present[i]) continue;
+                const Hop *a = h->inputs[k++];
+                if (params[i].data_type == DataType::Matrix && a->is_matrix() && a->rows && a->cols)
+                    here[i] = Dims{a->rows, a->cols};
+            }
+            auto &slots = common[key];
+            if (sites[key]++ == 0) {
+                slots = here;
+                continue;
+            }
+            for (size_t i = 0; i < slots.size(); ++i)
+                if (!slots[i] || !here[i] || *slots[i] != *here[i]) slots[i].reset();
+        }
+    };
+    for (auto &[key, fb] : prog.functions) for_each_dag(*fb, visit);
+    for_each_dag(prog.main, visit);
+    int rebuilt = 0;
+    for (auto &[key, fb] : prog.functions) {
+        auto it = common.find(key);
+        if (it == common.end() || !fb->def || called_by_eval.count(key)) continue;
+        hops::ParamSizes sizes;
+        for (size_t i = 0; i < fb->def->params.size() && i < it->second.size(); ++i)
+            if (it->second[i]) sizes[fb->def->params[i].name] = *it->second[i];
+        if (sizes.empty()) continue;
+        fb = hops::build_function_blocks(*fb->def, sizes);
+        ++rebuilt;
+    }
+    return rebuilt;
+}
+
 } // namespace
 
 IpaStats run_ipa(hops::HopProgram &prog, const IpaOptions &opts) {
@@ -310,6 +363,8 @@ IpaStats run_ipa(hops::HopProgram &prog, const IpaOptions &opts) {
     if (opts.propagate_constants) {
         bool dynamic_eval = main_calls.dynamic_eval;
         for (const auto &[k, c] : calls) dynamic_eval |= c.dynamic_eval;
+        // Sizes first: rebuilding a function's blocks would drop substituted constants.
+        stats.sized_functions = propagate_sizes_into_functions(prog, dynamic_eval);
         stats.propagated_constants = propagate_constants_into_functions(prog, dynamic_eval);
     }
     if (opts.inline_functions) stats.inlined_calls = Inliner(prog, opts, calls).run();

@@ -12,7 +12,7 @@ namespace linea::ipa {
 struct IpaOptions {
     bool remove_unused = true;
     bool inline_functions = true;
-    bool propagate_constants = true; ///< scalar literals every call site passes for a parameter
+    bool propagate_constants = true; ///< scalar literals and matrix sizes every call site passes for a parameter
     size_t max_inline_nodes = 64; ///< callee DAG size limit for inlining
 };
 
@@ -20,6 +20,7 @@ struct IpaStats {
     int removed_functions = 0;
     int inlined_calls = 0;
     int propagated_constants = 0;
+    int sized_functions = 0; ///< functions rebuilt with the matrix sizes all their call sites agree on
 };
 
 /// Runs the analyses in place. Flags are computed for every function that remains.

@@ -95,3 +95,28 @@ TEST(Ipa, DifferentConstantsAreNotPropagated) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Ipa, PropagatesMatrixSizesIntoFunctions) {
+    const char *s = "f = function(Matrix[Double] X) return (Matrix[Double] G) {\n  G = t(X) %*% X\n"
+                    "  if (sum(G) > 1e300) { G = G * 0 }\n}\nA = matrix(1, 20, 4)\nB = f(A)\nC = f(A + 1)\n"
+                    "print(sum(B) + sum(C))\n";
+    auto cp = linea::test::compile_text(s);
+    EXPECT_EQ(cp->rewrite_stats.fired["ipa_size_propagation"], 1);
+    std::string e = cp->hops.explain();
+    EXPECT_NE(e.find("TRead(TRead) X [20,4,?]"), std::string::npos) << e;
+    EXPECT_NE(e.find("ba(tsmm)"), std::string::npos) << e;
+    EXPECT_EQ(run_text(s), "1600.0\n");
+}
+
+TEST(Ipa, DisagreeingSizesStayUnknown) {
+    const char *s = "f = function(Matrix[Double] X) return (Matrix[Double] G) {\n  G = t(X) %*% X\n"
+                    "  if (sum(G) > 1e300) { G = G * 0 }\n}\nB = f(matrix(1, 20, 4))\nC = f(matrix(1, 20, 5))\n"
+                    "print(sum(B) + sum(C))\n";
+    auto cp = linea::test::compile_text(s);
+    EXPECT_EQ(cp->rewrite_stats.fired["ipa_size_propagation"], 0);
+    EXPECT_EQ(run_text(s), "820.0\n");
+}
+
+} // namespace

@@ -11,7 +11,7 @@ namespace {
 const char *kChainInFunction =
     "f = function(Matrix[Double] X, Matrix[Double] v) return (Matrix[Double] r) {\n"
     "  r = t(X) %*% X %*% v\n  if (nrow(X) > 1000) { r = r + 1 }\n}\n"
-    "X = rand(rows=50, cols=5, seed=3)\nv = rand(rows=5, cols=1, seed=4)\n"
+    "n = as.integer(sum(matrix(25, 2, 1)))\nX = rand(rows=n, cols=5, seed=3)\nv = rand(rows=5, cols=1, seed=4)\n"
     "for (i in 1:3) { r = f(X, v) }\nprint(sum(r))\n";
 
 TEST(Recompile, ReordersChainOnceSizesAreKnown) {
