@@ -166,6 +166,12 @@ std::vector<BuiltinInfo> make_table() {
         b.deterministic = false;
         t.push_back(b);
     }
+    // lineage(X): the lineage trace of X as text (needs -lineage)
+    {
+        BuiltinInfo b = generic("lineage", {req("target")}, R::ScalarString, "lineage");
+        b.deterministic = false;
+        t.push_back(b);
+    }
     // I/O
     t.push_back(generic("read",
                         {req("fname"), absent("format"), absent("rows"), absent("cols"), absent("header"),

@@ -379,7 +379,10 @@ public:
             signature_ = std::move(sig);
             compiled_ = true;
         }
-        if (ctx.frame().size() < static_cast<size_t>(fn_.num_slots)) ctx.frame().resize(static_cast<size_t>(fn_.num_slots));
+        if (ctx.frame().size() < static_cast<size_t>(fn_.num_slots)) {
+            ctx.frame().resize(static_cast<size_t>(fn_.num_slots));
+            if (ctx.tracing()) ctx.lineage_frame().resize(static_cast<size_t>(fn_.num_slots));
+        }
         return instructions_;
     }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <unistd.h>
 #include <map>
 #include <cstdlib>
 #include <cstring>
@@ -19,7 +20,8 @@ namespace {
 const char *kUsage =
     "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...] [-stats [k]]\n"
     "             [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
-    "             [-rewrites on|off|-name,+name,...]\n"
+    "             [-rewrites on|off|-name,+name,...] [-lineage [none|reuse_full|policy_lru|policy_costnsize]]\n"
+    "             [-lineage-budget bytes]\n"
     "       linea -s \"print(1+1)\" [same options]\n";
 
 struct CliOptions {
@@ -36,6 +38,10 @@ struct CliOptions {
     bool rewrites = true;
     std::set<std::string> disabled_rewrites;
     std::set<std::string> enabled_rewrites;
+    bool lineage = false;
+    bool reuse = false;
+    bool lru = false;
+    int64_t lineage_budget = -1; ///< bytes; -1 = 5% of physical memory
 };
 
 [[noreturn]] void usage_error(const std::string &msg) {
@@ -115,7 +121,22 @@ CliOptions parse_cli(int argc, char **argv) {
                 }
             }
         } else if (a == "-lineage") {
-            usage_error("-lineage: lineage tracing and reuse are not supported yet");
+            o.lineage = true;
+            while (i + 1 < argc && !is_flag(argv[i + 1])) {
+                std::string m = argv[++i];
+                if (m == "none") o.lineage = false;
+                else if (m == "reuse_full" || m == "reuse") o.reuse = true;
+                else if (m == "policy_lru") o.lru = true;
+                else if (m == "policy_costnsize") o.lru = false;
+                else if (m == "reuse_partial" || m == "reuse_multilevel" || m == "reuse_hybrid" || m == "dedup" ||
+                         m == "policy_dagheight")
+                    usage_error("-lineage " + m + " is not supported yet (supported: none, reuse_full, reuse, "
+                                "policy_lru, policy_costnsize)");
+                else usage_error("-lineage: unknown option '" + m + "'");
+            }
+        } else if (a == "-lineage-budget") {
+            o.lineage_budget = parse_int(a, need("a number of bytes"));
+            if (o.lineage_budget < 0) usage_error("-lineage-budget expects a non-negative number of bytes");
         } else if (a == "-config") {
             usage_error("-config: configuration files are not supported yet");
         } else if (a == "-help" || a == "--help" || a == "-h") {
@@ -159,7 +180,18 @@ int main(int argc, char **argv) {
         ro.threads = cli.threads;
         ro.explain_recompile_hops = cli.explain == "recompile_hops";
         ro.explain_recompile_runtime = cli.explain == "recompile_runtime";
+        ro.lineage = cli.lineage;
+        ro.reuse = cli.reuse && cli.lineage ? linea::lineage::ReuseMode::Full : linea::lineage::ReuseMode::None;
+        std::unique_ptr<linea::lineage::Cache> cache;
+        if (ro.reuse == linea::lineage::ReuseMode::Full) {
+            size_t budget = cli.lineage_budget >= 0 ? static_cast<size_t>(cli.lineage_budget)
+                                                    : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
+                                                          static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;
+            cache = std::make_unique<linea::lineage::Cache>(
+                budget, cli.lru ? linea::lineage::EvictionPolicy::Lru : linea::lineage::EvictionPolicy::CostNSize);
+        }
         linea::rt::ExecContext ctx(*compiled->runtime, std::cout, stats, ro);
+        ctx.set_cache(cache.get());
         auto t1 = std::chrono::steady_clock::now();
         try {
             linea::rt::run_program(*compiled->runtime, ctx);
@@ -181,6 +213,7 @@ int main(int argc, char **argv) {
                           std::chrono::duration<double>(t2 - t1).count());
             s += buf;
             s += stats.heavy_hitters(cli.stats_k);
+            if (cache) s += cache->stats().text();
             std::cout << s;
         }
     } catch (const linea::DmlError &e) {

@@ -51,6 +51,18 @@ void FunctionCallInstruction::execute(ExecContext &ctx) const {
         else
             args.push_back(ctx.get(op, loc()));
     }
+    if (ctx.tracing()) {
+        std::vector<lineage::ItemPtr> items;
+        for (const Operand &op : args_)
+            items.push_back((op.slot < 0 && op.constant.is_empty()) ? nullptr : ctx.item_of(op));
+        std::vector<Value> out = ctx.call(*fn_, std::move(args), loc(), &items);
+        for (size_t i = 0; i < out_.size() && i < out.size(); ++i) {
+            if (out_[i] < 0) continue;
+            ctx.set(out_[i], std::move(out[i]));
+            ctx.set_item(out_[i], items[i]);
+        }
+        return;
+    }
     std::vector<Value> out = ctx.call(*fn_, std::move(args), loc());
     for (size_t i = 0; i < out_.size() && i < out.size(); ++i)
         if (out_[i] >= 0) ctx.set(out_[i], std::move(out[i]));

@@ -486,6 +486,11 @@ const BuiltinFnTable &core_builtin_fns() {
         {"list", fn_list},
         {"append", fn_append},
         {"eval", fn_eval},
+        {"lineage",
+         [](BuiltinArgs &a) {
+             // With tracing on, the traced execution answers lineage(X) before this runs.
+             fail(a, "lineage(X) needs lineage tracing: run with -lineage");
+         }},
         {"print", fn_print},
         {"stop", fn_stop},
         {"assert", fn_assert},

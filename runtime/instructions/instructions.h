@@ -28,6 +28,7 @@ public:
     CopyInstruction(Operand in, int out, SourceLoc loc) : Instruction("cpvar", std::move(loc)), in_(std::move(in)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     Operand in_;
@@ -43,6 +44,7 @@ public:
         : Instruction(opcode, std::move(loc)), op_(op), a_(std::move(a)), b_(std::move(b)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     kernels::BinaryOp op_;
@@ -57,6 +59,7 @@ public:
         : Instruction(opcode, std::move(loc)), op_(op), a_(std::move(a)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     kernels::UnaryOp op_;
@@ -72,6 +75,7 @@ public:
         : Instruction(opcode, std::move(loc)), op_(op), dir_(dir), a_(std::move(a)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     kernels::AggOp op_;
@@ -87,6 +91,7 @@ public:
         : Instruction(is_max ? "nmax" : "nmin", std::move(loc)), is_max_(is_max), in_(std::move(in)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     bool is_max_;
@@ -110,6 +115,7 @@ public:
     MatMultInstruction(MatMultKind kind, std::vector<Operand> in, int out, SourceLoc loc);
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     MatMultKind kind_;
@@ -123,6 +129,7 @@ public:
     ReorgInstruction(ReorgOp op, Operand a, int out, SourceLoc loc);
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     ReorgOp op_;
@@ -146,6 +153,7 @@ public:
           cols_(std::move(cols)), has_cols_(has_cols), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     Operand target_;
@@ -163,6 +171,7 @@ public:
           rows_(std::move(rows)), cols_(std::move(cols)), has_cols_(has_cols), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     Operand target_, value_;
@@ -198,6 +207,7 @@ public:
           names_(std::move(names)), out_(std::move(out)) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
+    LineageSpec lineage_spec() const override;
 
 private:
     std::string name_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "runtime/data/value.h"
+#include "runtime/lineage/cache.h"
 #include "runtime/program/instruction.h"
 
 #include <chrono>
@@ -36,6 +37,8 @@ struct RuntimeOptions {
     int threads = 0;
     bool explain_recompile_hops = false;    ///< -explain recompile_hops: print DAGs as they are recompiled
     bool explain_recompile_runtime = false; ///< -explain recompile_runtime: print recompiled instructions
+    bool lineage = false;                   ///< trace lineage (-lineage)
+    lineage::ReuseMode reuse = lineage::ReuseMode::None;
 };
 
 class ExecContext {
@@ -60,8 +63,22 @@ public:
     void set(int slot, Value v) { (*frame_)[static_cast<size_t>(slot)] = std::move(v); }
 
     /// Runs `fn` with `args` bound to its parameters (omitted ones: empty Value -> default);
-    /// returns its outputs in declaration order.
-    std::vector<Value> call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc);
+    /// returns its outputs in declaration order. With tracing on, `items` carries the arguments'
+    /// lineage in and the outputs' lineage out.
+    std::vector<Value> call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc,
+                            std::vector<lineage::ItemPtr> *items = nullptr);
+
+    // ---- lineage
+    bool tracing() const { return lframe_ != nullptr; }
+    /// The cache for reuse, or nullptr when reuse is off.
+    lineage::Cache *cache() const { return cache_; }
+    void set_cache(lineage::Cache *c) { cache_ = c; }
+    /// The lineage item of an operand (a literal item for constants).
+    lineage::ItemPtr item_of(const Operand &op);
+    void set_item(int slot, lineage::ItemPtr item) { (*lframe_)[static_cast<size_t>(slot)] = std::move(item); }
+    std::vector<lineage::ItemPtr> &lineage_frame() { return *lframe_; }
+    /// A number unique within this context, to make items of non-deterministic operations distinct.
+    uint64_t next_unique() { return ++unique_; }
 
     /// A fresh seed for rand/sample with seed=-1.
     uint64_t next_seed();
@@ -74,6 +91,9 @@ private:
     RuntimeStats &stats_;
     RuntimeOptions options_;
     std::vector<Value> *frame_ = nullptr;
+    std::vector<lineage::ItemPtr> *lframe_ = nullptr;
+    lineage::Cache *cache_ = nullptr;
+    uint64_t unique_ = 0;
     const Function *function_ = nullptr;
     uint64_t seed_state_;
     int call_depth_ = 0;

@@ -27,6 +27,16 @@ int intern_opcode(std::string_view name);
 const std::string &opcode_name(int id);
 int opcode_count();
 
+/// What lineage tracing needs to know about an instruction.
+struct LineageSpec {
+    std::vector<const Operand *> inputs;
+    std::vector<int> outputs;
+    std::string data;          ///< parameters that distinguish the operation beyond opcode and inputs
+    bool traced = true;        ///< false: no outputs, or the instruction traces itself (function calls)
+    bool copy = false;         ///< the output's lineage is the input's (variable copies)
+    bool deterministic = true; ///< false: every execution gets a unique item (rand without seed, ...)
+};
+
 class Instruction {
 public:
     Instruction(std::string_view opcode, SourceLoc loc) : opcode_id_(intern_opcode(opcode)), loc_(std::move(loc)) {}
@@ -36,6 +46,12 @@ public:
     virtual void execute(ExecContext &ctx) const = 0;
     /// One line for -explain runtime, e.g. "ba+* _t3 = X, Y".
     virtual std::string explain() const;
+    /// Inputs, outputs and parameters for lineage tracing (default: not traced).
+    virtual LineageSpec lineage_spec() const {
+        LineageSpec s;
+        s.traced = false;
+        return s;
+    }
 
     int opcode_id() const { return opcode_id_; }
     const std::string &opcode() const { return opcode_name(opcode_id_); }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <unordered_map>
@@ -106,7 +107,79 @@ std::string RuntimeStats::heavy_hitters(int k) const {
 }
 
 // ------------------------------------------------------------------ execution
+namespace {
+
+/// The traced execution of one instruction: builds its output items before it runs, probes the cache.
+void run_traced(const Instruction &in, ExecContext &ctx) {
+    LineageSpec spec = in.lineage_spec();
+    RuntimeStats &stats = ctx.stats();
+    if (!spec.traced) {
+        in.execute(ctx);
+        stats.count(in.opcode_id());
+        return;
+    }
+    if (spec.copy) {
+        lineage::ItemPtr item = ctx.item_of(*spec.inputs[0]);
+        in.execute(ctx);
+        stats.count(in.opcode_id());
+        ctx.set_item(spec.outputs[0], std::move(item));
+        return;
+    }
+    std::vector<lineage::ItemPtr> inputs;
+    inputs.reserve(spec.inputs.size());
+    for (const Operand *op : spec.inputs) inputs.push_back(ctx.item_of(*op));
+    if (spec.data.rfind("lineage", 0) == 0 && spec.data.size() == 7 && !inputs.empty()) {
+        // lineage(X): the trace of X as text.
+        ctx.set(spec.outputs[0], Value(lineage::Item::explain(inputs[0])));
+        ctx.set_item(spec.outputs[0], lineage::Item::literal("lineage #" + std::to_string(ctx.next_unique())));
+        stats.count(in.opcode_id());
+        return;
+    }
+    std::string data = spec.data;
+    if (!spec.deterministic) data += " #" + std::to_string(ctx.next_unique());
+    std::vector<lineage::ItemPtr> items;
+    for (size_t k = 0; k < spec.outputs.size(); ++k)
+        items.push_back(std::make_shared<const lineage::Item>(in.opcode(), k == 0 ? data : data + " out" + std::to_string(k),
+                                                            inputs));
+    lineage::Cache *cache = ctx.cache();
+    const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
+                          lineage::reusable_opcode(in.opcode());
+    if (reusable) {
+        auto t0 = std::chrono::steady_clock::now();
+        std::optional<Value> hit = cache->probe(items[0]);
+        cache->note_probe_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        if (hit) {
+            ctx.set(spec.outputs[0], std::move(*hit));
+            ctx.set_item(spec.outputs[0], std::move(items[0]));
+            return;
+        }
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    in.execute(ctx);
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (stats.enabled) stats.record(in.opcode_id(), dt);
+    else stats.count(in.opcode_id());
+    for (size_t k = 0; k < spec.outputs.size(); ++k)
+        if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
+    if (reusable) {
+        const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
+        if (v.is_matrix()) cache->put(items[0], v, dt);
+    }
+}
+
+} // namespace
+
 void run_instructions(const InstrList &instrs, ExecContext &ctx) {
+    if (ctx.tracing()) {
+        for (const auto &in : instrs) {
+            run_traced(*in, ctx);
+            for (int s : in->release) {
+                ctx.frame()[static_cast<size_t>(s)] = Value();
+                ctx.lineage_frame()[static_cast<size_t>(s)] = nullptr;
+            }
+        }
+        return;
+    }
     RuntimeStats &stats = ctx.stats();
     for (const auto &in : instrs) {
         if (stats.enabled) {
@@ -200,12 +273,15 @@ void ForBlock::execute(ExecContext &ctx) const {
         const int64_t n = (ti - fi) / ii + 1;
         for (int64_t k = 0; k < n; ++k) {
             ctx.set(var_slot, Value(fi + k * ii));
+            if (ctx.tracing()) ctx.set_item(var_slot, lineage::Item::literal("i:" + std::to_string(fi + k * ii)));
             execute_blocks(body, ctx);
         }
     } else {
         const auto n = static_cast<int64_t>(std::floor((t - f) / inc + 1e-10)) + 1;
         for (int64_t k = 0; k < n; ++k) {
             ctx.set(var_slot, Value(f + static_cast<double>(k) * inc));
+            if (ctx.tracing())
+                ctx.set_item(var_slot, lineage::Item::literal("d:" + kernels::format_double(f + static_cast<double>(k) * inc)));
             execute_blocks(body, ctx);
         }
     }
@@ -338,34 +414,66 @@ Value coerce_scalar(const FunctionParam &p, Value v) {
 }
 } // namespace
 
-std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc) {
+lineage::ItemPtr ExecContext::item_of(const Operand &op) {
+    if (op.slot >= 0) {
+        lineage::ItemPtr &it = (*lframe_)[static_cast<size_t>(op.slot)];
+        if (!it) {
+            // A value without a trace (should not happen for values the program computed): make it unique.
+            std::string name = function_ && static_cast<size_t>(op.slot) < function_->slot_names.size()
+                                   ? function_->slot_names[static_cast<size_t>(op.slot)]
+                                   : std::string("?");
+            it = std::make_shared<const lineage::Item>("V", name + " #" + std::to_string(next_unique()),
+                                                       std::vector<lineage::ItemPtr>{});
+        }
+        return it;
+    }
+    const Value &v = op.constant;
+    if (v.is_empty()) return lineage::Item::literal("-");
+    if (v.is_double()) return lineage::Item::literal("d:" + kernels::format_double(v.as_double_unchecked()));
+    if (v.is_int()) return lineage::Item::literal("i:" + std::to_string(v.as_int_unchecked()));
+    if (v.is_bool()) return lineage::Item::literal(v.as_bool_unchecked() ? "b:TRUE" : "b:FALSE");
+    if (v.is_string()) return lineage::Item::literal("s:" + v.as_string_unchecked());
+    return std::make_shared<const lineage::Item>("V", "const #" + std::to_string(next_unique()),
+                                                 std::vector<lineage::ItemPtr>{});
+}
+
+std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc,
+                                     std::vector<lineage::ItemPtr> *items) {
     if (call_depth_ >= kMaxCallDepth)
         throw DmlError(ErrorKind::Runtime, call_loc,
                        "maximum function call depth (" + std::to_string(kMaxCallDepth) + ") exceeded calling " +
                            fn.name);
     std::vector<Value> frame(static_cast<size_t>(fn.num_slots));
+    std::vector<lineage::ItemPtr> lframe;
     std::vector<Value> *saved_frame = frame_;
+    std::vector<lineage::ItemPtr> *saved_lframe = lframe_;
     const Function *saved_fn = function_;
+    const bool trace = options_.lineage;
+    if (trace) lframe.resize(static_cast<size_t>(fn.num_slots));
     frame_ = &frame;
+    lframe_ = trace ? &lframe : nullptr;
     function_ = &fn;
     ++call_depth_;
     stats_.function_calls++;
     struct Restore {
         ExecContext &c;
         std::vector<Value> *f;
+        std::vector<lineage::ItemPtr> *lf;
         const Function *fn;
         ~Restore() {
             c.frame_ = f;
+            c.lframe_ = lf;
             c.function_ = fn;
             --c.call_depth_;
         }
-    } restore{*this, saved_frame, saved_fn};
+    } restore{*this, saved_frame, saved_lframe, saved_fn};
 
     for (size_t i = 0; i < fn.params.size(); ++i) {
         const FunctionParam &p = fn.params[i];
         if (i < args.size() && !args[i].is_empty()) {
             check_param_type(p, args[i], fn, call_loc);
             frame[static_cast<size_t>(p.slot)] = coerce_scalar(p, std::move(args[i]));
+            if (trace && items && i < items->size() && (*items)[i]) lframe[static_cast<size_t>(p.slot)] = (*items)[i];
         } else if (p.has_default) {
             run_instructions(p.default_code, *this);
             Value v = get(p.default_value, fn.loc);
@@ -384,6 +492,10 @@ std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args
             throw DmlError(ErrorKind::Runtime, call_loc,
                            "function " + fn.name + " did not assign a value to its output '" + r.name + "'");
         out.push_back(coerce_scalar(r, std::move(v)));
+    }
+    if (trace && items) {
+        items->clear();
+        for (const FunctionParam &r : fn.returns) items->push_back(item_of(Operand::of_slot(r.slot)));
     }
     return out;
 }

@@ -1,0 +1,127 @@
+#include "runtime/lineage/cache.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <unordered_set>
+
+namespace linea::lineage {
+
+std::string CacheStats::text() const {
+    char buf[1024];
+    std::snprintf(buf, sizeof buf,
+                  "LinCache hits (Mem/FS/Del): \t%lld/%lld/%lld.\n"
+                  "LinCache MultiLevel (Ins/SB/Fn):%lld/%lld/%lld.\n"
+                  "LinCache writes (Mem/FS/Del): \t%lld/%lld/%lld.\n"
+                  "LinCache FStimes (Rd/Wr): \t%.3f/%.3f sec.\n"
+                  "LinCache Computetime (S/M/P): \t%.3f/%.3f/%.3f sec.\n"
+                  "LinCache Rewrites:    \t\t%lld.\n"
+                  "LinCache entries (count/bytes): \t%lld/%lld.\n",
+                  static_cast<long long>(hits_mem), static_cast<long long>(hits_fs), static_cast<long long>(hits_del),
+                  static_cast<long long>(ml_ins), static_cast<long long>(ml_sb), static_cast<long long>(ml_fn),
+                  static_cast<long long>(writes_mem), static_cast<long long>(writes_fs),
+                  static_cast<long long>(writes_del), fs_read_s, fs_write_s, saved_s, missed_s, probe_s,
+                  static_cast<long long>(rewrites), static_cast<long long>(entries), static_cast<long long>(bytes));
+    return buf;
+}
+
+Cache::Cache(size_t budget_bytes, EvictionPolicy policy) : budget_(budget_bytes), policy_(policy) {}
+
+size_t Cache::size_of(const Value &v) {
+    if (v.is_matrix()) return v.matrix()->size_in_bytes() + 64;
+    return 32;
+}
+
+std::optional<Value> Cache::probe(const ItemPtr &item) {
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(item->hash());
+    if (it != map_.end()) {
+        for (Entry &e : it->second) {
+            if (e.item == item || Item::equal(*e.item, *item)) {
+                e.hits++;
+                e.last_use = ++clock_;
+                stats_.hits_mem++;
+                stats_.ml_ins++;
+                stats_.saved_s += e.compute_s;
+                return e.value;
+            }
+        }
+    }
+    if (evicted_.count(item->hash())) stats_.hits_del++;
+    return std::nullopt;
+}
+
+double Cache::score(const Entry &e) const {
+    if (policy_ == EvictionPolicy::Lru) return static_cast<double>(e.last_use);
+    // cost & size: compute time per byte, boosted by hits; recency breaks ties.
+    return (e.compute_s * (1.0 + static_cast<double>(e.hits))) / static_cast<double>(std::max<size_t>(e.bytes, 1)) +
+           1e-18 * static_cast<double>(e.last_use);
+}
+
+void Cache::evict_for(size_t bytes) {
+    while (used_ + bytes > budget_ && used_ > 0) {
+        uint64_t victim_hash = 0;
+        size_t victim_index = 0;
+        double best = 0;
+        bool found = false;
+        for (auto &[h, entries] : map_)
+            for (size_t i = 0; i < entries.size(); ++i) {
+                double s = score(entries[i]);
+                if (!found || s < best) {
+                    best = s;
+                    victim_hash = h;
+                    victim_index = i;
+                    found = true;
+                }
+            }
+        if (!found) break;
+        auto &entries = map_[victim_hash];
+        used_ -= entries[victim_index].bytes;
+        stats_.missed_s += 0; // the missed time is counted when a Del hit recomputes
+        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(victim_index));
+        if (entries.empty()) map_.erase(victim_hash);
+        evicted_[victim_hash]++;
+        stats_.entries--;
+    }
+}
+
+void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds) {
+    const size_t bytes = size_of(value);
+    std::lock_guard lock(mutex_);
+    if (bytes > budget_) return; // larger than the whole budget: never cached
+    auto &entries = map_[item->hash()];
+    for (const Entry &e : entries)
+        if (e.item == item || Item::equal(*e.item, *item)) return;
+    evict_for(bytes);
+    map_[item->hash()].push_back(Entry{item, value, compute_seconds, bytes, 0, ++clock_});
+    used_ += bytes;
+    stats_.writes_mem++;
+    stats_.entries++;
+}
+
+void Cache::note_probe_time(double s) {
+    std::lock_guard lock(mutex_);
+    stats_.probe_s += s;
+}
+
+CacheStats Cache::stats() const {
+    std::lock_guard lock(mutex_);
+    CacheStats s = stats_;
+    s.bytes = static_cast<int64_t>(used_);
+    return s;
+}
+
+bool reusable_opcode(const std::string &opcode) {
+    // Deterministic compute opcodes whose results are worth keeping (SystemDS spelling).
+    static const std::unordered_set<std::string> ops = {
+        "ba+*", "tsmm", "mmchain", "r'", "rev", "rdiag", "solve", "inv", "cholesky", "det", "eigen", "lu", "qr",
+        "svd", "uak+", "uark+", "uack+", "uasqk+", "uamean", "uarmean", "uacmean", "uamax", "uamin", "uarmax",
+        "uarmin", "uacmax", "uacmin", "uavar", "uarvar", "uacvar", "uasd", "uarsd", "uacsd", "ua*", "uar*", "uac*",
+        "uaktrace", "uarimax", "uarimin", "+", "-", "*", "/", "^", "%/%", "%%", "min", "max", "nmin", "nmax",
+        "<", "<=", ">", ">=", "==", "!=", "&&", "||", "u-", "!", "exp", "log", "sqrt", "abs", "round", "floor",
+        "ceil", "sign", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid",
+        "rightIndex", "cbind", "rbind", "ucumk+", "ucum*", "ucummin", "ucummax", "ctable", "groupedagg",
+        "sort", "rmempty", "replace", "qsort", "qpick", "median", "cm", "cov", "outer", "xor"};
+    return ops.count(opcode) > 0;
+}
+
+} // namespace linea::lineage

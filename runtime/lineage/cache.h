@@ -1,0 +1,72 @@
+// The lineage cache: intermediates keyed by their lineage, with a memory budget and eviction.
+#pragma once
+
+#include "runtime/data/value.h"
+#include "runtime/lineage/item.h"
+
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace linea::lineage {
+
+enum class ReuseMode { None, Full };
+enum class EvictionPolicy { CostNSize, Lru };
+
+struct CacheStats {
+    int64_t hits_mem = 0, hits_fs = 0, hits_del = 0;
+    int64_t ml_ins = 0, ml_sb = 0, ml_fn = 0;
+    int64_t writes_mem = 0, writes_fs = 0, writes_del = 0;
+    double fs_read_s = 0, fs_write_s = 0;
+    double saved_s = 0, missed_s = 0, probe_s = 0;
+    int64_t rewrites = 0;
+    int64_t entries = 0;
+    int64_t bytes = 0;
+    /// The SystemDS-style `LinCache ...` lines of -stats.
+    std::string text() const;
+};
+
+/// Thread-safe cache of immutable values by lineage item.
+class Cache {
+public:
+    explicit Cache(size_t budget_bytes, EvictionPolicy policy = EvictionPolicy::CostNSize);
+
+    /// The cached value for an equal item, if any (counts a hit and the compute time it saves).
+    std::optional<Value> probe(const ItemPtr &item);
+    /// Offers a freshly computed value; kept if it fits the budget (evicting others by policy).
+    void put(const ItemPtr &item, const Value &value, double compute_seconds);
+
+    CacheStats stats() const;
+    void note_probe_time(double s);
+
+private:
+    struct Entry {
+        ItemPtr item;
+        Value value;
+        double compute_s = 0;
+        size_t bytes = 0;
+        int64_t hits = 0;
+        uint64_t last_use = 0;
+    };
+    static size_t size_of(const Value &v);
+    void evict_for(size_t bytes);
+    double score(const Entry &e) const;
+
+    mutable std::mutex mutex_;
+    std::unordered_map<uint64_t, std::vector<Entry>> map_;
+    std::unordered_map<uint64_t, int> evicted_; ///< hashes of dropped entries, for Del hits
+    size_t budget_;
+    size_t used_ = 0;
+    uint64_t clock_ = 0;
+    EvictionPolicy policy_;
+    CacheStats stats_;
+};
+
+/// Whether instructions with this opcode may be reused from the cache (deterministic compute opcodes).
+bool reusable_opcode(const std::string &opcode);
+
+} // namespace linea::lineage

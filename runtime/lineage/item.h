@@ -1,0 +1,47 @@
+// Lineage items: the immutable trace of how a value was computed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace linea::lineage {
+
+class Item;
+using ItemPtr = std::shared_ptr<const Item>;
+
+/// One node of a lineage trace: an opcode, literal data and input items. The hash is computed once at
+/// construction from the inputs' hashes; equality is structural, short-cut by pointer and hash.
+class Item {
+public:
+    Item(std::string opcode, std::string data, std::vector<ItemPtr> inputs);
+    /// Releases long input chains iteratively (a loop's trace can be 100000s of items deep).
+    ~Item();
+    Item(const Item &) = delete;
+    Item &operator=(const Item &) = delete;
+
+    const std::string &opcode() const { return opcode_; }
+    const std::string &data() const { return data_; }
+    const std::vector<ItemPtr> &inputs() const { return inputs_; }
+    uint64_t hash() const { return hash_; }
+    uint32_t height() const { return height_; }
+
+    /// Structural equality without recursion (traces of long loops are deep).
+    static bool equal(const Item &a, const Item &b);
+
+    /// A leaf for a literal value (data = its text with a type tag).
+    static ItemPtr literal(const std::string &typed_text);
+
+    /// The trace as text, one line per distinct item: "(id) opcode data (input ids)".
+    static std::string explain(const ItemPtr &root);
+
+private:
+    std::string opcode_;
+    std::string data_;
+    std::vector<ItemPtr> inputs_; // cleared only by the destructor
+    uint64_t hash_;
+    uint32_t height_;
+};
+
+} // namespace linea::lineage

@@ -1,0 +1,115 @@
+// Lineage items, the lineage cache and full reuse through the runtime.
+#include "../compiler/compile_util.h"
+#include "runtime/lineage/cache.h"
+#include "runtime/lineage/item.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using linea::lineage::Item;
+using linea::lineage::ItemPtr;
+
+ItemPtr op(const std::string &opcode, std::vector<ItemPtr> in) {
+    return std::make_shared<const Item>(opcode, "", std::move(in));
+}
+
+TEST(LineageItem, StructuralEqualityAndHash) {
+    ItemPtr x = Item::literal("s:X.csv"), y = Item::literal("s:y.csv");
+    ItemPtr a = op("tsmm", {x}), b = op("tsmm", {Item::literal("s:X.csv")});
+    EXPECT_EQ(a->hash(), b->hash());
+    EXPECT_TRUE(Item::equal(*a, *b));
+    EXPECT_FALSE(Item::equal(*a, *op("tsmm", {y})));
+    EXPECT_FALSE(Item::equal(*a, *op("r'", {x})));
+    EXPECT_EQ(op("+", {a, b})->height(), 2u);
+}
+
+TEST(LineageItem, DeepTracesNeedNoRecursion) {
+    ItemPtr a = Item::literal("i:0"), b = Item::literal("i:0");
+    for (int i = 0; i < 200000; ++i) {
+        a = op("+", {a, Item::literal("i:1")});
+        b = op("+", {b, Item::literal("i:1")});
+    }
+    EXPECT_TRUE(Item::equal(*a, *b));
+    EXPECT_EQ(a->height(), 200000u);
+}
+
+TEST(LineageCache, HitsEvictionAndBudget) {
+    linea::lineage::Cache cache(3 * (8 * 100 + 64));
+    auto m = [](double v) { return linea::Value(linea::kernels::fill(10, 10, v)); };
+    ItemPtr k1 = op("a", {}), k2 = op("b", {}), k3 = op("c", {}), k4 = op("d", {});
+    cache.put(k1, m(1), 1.0);
+    cache.put(k2, m(2), 0.001);
+    cache.put(k3, m(3), 1.0);
+    EXPECT_TRUE(cache.probe(op("a", {})).has_value());
+    cache.put(k4, m(4), 1.0); // evicts the cheapest per byte: k2
+    EXPECT_FALSE(cache.probe(k2).has_value());
+    EXPECT_TRUE(cache.probe(k3).has_value());
+    auto s = cache.stats();
+    EXPECT_EQ(s.hits_mem, 2);
+    EXPECT_EQ(s.hits_del, 1);
+    EXPECT_EQ(s.entries, 3);
+    // Values larger than the whole budget are never cached.
+    cache.put(op("big", {}), linea::Value(linea::kernels::fill(100, 100, 1.0)), 10.0);
+    EXPECT_FALSE(cache.probe(op("big", {})).has_value());
+}
+
+struct ReuseRun {
+    std::string out;
+    linea::rt::RuntimeStats stats;
+    linea::lineage::CacheStats cache;
+};
+
+ReuseRun run_reuse(const std::string &text, bool reuse) {
+    auto cp = linea::test::compile_text(text);
+    ReuseRun r;
+    std::ostringstream out;
+    linea::rt::RuntimeOptions ro;
+    ro.lineage = true;
+    ro.seed = 11;
+    linea::lineage::Cache cache(size_t{1} << 30);
+    linea::rt::ExecContext ctx(*cp->runtime, out, r.stats, ro);
+    if (reuse) ctx.set_cache(&cache);
+    linea::rt::run_program(*cp->runtime, ctx);
+    r.out = out.str();
+    r.cache = cache.stats();
+    return r;
+}
+
+const char *kGrid = "X = rand(rows=200, cols=20, seed=1)\ny = rand(rows=200, cols=1, seed=2)\n"
+                    "for (k in 1:20) {\n  lambda = k * 0.1\n  A = t(X) %*% X + diag(matrix(lambda, 20, 1))\n"
+                    "  b = t(X) %*% y\n  beta = solve(A, b)\n  print(sum(beta))\n}\n";
+
+TEST(Reuse, LambdaGridComputesTheGramMatrixOnce) {
+    ReuseRun off = run_reuse(kGrid, false), on = run_reuse(kGrid, true);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(linea::test::executed(off.stats, "tsmm"), 20);
+    EXPECT_EQ(linea::test::executed(on.stats, "tsmm"), 1);
+    EXPECT_EQ(linea::test::executed(on.stats, "solve"), 20); // different lambdas: no reuse
+    EXPECT_GE(on.cache.hits_mem, 38);                        // t(X)%*%X and t(X)%*%y, 19 times each
+}
+
+TEST(Reuse, UnseededRandomDrawsAreNeverReused) {
+    ReuseRun on = run_reuse("for (i in 1:3) {\n  A = rand(rows=50, cols=50)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
+    EXPECT_EQ(linea::test::executed(on.stats, "tsmm"), 3);
+    ReuseRun seeded = run_reuse("for (i in 1:3) {\n  A = rand(rows=50, cols=50, seed=5)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
+    EXPECT_EQ(linea::test::executed(seeded.stats, "tsmm"), 1);
+}
+
+TEST(Reuse, FunctionArgumentsCarryLineage) {
+    const char *s = "f = function(Matrix[Double] X) return (Matrix[Double] G) {\n  G = t(X) %*% X\n"
+                    "  if (sum(G) < -1) { G = G * 2 }\n}\nX = rand(rows=30, cols=4, seed=3)\n"
+                    "for (i in 1:5) { G = f(X)\n print(sum(G)) }\n";
+    ReuseRun on = run_reuse(s, true), off = run_reuse(s, false);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "tsmm"), 1);
+}
+
+TEST(Lineage, TraceAsText) {
+    ReuseRun r = run_reuse("X = matrix(1, 2, 2)\nY = t(X) %*% X + 1\nprint(lineage(Y))\n", false);
+    EXPECT_NE(r.out.find("tsmm"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("rand"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("L i:1"), std::string::npos) << r.out;
+}
+
+} // namespace
