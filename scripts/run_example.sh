@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-./build/linea -f scripts/examples/lm_lambda_grid.dml -stats
+./build/linea -f scripts/examples/lm_lambda_grid.dml -lineage reuse_full -stats
