@@ -20,7 +20,7 @@ namespace {
 const char *kUsage =
     "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...] [-stats [k]]\n"
     "             [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
-    "             [-rewrites on|off|-name,+name,...] [-lineage [none|reuse_full|policy_lru|policy_costnsize]]\n"
+    "             [-rewrites on|off|-name,+name,...] [-lineage [none|reuse_full|reuse_multilevel|policy_lru|policy_costnsize]]\n"
     "             [-lineage-budget bytes]\n"
     "       linea -s \"print(1+1)\" [same options]\n";
 
@@ -40,6 +40,7 @@ struct CliOptions {
     std::set<std::string> enabled_rewrites;
     bool lineage = false;
     bool reuse = false;
+    bool multilevel = false;
     bool lru = false;
     int64_t lineage_budget = -1; ///< bytes; -1 = 5% of physical memory
 };
@@ -126,12 +127,13 @@ CliOptions parse_cli(int argc, char **argv) {
                 std::string m = argv[++i];
                 if (m == "none") o.lineage = false;
                 else if (m == "reuse_full" || m == "reuse") o.reuse = true;
+                else if (m == "reuse_multilevel") o.reuse = o.multilevel = true;
                 else if (m == "policy_lru") o.lru = true;
                 else if (m == "policy_costnsize") o.lru = false;
-                else if (m == "reuse_partial" || m == "reuse_multilevel" || m == "reuse_hybrid" || m == "dedup" ||
+                else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "dedup" ||
                          m == "policy_dagheight")
                     usage_error("-lineage " + m + " is not supported yet (supported: none, reuse_full, reuse, "
-                                "policy_lru, policy_costnsize)");
+                                "reuse_multilevel, policy_lru, policy_costnsize)");
                 else usage_error("-lineage: unknown option '" + m + "'");
             }
         } else if (a == "-lineage-budget") {
@@ -181,9 +183,11 @@ int main(int argc, char **argv) {
         ro.explain_recompile_hops = cli.explain == "recompile_hops";
         ro.explain_recompile_runtime = cli.explain == "recompile_runtime";
         ro.lineage = cli.lineage;
-        ro.reuse = cli.reuse && cli.lineage ? linea::lineage::ReuseMode::Full : linea::lineage::ReuseMode::None;
+        ro.reuse = !(cli.reuse && cli.lineage) ? linea::lineage::ReuseMode::None
+                   : cli.multilevel            ? linea::lineage::ReuseMode::MultiLevel
+                                               : linea::lineage::ReuseMode::Full;
         std::unique_ptr<linea::lineage::Cache> cache;
-        if (ro.reuse == linea::lineage::ReuseMode::Full) {
+        if (ro.reuse != linea::lineage::ReuseMode::None) {
             size_t budget = cli.lineage_budget >= 0 ? static_cast<size_t>(cli.lineage_budget)
                                                     : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
                                                           static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;

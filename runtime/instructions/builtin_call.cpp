@@ -3,6 +3,8 @@
 #include "runtime/program/context.h"
 #include "runtime/program/program.h"
 
+#include <chrono>
+
 namespace linea::rt {
 
 void BuiltinInstruction::execute(ExecContext &ctx) const {
@@ -55,7 +57,41 @@ void FunctionCallInstruction::execute(ExecContext &ctx) const {
         std::vector<lineage::ItemPtr> items;
         for (const Operand &op : args_)
             items.push_back((op.slot < 0 && op.constant.is_empty()) ? nullptr : ctx.item_of(op));
+        // Multi-level reuse: a deterministic function without side effects called with equal inputs is
+        // skipped as a whole; its outputs are keyed by the function and output index over the inputs.
+        lineage::Cache *cache = ctx.cache();
+        const bool reuse_call = cache && ctx.options().reuse == lineage::ReuseMode::MultiLevel &&
+                                fn_->deterministic && !fn_->side_effects && !fn_->returns.empty();
+        std::vector<lineage::ItemPtr> keys;
+        if (reuse_call) {
+            std::vector<lineage::ItemPtr> ins;
+            for (size_t i = 0; i < items.size(); ++i)
+                ins.push_back(items[i] ? items[i] : lineage::Item::literal("-"));
+            bool all = true;
+            for (size_t k = 0; k < fn_->returns.size(); ++k) {
+                keys.push_back(std::make_shared<const lineage::Item>("fcall", fn_->name + " out" + std::to_string(k), ins));
+                all = all && cache->contains(keys.back());
+            }
+            if (all) {
+                cache->note_function_hit();
+                for (size_t k = 0; k < out_.size() && k < keys.size(); ++k) {
+                    std::optional<Value> v = cache->probe(keys[k], lineage::Cache::Level::Function);
+                    if (out_[k] < 0 || !v) continue;
+                    ctx.set(out_[k], std::move(*v));
+                    ctx.set_item(out_[k], keys[k]);
+                }
+                return;
+            }
+        }
+        auto t0 = std::chrono::steady_clock::now();
         std::vector<Value> out = ctx.call(*fn_, std::move(args), loc(), &items);
+        if (reuse_call) {
+            const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            for (size_t k = 0; k < out.size() && k < keys.size(); ++k) {
+                cache->put(keys[k], out[k], dt);
+                items[k] = keys[k]; // the outputs' lineage is the call's, so later calls match them
+            }
+        }
         for (size_t i = 0; i < out_.size() && i < out.size(); ++i) {
             if (out_[i] < 0) continue;
             ctx.set(out_[i], std::move(out[i]));

@@ -31,7 +31,21 @@ size_t Cache::size_of(const Value &v) {
     return 32;
 }
 
-std::optional<Value> Cache::probe(const ItemPtr &item) {
+bool Cache::contains(const ItemPtr &item) {
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(item->hash());
+    if (it == map_.end()) return false;
+    for (const Entry &e : it->second)
+        if (e.item == item || Item::equal(*e.item, *item)) return true;
+    return false;
+}
+
+void Cache::note_function_hit() {
+    std::lock_guard lock(mutex_);
+    stats_.ml_fn++;
+}
+
+std::optional<Value> Cache::probe(const ItemPtr &item, Level level) {
     std::lock_guard lock(mutex_);
     auto it = map_.find(item->hash());
     if (it != map_.end()) {
@@ -40,7 +54,7 @@ std::optional<Value> Cache::probe(const ItemPtr &item) {
                 e.hits++;
                 e.last_use = ++clock_;
                 stats_.hits_mem++;
-                stats_.ml_ins++;
+                if (level == Level::Instruction) stats_.ml_ins++;
                 stats_.saved_s += e.compute_s;
                 return e.value;
             }

@@ -14,7 +14,8 @@
 
 namespace linea::lineage {
 
-enum class ReuseMode { None, Full };
+/// None: no reuse. Full: instruction-level reuse. MultiLevel: also whole function calls.
+enum class ReuseMode { None, Full, MultiLevel };
 enum class EvictionPolicy { CostNSize, Lru };
 
 struct CacheStats {
@@ -36,7 +37,13 @@ public:
     explicit Cache(size_t budget_bytes, EvictionPolicy policy = EvictionPolicy::CostNSize);
 
     /// The cached value for an equal item, if any (counts a hit and the compute time it saves).
-    std::optional<Value> probe(const ItemPtr &item);
+    /// `level` says which MultiLevel counter a hit goes to (instruction or function).
+    enum class Level { Instruction, Function };
+    std::optional<Value> probe(const ItemPtr &item, Level level = Level::Instruction);
+    /// Like probe() but counts nothing (used to check all outputs of a call before reusing any).
+    bool contains(const ItemPtr &item);
+    /// Counts one reuse of a whole function call.
+    void note_function_hit();
     /// Offers a freshly computed value; kept if it fits the budget (evicting others by policy).
     void put(const ItemPtr &item, const Value &value, double compute_seconds);
 

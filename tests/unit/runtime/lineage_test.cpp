@@ -60,13 +60,15 @@ struct ReuseRun {
     linea::lineage::CacheStats cache;
 };
 
-ReuseRun run_reuse(const std::string &text, bool reuse) {
+ReuseRun run_reuse(const std::string &text, bool reuse, bool multilevel = false) {
     auto cp = linea::test::compile_text(text);
     ReuseRun r;
     std::ostringstream out;
     linea::rt::RuntimeOptions ro;
     ro.lineage = true;
     ro.seed = 11;
+    ro.reuse = !reuse ? linea::lineage::ReuseMode::None
+               : multilevel ? linea::lineage::ReuseMode::MultiLevel : linea::lineage::ReuseMode::Full;
     linea::lineage::Cache cache(size_t{1} << 30);
     linea::rt::ExecContext ctx(*cp->runtime, out, r.stats, ro);
     if (reuse) ctx.set_cache(&cache);
@@ -103,6 +105,22 @@ TEST(Reuse, FunctionArgumentsCarryLineage) {
     ReuseRun on = run_reuse(s, true), off = run_reuse(s, false);
     EXPECT_EQ(on.out, off.out);
     EXPECT_EQ(linea::test::executed(on.stats, "tsmm"), 1);
+}
+
+TEST(Reuse, MultiLevelSkipsRepeatedFunctionCalls) {
+    const char *s = "f = function(Matrix[Double] X, Double reg) return (Matrix[Double] B, Double n) {\n"
+                    "  B = solve(t(X) %*% X + diag(matrix(reg, ncol(X), 1)), t(X) %*% rowSums(X))\n  n = sum(B)\n"
+                    "  if (n < -1e300) { n = 0 }\n}\nX = rand(rows=40, cols=5, seed=3)\n"
+                    "for (i in 1:20) {\n  [B, n] = f(X, 0.5)\n  print(n)\n}\n[B, n] = f(X, 0.25)\nprint(n)\n";
+    ReuseRun ml = run_reuse(s, true, true), off = run_reuse(s, false);
+    EXPECT_EQ(ml.out, off.out);
+    EXPECT_EQ(ml.cache.ml_fn, 19);
+    EXPECT_EQ(ml.stats.function_calls, 1 + 1 + 1); // main, the first call with 0.5, the call with 0.25
+    // A function that draws random numbers is never skipped.
+    const char *r = "g = function(Integer k) return (Double s) { s = sum(rand(rows=k, cols=k))\n"
+                    "  if (s < -1) { s = 0 } }\nfor (i in 1:5) { x = g(3) }\nprint(x > 0)\n";
+    ReuseRun rr = run_reuse(r, true, true);
+    EXPECT_EQ(rr.cache.ml_fn, 0);
 }
 
 TEST(Lineage, TraceAsText) {
