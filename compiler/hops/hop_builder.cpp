@@ -232,6 +232,9 @@ private:
 
     Hop *make_binary(ast::BinaryOp op, Hop *a, Hop *b, const SourceLoc &loc) {
         if (op == ast::BinaryOp::MatMul) {
+            for (const Hop *x : {a, b})
+                if (x->data_type == DataType::Scalar || x->data_type == DataType::List)
+                    error(x->loc, std::string("%*% needs matrices, but this operand is a ") + to_string(x->data_type));
             Hop *h = dag_.make(HopKind::MatMult, "ba+*", {a, b}, loc);
             infer(h);
             return h;
@@ -446,9 +449,17 @@ private:
         std::vector<const Expr *> args = bind_function_args(fn, c);
         std::vector<Hop *> in;
         std::vector<bool> present;
-        for (const Expr *e : args) {
+        for (size_t i = 0; i < args.size(); ++i) {
+            const Expr *e = args[i];
             present.push_back(e != nullptr);
-            if (e) in.push_back(expr(*e));
+            if (!e) continue;
+            Hop *a = expr(*e);
+            // Data types known at compile time must fit the declared parameter (value types convert).
+            const DataType want = fn.params[i].data_type, got = a->data_type;
+            if (want != DataType::Unknown && got != DataType::Unknown && want != got && want != DataType::Frame)
+                error(e->loc, "argument '" + fn.params[i].name + "' of function '" + fn.name + "' must be a " +
+                                  to_string(want) + " but is a " + to_string(got));
+            in.push_back(a);
         }
         if (outputs > static_cast<int>(fn.returns.size()))
             error(c.loc, "function '" + fn.name + "' returns " + std::to_string(fn.returns.size()) +
