@@ -21,7 +21,7 @@ using namespace ast;
 struct VarInfo {
     DataType data_type = DataType::Unknown;
     ValueType value_type = ValueType::Unknown;
-    std::optional<int64_t> rows, cols;
+    std::optional<int64_t> rows, cols, nnz;
 };
 using TypeEnv = std::map<std::string, VarInfo>;
 
@@ -184,7 +184,7 @@ public:
             w->rows = v->rows;
             w->cols = v->cols;
             dag_.roots.push_back(w);
-            env_[name] = VarInfo{v->data_type, v->value_type, v->rows, v->cols};
+            env_[name] = VarInfo{v->data_type, v->value_type, v->rows, v->cols, v->nnz};
         }
     }
 
@@ -209,6 +209,7 @@ private:
             h->value_type = e->second.value_type;
             h->rows = e->second.rows;
             h->cols = e->second.cols;
+            h->nnz = e->second.nnz;
         }
         treads_[name] = h;
         return h;
@@ -417,6 +418,9 @@ private:
             Hop *r = param(in, present, n == "matrix" ? 1 : 0), *c = param(in, present, n == "matrix" ? 2 : 1);
             h->rows = r ? literal_int(r) : std::nullopt;
             h->cols = c ? literal_int(c) : std::nullopt;
+            Hop *v = param(in, present, 0);
+            if (n == "matrix" && v && v->kind == HopKind::Literal && v->literal.is_numeric_scalar() && h->rows && h->cols)
+                h->nnz = v->literal.to_double() == 0.0 ? 0 : *h->rows * *h->cols; // a constant fill (NaN counts)
         } else if (n == "cbind" || n == "rbind") {
             bool col = n == "cbind";
             std::optional<int64_t> same = in.empty() ? std::nullopt : (col ? in[0]->rows : in[0]->cols);
@@ -515,6 +519,7 @@ void loosen(TypeEnv &env, const Block &body) {
         if (it == env.end()) continue;
         it->second.rows.reset();
         it->second.cols.reset();
+        it->second.nnz.reset();
     }
 }
 
@@ -533,6 +538,7 @@ TypeEnv merge(const TypeEnv &a, const TypeEnv &b) {
         m.value_type = x.value_type == y.value_type ? x.value_type : ValueType::Unknown;
         if (x.rows == y.rows) m.rows = x.rows;
         if (x.cols == y.cols) m.cols = x.cols;
+        if (x.nnz == y.nnz) m.nnz = x.nnz;
         out[n] = m;
     }
     for (const auto &[n, y] : b)
@@ -573,7 +579,7 @@ private:
     TypeEnv loop_fixpoint(const Block &body, TypeEnv env, const std::string *loop_var) {
         for (int round = 0; round < 8; ++round) {
             TypeEnv out = env;
-            if (loop_var) out[*loop_var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt};
+            if (loop_var) out[*loop_var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt, std::nullopt};
             build(body, out);
             TypeEnv next = merge(env, out);
             if (same(next, env)) return env;
@@ -589,7 +595,8 @@ private:
             auto it = b.find(n);
             if (it == b.end()) return false;
             const VarInfo &y = it->second;
-            if (x.data_type != y.data_type || x.value_type != y.value_type || x.rows != y.rows || x.cols != y.cols)
+            if (x.data_type != y.data_type || x.value_type != y.value_type || x.rows != y.rows || x.cols != y.cols ||
+                x.nnz != y.nnz)
                 return false;
         }
         return true;
@@ -640,7 +647,7 @@ private:
             }
             env = loop_fixpoint(st.body, env, &st.var);
             TypeEnv be = env;
-            be[st.var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt};
+            be[st.var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt, std::nullopt};
             sb->body = build(st.body, be);
             env = merge(env, be);
             break;

@@ -21,13 +21,21 @@ void set_matrix(Hop *h, std::optional<int64_t> r, std::optional<int64_t> c) {
     h->value_type = ValueType::Double;
     h->rows = r;
     h->cols = c;
+    h->nnz.reset(); // unknown unless the operator sets it exactly
 }
 
 bool int_like(ValueType v) { return v == ValueType::Int || v == ValueType::Bool; }
 
 void infer_unary(Hop *h) {
     const Hop *a = h->inputs[0];
-    if (a->is_matrix()) return set_matrix(h, a->rows, a->cols);
+    if (a->is_matrix()) {
+        set_matrix(h, a->rows, a->cols);
+        // Exact where the operator maps zero to zero and non-zero to non-zero; estimates of other
+        // operators belong to sparsity estimation.
+        const UnaryOp op = h->unary_op;
+        h->nnz = (op == UnaryOp::Neg || op == UnaryOp::Abs || op == UnaryOp::Sign) ? a->nnz : std::nullopt;
+        return;
+    }
     if (!a->is_scalar()) return;
     switch (h->unary_op) {
     case UnaryOp::Not:
@@ -124,6 +132,7 @@ void infer(Hop *h) {
         const Hop *a = h->inputs[0];
         if (h->reorg_op == rt::ReorgOp::Transpose) set_matrix(h, a->cols, a->rows);
         else if (h->reorg_op == rt::ReorgOp::Rev) set_matrix(h, a->rows, a->cols);
+        if (h->reorg_op != rt::ReorgOp::Diag) h->nnz = a->nnz; // a permutation of the cells
         else {
             std::optional<int64_t> c;
             if (a->cols == 1) c = a->rows;
@@ -165,6 +174,7 @@ void infer(Hop *h) {
         h->value_type = v->value_type;
         h->rows = v->rows;
         h->cols = v->cols;
+        h->nnz = v->nnz;
         break;
     }
     default: break;
