@@ -1,7 +1,6 @@
 #include "compiler/hops/infer.h"
 
 #include <algorithm>
-#include <set>
 
 namespace linea::hops {
 
@@ -182,23 +181,7 @@ void infer(Hop *h) {
 }
 
 void propagate(HopDag &dag) {
-    std::set<const Hop *> seen;
-    std::vector<std::pair<Hop *, size_t>> stack;
-    for (Hop *root : dag.roots) {
-        if (!seen.insert(root).second) continue;
-        stack.emplace_back(root, 0);
-        while (!stack.empty()) {
-            auto &[h, i] = stack.back();
-            if (i < h->inputs.size()) {
-                Hop *in = h->inputs[i++];
-                if (seen.insert(in).second) stack.emplace_back(in, 0);
-                continue;
-            }
-            Hop *done = h;
-            stack.pop_back();
-            infer(done);
-        }
-    }
+    for (Hop *h : dag.topological()) infer(h);
 }
 
 } // namespace linea::hops

@@ -66,6 +66,17 @@ bool is_matrix_or_double(const Hop *h) {
 bool known_dims(const Hop *h) { return h->is_matrix() && h->rows && h->cols; }
 size_t live_parents(const Hop *h) { return h->parents.size(); }
 
+Hop *drop_identity_operand(Hop *h, kernels::BinaryOp op, double identity, bool right_only) {
+    if (!is_binary(h, op)) return nullptr;
+    for (int side = 1; side >= (right_only ? 1 : 0); --side) {
+        Hop *lit = h->inputs[side], *other = h->inputs[1 - side];
+        if (!is_literal_value(lit, identity)) continue;
+        // A scalar keeps its value type only when both it and the literal are doubles (TRUE*1 is 1.0).
+        if (other->is_matrix() || (is_matrix_or_double(other) && !lit->literal.is_int())) return other;
+    }
+    return nullptr;
+}
+
 const std::vector<std::unique_ptr<HopRewrite>> &rule_registry() {
     static const std::vector<std::unique_ptr<HopRewrite>> rules = [] {
         std::vector<std::unique_ptr<HopRewrite>> r;

@@ -59,6 +59,10 @@ bool is_builtin(const Hop *h, std::string_view name);
 /// A matrix, or a double scalar (where x*1 -> x keeps the value type).
 bool is_matrix_or_double(const Hop *h);
 bool known_dims(const Hop *h);
+/// For h = a op b: the other operand when one side is the literal `identity` (only the right side when
+/// `right_only`) and dropping it keeps the value and its type (a matrix, or a double operand with a
+/// double literal); else nullptr. Shared by the x*1, x+0, x-0, x/1, x^1 rules.
+Hop *drop_identity_operand(Hop *h, kernels::BinaryOp op, double identity, bool right_only);
 /// Number of consumers of h that are still part of the DAG.
 size_t live_parents(const Hop *h);
 

@@ -7,13 +7,8 @@ namespace {
 class RemoveMultByOne : public HopRewrite {
 public:
     const char *name() const override { return "remove_mult_by_one"; }
-    Hop *apply(Hop *h, RewriteContext &ctx) const override {
-    if (!is_binary(h, kernels::BinaryOp::Mul)) return nullptr;
-    if (is_literal_value(h->inputs[1], 1.0) && is_matrix_or_double(h->inputs[0]) && !h->inputs[1]->literal.is_int()) return h->inputs[0];
-    if (is_literal_value(h->inputs[1], 1.0) && h->inputs[0]->is_matrix()) return h->inputs[0];
-    if (is_literal_value(h->inputs[0], 1.0) && is_matrix_or_double(h->inputs[1]) && !h->inputs[0]->literal.is_int()) return h->inputs[1];
-    if (is_literal_value(h->inputs[0], 1.0) && h->inputs[1]->is_matrix()) return h->inputs[1];
-    return nullptr;
+    Hop *apply(Hop *h, RewriteContext &) const override {
+        return drop_identity_operand(h, kernels::BinaryOp::Mul, 1.0, false);
     }
 };
 } // namespace

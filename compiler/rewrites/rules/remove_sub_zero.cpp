@@ -7,11 +7,8 @@ namespace {
 class RemoveSubZero : public HopRewrite {
 public:
     const char *name() const override { return "remove_sub_zero"; }
-    Hop *apply(Hop *h, RewriteContext &ctx) const override {
-    if (!is_binary(h, kernels::BinaryOp::Sub)) return nullptr;
-    if (is_literal_value(h->inputs[1], 0.0) && is_matrix_or_double(h->inputs[0]) && !h->inputs[1]->literal.is_int()) return h->inputs[0];
-    if (is_literal_value(h->inputs[1], 0.0) && h->inputs[0]->is_matrix()) return h->inputs[0];
-    return nullptr;
+    Hop *apply(Hop *h, RewriteContext &) const override {
+        return drop_identity_operand(h, kernels::BinaryOp::Sub, 0.0, true);
     }
 };
 } // namespace
