@@ -153,6 +153,16 @@ private:
         for (const Hop *h : order_)
             if (h->kind == HopKind::TWrite && !elided_.count(h)) written.insert(h->var);
         std::vector<std::pair<size_t, int>> to_free; // (last use, slot)
+        // Snapshots are taken at the start of the block (before any write), so their temporaries are
+        // allocated first and live from position 0.
+        for (const Hop *h : order_) {
+            if (h->kind != HopKind::TRead || !written.count(h->var) || !reads_by_twrite(h)) continue;
+            int t = slots_.temp();
+            snapshot_[h] = t;
+            slot_[h] = t;
+            to_free.emplace_back(last_use_[h], t);
+            if (last_use_[h] < order_.size()) release_at_[last_use_[h]].push_back(t);
+        }
         for (size_t i = 0; i < order_.size(); ++i) {
             // Temporaries whose last use lies before i are free again -- except while allocating the outputs
             // of a call (they follow it in the order): the call still reads its inputs when it writes them.
@@ -169,16 +179,7 @@ private:
             switch (h->kind) {
             case HopKind::Literal: continue;
             case HopKind::TRead:
-                if (written.count(h->var) && reads_by_twrite(h)) {
-                    // Snapshot into a temp before the writes (a swap such as a = b; b = a).
-                    int t = slots_.temp();
-                    snapshot_[h] = t;
-                    slot_[h] = t;
-                    to_free.emplace_back(last_use_[h], t);
-                    if (last_use_[h] < order_.size()) release_at_[last_use_[h]].push_back(t);
-                } else {
-                    slot_[h] = slots_.var(h->var);
-                }
+                if (!snapshot_.count(h)) slot_[h] = slots_.var(h->var);
                 continue;
             case HopKind::TWrite: slot_[h] = slots_.var(h->var); continue;
             default: break;
@@ -224,14 +225,17 @@ private:
 
     rt::InstrList emit() {
         rt::InstrList out;
-        std::vector<std::pair<const Hop *, int>> snapshots;
+        // Copies of variables the block both reads into a write and overwrites (t = a; a = 5; b = t), taken
+        // before anything runs: later TWrites may overwrite the variable before the read is reached.
+        for (const Hop *h : order_) {
+            if (!snapshot_.count(h)) continue;
+            auto copy = std::make_unique<rt::CopyInstruction>(rt::Operand::of_slot(slots_.var(h->var)), snapshot_[h], h->loc);
+            copy->slot_names = &slot_names_;
+            out.push_back(std::move(copy));
+        }
         for (const Hop *h : order_) {
             rt::InstrPtr in = make(h);
             size_t i = pos_[h];
-            if (snapshot_.count(h)) {
-                // Copy the variable's current value before the block writes it.
-                in = std::make_unique<rt::CopyInstruction>(rt::Operand::of_slot(slots_.var(h->var)), snapshot_[h], h->loc);
-            }
             if (!in) continue;
             auto rel = release_at_.find(i);
             if (rel != release_at_.end()) in->release = rel->second;

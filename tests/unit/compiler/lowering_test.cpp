@@ -25,6 +25,14 @@ TEST(Lowering, CallOutputsNeverShareSlotsWithDyingInputs) {
     EXPECT_EQ(run_text(s), "27.0\n45.0\n");
 }
 
+TEST(Lowering, OverwrittenVariablesAreReadBeforeAnyWrite) {
+    // b takes a's old value although a's write comes first in the block's write order.
+    const char *s = "a = 1\nif (sum(matrix(1, 1, 1)) > 0) { q = 1 }\nt = a\na = 5\nb = t\nt = 0\n"
+                    "if (sum(matrix(1, 1, 1)) > 0) { q = 2 }\nprint(b)\nprint(a)\nprint(t)\n";
+    EXPECT_EQ(run_text(s, nullptr, false), "1\n5\n0\n");
+    EXPECT_EQ(run_text(s), "1\n5\n0\n");
+}
+
 TEST(Lowering, SideEffectsKeepStatementOrder) {
     EXPECT_EQ(run_text("x = 1\nprint(x)\nx = x + 1\nprint(x)\nx = x * 10\nprint(x)\n"), "1\n2\n20\n");
 }
