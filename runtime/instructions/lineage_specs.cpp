@@ -79,6 +79,7 @@ LineageSpec BuiltinInstruction::lineage_spec() const {
     if (name_ == "rand" || name_ == "sample") {
         const Operand &seed = in_.back();
         s.deterministic = seed.slot < 0 && seed.constant.is_numeric_scalar() && seed.constant.to_double() >= 0;
+        s.draws_seed = !s.deterministic && seed.slot < 0;
     } else if (name_ == "eval" || name_ == "read") {
         s.deterministic = false;
     }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,8 @@ public:
 
     /// A fresh seed for rand/sample with seed=-1.
     uint64_t next_seed();
+    /// Makes the next next_seed() return `seed` (lineage tracing draws the seed first to record it).
+    void force_next_seed(uint64_t seed) { forced_seed_ = seed; }
 
     [[noreturn]] void undefined_variable(int slot, const SourceLoc &loc) const;
 
@@ -94,6 +97,7 @@ private:
     std::vector<lineage::ItemPtr> *lframe_ = nullptr;
     lineage::Cache *cache_ = nullptr;
     uint64_t unique_ = 0;
+    std::optional<uint64_t> forced_seed_;
     const Function *function_ = nullptr;
     uint64_t seed_state_;
     int call_depth_ = 0;

@@ -35,6 +35,7 @@ struct LineageSpec {
     bool traced = true;        ///< false: no outputs, or the instruction traces itself (function calls)
     bool copy = false;         ///< the output's lineage is the input's (variable copies)
     bool deterministic = true; ///< false: every execution gets a unique item (rand without seed, ...)
+    bool draws_seed = false;   ///< a draw without a fixed seed: its item records the seed drawn at run time
 };
 
 class Instruction {

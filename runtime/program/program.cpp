@@ -136,7 +136,16 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         return;
     }
     std::string data = spec.data;
-    if (!spec.deterministic) data += " #" + std::to_string(ctx.next_unique());
+    if (!spec.deterministic) {
+        if (spec.draws_seed) {
+            // rand/sample without a seed: draw it now and record it, so the item says which data it is.
+            const uint64_t seed = ctx.next_seed();
+            ctx.force_next_seed(seed);
+            data += " seed=" + std::to_string(seed);
+        } else {
+            data += " #" + std::to_string(ctx.next_unique());
+        }
+    }
     std::vector<lineage::ItemPtr> items;
     for (size_t k = 0; k < spec.outputs.size(); ++k)
         items.push_back(std::make_shared<const lineage::Item>(in.opcode(), k == 0 ? data : data + " out" + std::to_string(k),
@@ -365,6 +374,11 @@ ExecContext::ExecContext(const Program &program, std::ostream &out, RuntimeStats
 }
 
 uint64_t ExecContext::next_seed() {
+    if (forced_seed_) {
+        uint64_t s = *forced_seed_;
+        forced_seed_.reset();
+        return s;
+    }
     // splitmix64: well-distributed successive seeds from one base.
     uint64_t z = (seed_state_ += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;

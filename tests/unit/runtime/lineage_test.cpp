@@ -123,6 +123,20 @@ TEST(Reuse, MultiLevelSkipsRepeatedFunctionCalls) {
     EXPECT_EQ(rr.cache.ml_fn, 0);
 }
 
+TEST(Lineage, UnseededDrawsRecordTheirSeed) {
+    // Tracing draws the seed itself and records it; the data is the same as without tracing.
+    ReuseRun traced = run_reuse("X = rand(rows=3, cols=3)\nprint(sum(X))\nprint(lineage(X))\n", false);
+    EXPECT_NE(traced.out.find("rand rand seed="), std::string::npos) << traced.out;
+    auto cp = linea::test::compile_text("X = rand(rows=3, cols=3)\nprint(sum(X))\n");
+    std::ostringstream plain;
+    linea::rt::RuntimeStats st;
+    linea::rt::RuntimeOptions ro;
+    ro.seed = 11;
+    linea::rt::ExecContext ctx(*cp->runtime, plain, st, ro);
+    linea::rt::run_program(*cp->runtime, ctx);
+    EXPECT_EQ(traced.out.substr(0, traced.out.find('\n') + 1), plain.str());
+}
+
 TEST(Lineage, TraceAsText) {
     ReuseRun r = run_reuse("X = matrix(1, 2, 2)\nY = t(X) %*% X + 1\nprint(lineage(Y))\n", false);
     EXPECT_NE(r.out.find("tsmm"), std::string::npos) << r.out;
