@@ -26,6 +26,7 @@ struct CompiledProgram {
 };
 
 /// Parses, validates and compiles a script. Throws DmlError.
-std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile> file, const CompileOptions &opts);
+std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile> file,
+                                                const CompileOptions &opts);
 
 } // namespace linea

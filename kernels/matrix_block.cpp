@@ -4,13 +4,13 @@
 #include <tbb/parallel_reduce.h>
 
 #include <algorithm>
-#include <functional>
-#include <mutex>
-#include <unordered_map>
-#include <vector>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <new>
+#include <unordered_map>
+#include <vector>
 
 namespace linea::kernels {
 
@@ -63,15 +63,17 @@ size_t padded_bytes(int64_t rows, int64_t cols) {
 } // namespace
 
 void MatrixBlock::allocate() {
-    if (rows_ < 0 || cols_ < 0) throw KernelError("invalid matrix dimensions " + std::to_string(rows_) + "x" +
-                                                  std::to_string(cols_));
+    if (rows_ < 0 || cols_ < 0)
+        throw KernelError("invalid matrix dimensions " + std::to_string(rows_) + "x" + std::to_string(cols_));
     if (rows_ != 0 && cols_ > kMaxCells / rows_)
-        throw KernelError("matrix of " + std::to_string(rows_) + "x" + std::to_string(cols_) + " is too large");
+        throw KernelError("matrix of " + std::to_string(rows_) + "x" + std::to_string(cols_) +
+                          " is too large");
     const size_t bytes = padded_bytes(rows_, cols_);
     data_ = static_cast<double *>(BufferPool::instance().take(bytes));
     if (!data_) data_ = static_cast<double *>(std::aligned_alloc(kAlignment, bytes));
-    if (!data_) throw KernelError("out of memory allocating a " + std::to_string(rows_) + "x" +
-                                  std::to_string(cols_) + " matrix");
+    if (!data_)
+        throw KernelError("out of memory allocating a " + std::to_string(rows_) + "x" +
+                          std::to_string(cols_) + " matrix");
 }
 
 MatrixBlock::MatrixBlock(int64_t rows, int64_t cols, double init) : rows_(rows), cols_(cols) {
@@ -80,13 +82,16 @@ MatrixBlock::MatrixBlock(int64_t rows, int64_t cols, double init) : rows_(rows),
     nnz_ = (init != 0.0) ? cells() : 0;
 }
 
-MatrixBlock::MatrixBlock(int64_t rows, int64_t cols, Uninit) : rows_(rows), cols_(cols) { allocate(); }
+MatrixBlock::MatrixBlock(int64_t rows, int64_t cols, Uninit) : rows_(rows), cols_(cols) {
+    allocate();
+}
 
 std::shared_ptr<MatrixBlock> MatrixBlock::uninitialized(int64_t rows, int64_t cols) {
     return std::shared_ptr<MatrixBlock>(new MatrixBlock(rows, cols, Uninit{}));
 }
 
-MatrixBlock::MatrixBlock(const MatrixBlock &other) : rows_(other.rows_), cols_(other.cols_), nnz_(other.nnz_) {
+MatrixBlock::MatrixBlock(const MatrixBlock &other)
+    : rows_(other.rows_), cols_(other.cols_), nnz_(other.nnz_) {
     allocate();
     if (cells() > 0) std::memcpy(data_, other.data_, size_in_bytes());
 }

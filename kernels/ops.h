@@ -18,13 +18,25 @@ int num_threads();
 
 // ---------------------------------------------------------------- cell-wise
 enum class BinaryOp {
-    Add, Sub, Mul, Div, Pow,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
     IntDiv, // %/%: sign(x/y) * floor(abs(x/y))
     Mod,    // %%: x - (x %/% y) * y ; x %% 0 is NaN
-    Lt, Le, Gt, Ge, Eq, Ne, // 1.0 / 0.0
-    And, Or, Xor,           // on truthiness (x != 0)
-    Min, Max,               // NaN-propagating
-    Log,                    // log(x, base)
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne, // 1.0 / 0.0
+    And,
+    Or,
+    Xor, // on truthiness (x != 0)
+    Min,
+    Max, // NaN-propagating
+    Log, // log(x, base)
 };
 /// The scalar semantics of a binary operator (used by scalar instructions and by all matrix kernels).
 double apply_binary(BinaryOp op, double a, double b);
@@ -36,16 +48,37 @@ MatrixPtr binary(BinaryOp op, const MatrixBlock &a, const MatrixBlock &b);
 MatrixPtr binary_scalar(BinaryOp op, const MatrixBlock &a, double s, bool scalar_left);
 
 enum class UnaryOp {
-    Neg, Not, Abs, Exp, Log, Sqrt, Round, Floor, Ceil, Sign,
-    Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Sigmoid,
-    IsNA, IsNaN, IsInf,
+    Neg,
+    Not,
+    Abs,
+    Exp,
+    Log,
+    Sqrt,
+    Round,
+    Floor,
+    Ceil,
+    Sign,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Sigmoid,
+    IsNA,
+    IsNaN,
+    IsInf,
 };
 double apply_unary(UnaryOp op, double a);
 MatrixPtr unary(UnaryOp op, const MatrixBlock &a);
 
 /// ifelse(cond, a, b) cell-wise; each of cond/a/b may be a matrix (same shape) or a scalar
 /// (pass nullptr for the matrix and the value in the matching double).
-MatrixPtr ifelse(const MatrixBlock *c, double cs, const MatrixBlock *a, double as, const MatrixBlock *b, double bs);
+MatrixPtr ifelse(const MatrixBlock *c, double cs, const MatrixBlock *a, double as, const MatrixBlock *b,
+                 double bs);
 
 // ---------------------------------------------------------------- aggregates
 enum class AggOp { Sum, SumSq, Mean, Min, Max, Prod, Var, Sd, IndexMax, IndexMin, Trace };
@@ -74,7 +107,8 @@ MatrixPtr reshape(const MatrixBlock &a, int64_t rows, int64_t cols, bool byrow);
 /// a[r0:r1, c0:c1] with 0 <= r0 <= r1 <= rows, same for columns (callers validate and report).
 MatrixPtr slice(const MatrixBlock &a, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
 /// A copy of `a` with the range [r0,r1) x [c0,c1) replaced by `b` (whose shape must be (r1-r0) x (c1-c0)).
-MatrixPtr left_index(const MatrixBlock &a, const MatrixBlock &b, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
+MatrixPtr left_index(const MatrixBlock &a, const MatrixBlock &b, int64_t r0, int64_t r1, int64_t c0,
+                     int64_t c1);
 /// The same with every cell of the range set to the scalar v.
 MatrixPtr left_index_scalar(const MatrixBlock &a, double v, int64_t r0, int64_t r1, int64_t c0, int64_t c1);
 MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts);
@@ -90,8 +124,8 @@ MatrixPtr seq(double from, double to, double incr);
 enum class RandPdf { Uniform, Normal, Poisson };
 /// rand(): uniform in [min,max], normal(0,1), or poisson(lambda); `sparsity` is the fraction of non-zero
 /// cells. Deterministic for a given seed (seed >= 0).
-MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsity, RandPdf pdf, double lambda,
-               uint64_t seed);
+MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsity, RandPdf pdf,
+               double lambda, uint64_t seed);
 
 // ---------------------------------------------------------------- linear algebra
 /// solve(A, b): A square n x n, b n x k; LU with partial pivoting (dgesv). Singular A throws.

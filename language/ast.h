@@ -20,10 +20,22 @@ enum class ExprKind { IntLit, DoubleLit, BoolLit, StringLit, Ident, Unary, Binar
 
 enum class UnaryOp { Neg, Plus, Not };
 enum class BinaryOp {
-    Pow, MatMul, IntDiv, Mod, Mul, Div, Add, Sub,
-    Lt, Le, Gt, Ge, Eq, Ne,
-    And,  ///< `&` and `&&`
-    Or,   ///< `|` and `||`
+    Pow,
+    MatMul,
+    IntDiv,
+    Mod,
+    Mul,
+    Div,
+    Add,
+    Sub,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And, ///< `&` and `&&`
+    Or,  ///< `|` and `||`
 };
 const char *to_string(BinaryOp op); ///< DML spelling, e.g. "%*%"
 const char *to_string(UnaryOp op);
@@ -58,7 +70,8 @@ struct Ident : Expr {
     std::string name;
 };
 struct Unary : Expr {
-    Unary(SourceLoc l, UnaryOp o, ExprPtr e) : Expr(ExprKind::Unary, std::move(l)), op(o), operand(std::move(e)) {}
+    Unary(SourceLoc l, UnaryOp o, ExprPtr e)
+        : Expr(ExprKind::Unary, std::move(l)), op(o), operand(std::move(e)) {}
     UnaryOp op;
     ExprPtr operand;
 };
@@ -81,20 +94,21 @@ enum class CallTarget { Unresolved, Builtin, Function };
 
 /// `f(args)`, `ns::f(args)`. Builtins, user functions and script builtins all parse to Call.
 struct Call : Expr {
-    Call(SourceLoc l, std::string ns_, std::string n) : Expr(ExprKind::Call, std::move(l)), ns(std::move(ns_)), name(std::move(n)) {}
+    Call(SourceLoc l, std::string ns_, std::string n)
+        : Expr(ExprKind::Call, std::move(l)), ns(std::move(ns_)), name(std::move(n)) {}
     std::string ns;   ///< namespace alias as written ("" if none)
     std::string name; ///< function name as written
     std::vector<Arg> args;
     // Resolution (validator):
     CallTarget target = CallTarget::Unresolved;
-    int builtin_id = -1;                 ///< index into the builtin table when target == Builtin
+    int builtin_id = -1;                   ///< index into the builtin table when target == Builtin
     const FunctionDef *function = nullptr; ///< when target == Function
 };
 
 /// One dimension of an index expression: `i` (single), `a:b` (range), or empty (all).
 struct IndexRange {
-    ExprPtr lower; ///< null when the bound is empty
-    ExprPtr upper; ///< null when not a range or when the upper bound is empty
+    ExprPtr lower;         ///< null when the bound is empty
+    ExprPtr upper;         ///< null when not a range or when the upper bound is empty
     bool is_range = false; ///< a `:` was written
     bool all() const { return !lower && !upper && !is_range; }
 };
@@ -159,10 +173,11 @@ struct For : Stmt {
     SourceLoc var_loc;
     ExprPtr from;
     ExprPtr to;
-    ExprPtr incr; ///< null: +1 if from <= to else -1 (for a:b); seq() without incr likewise
+    ExprPtr incr;        ///< null: +1 if from <= to else -1 (for a:b); seq() without incr likewise
     bool is_seq = false; ///< written as seq(...)
     bool parfor = false;
-    std::vector<Arg> options; ///< parfor options (check=0, par=4, mode=LOCAL, ...); identifiers become StringLit
+    std::vector<Arg>
+        options; ///< parfor options (check=0, par=4, mode=LOCAL, ...); identifiers become StringLit
     Block body;
 };
 
@@ -193,14 +208,15 @@ struct FunctionDef {
 
 /// `f = function(...) return (...) { ... }` at top level.
 struct FunctionDefStmt : Stmt {
-    FunctionDefStmt(SourceLoc l, std::shared_ptr<FunctionDef> f) : Stmt(StmtKind::FunctionDefStmt, std::move(l)), def(std::move(f)) {}
+    FunctionDefStmt(SourceLoc l, std::shared_ptr<FunctionDef> f)
+        : Stmt(StmtKind::FunctionDefStmt, std::move(l)), def(std::move(f)) {}
     std::shared_ptr<FunctionDef> def;
 };
 
 // ------------------------------------------------------------------ program
 /// The functions of one source file plus the aliases it imported with `source(...) as ns`.
 struct Namespace {
-    std::string key;  ///< "" for the main script, else the canonical path of the sourced file
+    std::string key; ///< "" for the main script, else the canonical path of the sourced file
     std::map<std::string, std::shared_ptr<FunctionDef>> functions;
     std::map<std::string, std::string> imports; ///< alias -> namespace key
 };

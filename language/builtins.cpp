@@ -6,22 +6,31 @@ namespace linea {
 
 namespace {
 
-BuiltinParam req(std::string_view n) { return BuiltinParam{n, true, std::nullopt}; }
-BuiltinParam opt(std::string_view n, Value v) { return BuiltinParam{n, false, std::move(v)}; }
+BuiltinParam req(std::string_view n) {
+    return BuiltinParam{n, true, std::nullopt};
+}
+BuiltinParam opt(std::string_view n, Value v) {
+    return BuiltinParam{n, false, std::move(v)};
+}
 /// Optional with no default: the builtin behaves differently when it is absent (log(x) vs log(x, b)).
-BuiltinParam absent(std::string_view n) { return BuiltinParam{n, false, std::nullopt}; }
+BuiltinParam absent(std::string_view n) {
+    return BuiltinParam{n, false, std::nullopt};
+}
 
 BuiltinInfo unary(std::string_view name, std::string_view opcode) {
-    return BuiltinInfo{name, {req("target")}, false, false, 1, 1, BuiltinResult::SameAsInput, BuiltinHop::Unary, opcode};
+    return BuiltinInfo{
+        name, {req("target")}, false, false, 1, 1, BuiltinResult::SameAsInput, BuiltinHop::Unary, opcode};
 }
 BuiltinInfo agg(std::string_view name, std::string_view opcode, BuiltinResult r) {
     return BuiltinInfo{name, {req("target")}, false, false, 1, 1, r, BuiltinHop::Aggregate, opcode};
 }
-BuiltinInfo generic(std::string_view name, std::vector<BuiltinParam> params, BuiltinResult r, std::string_view opcode) {
+BuiltinInfo generic(std::string_view name, std::vector<BuiltinParam> params, BuiltinResult r,
+                    std::string_view opcode) {
     return BuiltinInfo{name, std::move(params), false, false, 1, 1, r, BuiltinHop::Generic, opcode};
 }
 BuiltinInfo statement(std::string_view name, std::vector<BuiltinParam> params, std::string_view opcode) {
-    BuiltinInfo b{name, std::move(params), false, false, 0, 0, BuiltinResult::None, BuiltinHop::Generic, opcode};
+    BuiltinInfo b{name,  std::move(params), false, false, 0, 0, BuiltinResult::None, BuiltinHop::Generic,
+                  opcode};
     b.side_effect = true;
     return b;
 }
@@ -31,11 +40,11 @@ std::vector<BuiltinInfo> make_table() {
     std::vector<BuiltinInfo> t;
     // cell-wise math
     for (auto [n, op] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
-             {"abs", "abs"}, {"exp", "exp"}, {"sqrt", "sqrt"}, {"round", "round"}, {"floor", "floor"},
-             {"ceil", "ceil"}, {"sign", "sign"}, {"sin", "sin"}, {"cos", "cos"}, {"tan", "tan"},
-             {"asin", "asin"}, {"acos", "acos"}, {"atan", "atan"}, {"sinh", "sinh"}, {"cosh", "cosh"},
-             {"tanh", "tanh"}, {"sigmoid", "sigmoid"}, {"is.na", "isna"}, {"is.nan", "isnan"},
-             {"is.infinite", "isinf"}})
+             {"abs", "abs"},         {"exp", "exp"},    {"sqrt", "sqrt"},    {"round", "round"},
+             {"floor", "floor"},     {"ceil", "ceil"},  {"sign", "sign"},    {"sin", "sin"},
+             {"cos", "cos"},         {"tan", "tan"},    {"asin", "asin"},    {"acos", "acos"},
+             {"atan", "atan"},       {"sinh", "sinh"},  {"cosh", "cosh"},    {"tanh", "tanh"},
+             {"sigmoid", "sigmoid"}, {"is.na", "isna"}, {"is.nan", "isnan"}, {"is.infinite", "isinf"}})
         t.push_back(unary(n, op));
     {
         BuiltinInfo log = unary("log", "log");
@@ -49,23 +58,44 @@ std::vector<BuiltinInfo> make_table() {
     t.push_back(agg("var", "uavar", R::ScalarDouble));
     t.push_back(agg("sd", "uasd", R::ScalarDouble));
     t.push_back(agg("trace", "uaktrace", R::ScalarDouble));
-    for (auto [n, op] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
-             {"rowSums", "uark+"}, {"colSums", "uack+"}, {"rowMeans", "uarmean"}, {"colMeans", "uacmean"},
-             {"rowMaxs", "uarmax"}, {"colMaxs", "uacmax"}, {"rowMins", "uarmin"}, {"colMins", "uacmin"},
-             {"rowProds", "uar*"}, {"colProds", "uac*"}, {"rowVars", "uarvar"}, {"colVars", "uacvar"},
-             {"rowSds", "uarsd"}, {"colSds", "uacsd"}, {"rowIndexMax", "uarimax"}, {"rowIndexMin", "uarimin"}})
+    for (auto [n, op] :
+         std::initializer_list<std::pair<std::string_view, std::string_view>>{{"rowSums", "uark+"},
+                                                                              {"colSums", "uack+"},
+                                                                              {"rowMeans", "uarmean"},
+                                                                              {"colMeans", "uacmean"},
+                                                                              {"rowMaxs", "uarmax"},
+                                                                              {"colMaxs", "uacmax"},
+                                                                              {"rowMins", "uarmin"},
+                                                                              {"colMins", "uacmin"},
+                                                                              {"rowProds", "uar*"},
+                                                                              {"colProds", "uac*"},
+                                                                              {"rowVars", "uarvar"},
+                                                                              {"colVars", "uacvar"},
+                                                                              {"rowSds", "uarsd"},
+                                                                              {"colSds", "uacsd"},
+                                                                              {"rowIndexMax", "uarimax"},
+                                                                              {"rowIndexMin", "uarimin"}})
         t.push_back(agg(n, op, R::Matrix));
     for (std::string_view n : {"min", "max"}) {
-        BuiltinInfo b{n, {req("target")}, true, false, 1, 1, R::Unknown, BuiltinHop::MinMax, n == "min" ? "min" : "max"};
+        BuiltinInfo b{n,
+                      {req("target")},
+                      true,
+                      false,
+                      1,
+                      1,
+                      R::Unknown,
+                      BuiltinHop::MinMax,
+                      n == "min" ? "min" : "max"};
         t.push_back(b);
     }
     // reorganisation
     t.push_back(BuiltinInfo{"t", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "r'"});
     t.push_back(BuiltinInfo{"rev", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "rev"});
-    t.push_back(BuiltinInfo{"diag", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "rdiag"});
+    t.push_back(
+        BuiltinInfo{"diag", {req("target")}, false, false, 1, 1, R::Matrix, BuiltinHop::Reorg, "rdiag"});
     // construction
-    t.push_back(generic("matrix", {req("data"), req("rows"), req("cols"), opt("byrow", Value(true))}, R::Matrix,
-                        "rand"));
+    t.push_back(generic("matrix", {req("data"), req("rows"), req("cols"), opt("byrow", Value(true))},
+                        R::Matrix, "rand"));
     t.push_back(generic("rand",
                         {req("rows"), req("cols"), opt("min", Value(0.0)), opt("max", Value(1.0)),
                          opt("sparsity", Value(1.0)), opt("pdf", Value("uniform")), opt("lambda", Value(1.0)),
@@ -94,21 +124,22 @@ std::vector<BuiltinInfo> make_table() {
     t.push_back(generic("ifelse", {req("test"), req("yes"), req("no")}, R::Unknown, "ifelse"));
     t.push_back(generic("toString",
                         {req("target"), opt("rows", Value(int64_t{100})), opt("cols", Value(int64_t{100})),
-                         opt("decimal", Value(int64_t{3})), opt("sparse", Value(false)), opt("sep", Value(" ")),
-                         opt("linesep", Value("\n"))},
+                         opt("decimal", Value(int64_t{3})), opt("sparse", Value(false)),
+                         opt("sep", Value(" ")), opt("linesep", Value("\n"))},
                         R::ScalarString, "toString"));
     // construction (extended)
     {
-        BuiltinInfo b = generic("sample", {req("range"), req("size"), opt("replace", Value(false)),
-                                           opt("seed", Value(int64_t{-1}))},
-                                R::Matrix, "sample");
+        BuiltinInfo b = generic(
+            "sample",
+            {req("range"), req("size"), opt("replace", Value(false)), opt("seed", Value(int64_t{-1}))},
+            R::Matrix, "sample");
         b.deterministic = false;
         t.push_back(b);
     }
-    t.push_back(generic("lower.tri", {req("target"), opt("diag", Value(false)), opt("values", Value(false))}, R::Matrix,
-                        "lowertri"));
-    t.push_back(generic("upper.tri", {req("target"), opt("diag", Value(false)), opt("values", Value(false))}, R::Matrix,
-                        "uppertri"));
+    t.push_back(generic("lower.tri", {req("target"), opt("diag", Value(false)), opt("values", Value(false))},
+                        R::Matrix, "lowertri"));
+    t.push_back(generic("upper.tri", {req("target"), opt("diag", Value(false)), opt("values", Value(false))},
+                        R::Matrix, "uppertri"));
     t.push_back(generic("outer", {req("target1"), req("target2"), req("op")}, R::Matrix, "outer"));
     // reordering and selection
     t.push_back(generic("order",
@@ -116,16 +147,18 @@ std::vector<BuiltinInfo> make_table() {
                          opt("index.return", Value(false))},
                         R::Matrix, "rsort"));
     t.push_back(generic("removeEmpty",
-                        {req("target"), req("margin"), absent("select"), opt("empty.return", Value(true))}, R::Matrix,
-                        "rmempty"));
-    t.push_back(generic("replace", {req("target"), req("pattern"), req("replacement")}, R::Matrix, "replace"));
+                        {req("target"), req("margin"), absent("select"), opt("empty.return", Value(true))},
+                        R::Matrix, "rmempty"));
+    t.push_back(
+        generic("replace", {req("target"), req("pattern"), req("replacement")}, R::Matrix, "replace"));
     t.push_back(generic("unique", {req("target")}, R::Matrix, "unique"));
     // table(A, B [, W] [, odim1, odim2]): the optional arguments are told apart by their count at run time
-    t.push_back(generic("table", {req("target1"), req("target2"), absent("arg3"), absent("arg4"), absent("arg5")},
+    t.push_back(generic("table",
+                        {req("target1"), req("target2"), absent("arg3"), absent("arg4"), absent("arg5")},
                         R::Matrix, "ctable"));
     t.push_back(generic("aggregate",
-                        {req("target"), req("groups"), req("fn"), absent("weights"), absent("ngroups")}, R::Matrix,
-                        "groupedagg"));
+                        {req("target"), req("groups"), req("fn"), absent("weights"), absent("ngroups")},
+                        R::Matrix, "groupedagg"));
     // cumulative and order statistics
     for (auto [n, op] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
              {"cumsum", "ucumk+"}, {"cumprod", "ucum*"}, {"cummin", "ucummin"}, {"cummax", "ucummax"}})
@@ -178,10 +211,11 @@ std::vector<BuiltinInfo> make_table() {
                          absent("sep"), absent("fill"), absent("default"), absent("naStrings"),
                          absent("data_type"), absent("value_type")},
                         R::Unknown, "read"));
-    t.push_back(statement("write",
-                          {req("target"), req("fname"), opt("format", Value("text")), opt("header", Value(false)),
-                           opt("sep", Value(",")), opt("description", Value(""))},
-                          "write"));
+    t.push_back(
+        statement("write",
+                  {req("target"), req("fname"), opt("format", Value("text")), opt("header", Value(false)),
+                   opt("sep", Value(",")), opt("description", Value(""))},
+                  "write"));
     {
         BuiltinInfo p = statement("print", {req("target")}, "print");
         p.variadic = true;

@@ -48,15 +48,18 @@ struct BuiltinInfo {
     int max_outputs = 1;              ///< 0 for statements like print
     BuiltinResult result = BuiltinResult::Unknown;
     BuiltinHop hop = BuiltinHop::Generic;
-    std::string_view opcode;          ///< SystemDS opcode used by -stats (e.g. "uak+", "r'", "solve")
-    bool deterministic = true;        ///< false for rand/sample with an unspecified seed, read of changing files, ...
-    bool side_effect = false;         ///< print, write, stop, assert: never removed, kept in statement order
+    std::string_view opcode; ///< SystemDS opcode used by -stats (e.g. "uak+", "r'", "solve")
+    bool deterministic =
+        true;                 ///< false for rand/sample with an unspecified seed, read of changing files, ...
+    bool side_effect = false; ///< print, write, stop, assert: never removed, kept in statement order
 };
 
 /// All native builtins.
 const std::vector<BuiltinInfo> &builtin_table();
 /// Index of `name` in builtin_table(), or -1.
 int find_builtin(std::string_view name);
-inline const BuiltinInfo &builtin(int id) { return builtin_table()[static_cast<size_t>(id)]; }
+inline const BuiltinInfo &builtin(int id) {
+    return builtin_table()[static_cast<size_t>(id)];
+}
 
 } // namespace linea

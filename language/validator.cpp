@@ -9,7 +9,9 @@ namespace {
 
 using namespace ast;
 
-[[noreturn]] void error(const SourceLoc &loc, const std::string &msg) { throw DmlError(ErrorKind::Validate, loc, msg); }
+[[noreturn]] void error(const SourceLoc &loc, const std::string &msg) {
+    throw DmlError(ErrorKind::Validate, loc, msg);
+}
 
 /// Names assigned anywhere in a block (including nested blocks), used for loop-carried variables.
 void collect_assigned(const Block &b, std::set<std::string> &out) {
@@ -30,8 +32,11 @@ void collect_assigned(const Block &b, std::set<std::string> &out) {
             collect_assigned(f.body, out);
             break;
         }
-        case StmtKind::While: collect_assigned(static_cast<const While &>(*s).body, out); break;
-        default: break;
+        case StmtKind::While:
+            collect_assigned(static_cast<const While &>(*s).body, out);
+            break;
+        default:
+            break;
         }
     }
 }
@@ -45,7 +50,8 @@ public:
         ns_key_ = "";
         std::set<std::string> defined;
         block(prog_.body, defined);
-        // Validate every function of the main script and of sourced files (their bodies are checked even if unused).
+        // Validate every function of the main script and of sourced files (their bodies are checked even if
+        // unused).
         std::vector<std::string> keys;
         for (auto &[k, ns] : prog_.namespaces) keys.push_back(k);
         for (const auto &k : keys) validate_namespace(k);
@@ -69,14 +75,16 @@ private:
         std::set<std::string> defined;
         std::set<std::string> seen;
         for (auto &p : fn.params) {
-            if (!seen.insert(p.name).second) error(p.loc, "duplicate parameter '" + p.name + "' in function " + fn.name);
+            if (!seen.insert(p.name).second)
+                error(p.loc, "duplicate parameter '" + p.name + "' in function " + fn.name);
             // A default may refer to earlier parameters.
             if (p.default_value) expr(*p.default_value, defined);
             defined.insert(p.name);
         }
         std::set<std::string> rseen;
         for (auto &r : fn.returns)
-            if (!rseen.insert(r.name).second) error(r.loc, "duplicate output '" + r.name + "' in function " + fn.name);
+            if (!rseen.insert(r.name).second)
+                error(r.loc, "duplicate output '" + r.name + "' in function " + fn.name);
         block(fn.body, defined);
         ns_key_ = saved;
     }
@@ -102,8 +110,10 @@ private:
             if (a.targets.size() > 1 || a.multi) {
                 auto &c = static_cast<Call &>(*a.value);
                 size_t n = 0;
-                if (c.target == CallTarget::Function) n = c.function->returns.size();
-                else if (c.target == CallTarget::Builtin) n = static_cast<size_t>(builtin(c.builtin_id).max_outputs);
+                if (c.target == CallTarget::Function)
+                    n = c.function->returns.size();
+                else if (c.target == CallTarget::Builtin)
+                    n = static_cast<size_t>(builtin(c.builtin_id).max_outputs);
                 if (a.targets.size() > n)
                     error(a.loc, "'" + c.name + "' returns " + std::to_string(n) + " value(s) but " +
                                      std::to_string(a.targets.size()) + " are assigned");
@@ -111,12 +121,14 @@ private:
             for (auto &t : a.targets) {
                 if (t.indexed || a.accumulate) {
                     if (!defined.count(t.name))
-                        error(t.loc, "undefined variable '" + t.name + "'" +
-                                         (t.indexed ? " (left indexing needs an existing matrix or list)" : ""));
+                        error(t.loc,
+                              "undefined variable '" + t.name + "'" +
+                                  (t.indexed ? " (left indexing needs an existing matrix or list)" : ""));
                     check_index(t.rows, defined);
                     check_index(t.cols, defined);
                 }
-                if (t.name == "Inf" || t.name == "NaN" || t.name == "pi" || t.name == "TRUE" || t.name == "FALSE")
+                if (t.name == "Inf" || t.name == "NaN" || t.name == "pi" || t.name == "TRUE" ||
+                    t.name == "FALSE")
                     error(t.loc, "cannot assign to the constant '" + t.name + "'");
             }
             for (auto &t : a.targets) defined.insert(t.name);
@@ -159,7 +171,8 @@ private:
             defined.insert(inner.begin(), inner.end());
             break;
         }
-        case StmtKind::FunctionDefStmt: error(s.loc, "a function can only be defined at the top level of a script");
+        case StmtKind::FunctionDefStmt:
+            error(s.loc, "a function can only be defined at the top level of a script");
         }
     }
 
@@ -169,13 +182,16 @@ private:
         case ExprKind::IntLit:
         case ExprKind::DoubleLit:
         case ExprKind::BoolLit:
-        case ExprKind::StringLit: return;
+        case ExprKind::StringLit:
+            return;
         case ExprKind::Ident: {
             auto &id = static_cast<Ident &>(e);
             if (!defined.count(id.name)) error(e.loc, "undefined variable '" + id.name + "'");
             return;
         }
-        case ExprKind::Unary: expr(*static_cast<Unary &>(e).operand, defined); return;
+        case ExprKind::Unary:
+            expr(*static_cast<Unary &>(e).operand, defined);
+            return;
         case ExprKind::Binary: {
             auto &b = static_cast<Binary &>(e);
             expr(*b.lhs, defined);
@@ -189,7 +205,9 @@ private:
             check_index(ix.cols, defined);
             return;
         }
-        case ExprKind::Call: call(static_cast<Call &>(e), defined, outputs); return;
+        case ExprKind::Call:
+            call(static_cast<Call &>(e), defined, outputs);
+            return;
         }
     }
 
@@ -207,12 +225,14 @@ private:
             if (opts_.builtin_dir.empty()) return nullptr;
             std::filesystem::path p = std::filesystem::path(opts_.builtin_dir) / (name + ".dml");
             std::error_code ec;
-            if (name.find('/') != std::string::npos || !std::filesystem::is_regular_file(p, ec)) return nullptr;
+            if (name.find('/') != std::string::npos || !std::filesystem::is_regular_file(p, ec))
+                return nullptr;
             parse_into_namespace(prog_, p.string(), key, opts_.parse);
         }
         const FunctionDef *f = find_function(key, "m_" + name);
         if (!f) f = find_function(key, "s_" + name);
-        if (!f) error(loc, "script builtin file for '" + name + "' defines neither m_" + name + " nor s_" + name);
+        if (!f)
+            error(loc, "script builtin file for '" + name + "' defines neither m_" + name + " nor s_" + name);
         validate_namespace(key);
         return f;
     }
@@ -224,7 +244,8 @@ private:
             const Namespace *cur = nsit == prog_.namespaces.end() ? nullptr : &nsit->second;
             auto imp = cur ? cur->imports.find(c.ns) : std::map<std::string, std::string>::const_iterator{};
             if (!cur || imp == cur->imports.end())
-                error(c.loc, "unknown namespace '" + c.ns + "' (import it with source(\"file.dml\") as " + c.ns + ")");
+                error(c.loc, "unknown namespace '" + c.ns + "' (import it with source(\"file.dml\") as " +
+                                 c.ns + ")");
             const FunctionDef *f = find_function(imp->second, c.name);
             if (!f) error(c.loc, "function '" + c.name + "' is not defined in namespace '" + c.ns + "'");
             bind(c, *f);
@@ -238,7 +259,8 @@ private:
         if (id >= 0 && c.name == "eval" && !c.args.empty() && c.args[0].value->kind == ExprKind::StringLit) {
             // Make sure a script builtin called by a literal name is loaded and compiled.
             const std::string &fname = static_cast<const StringLit &>(*c.args[0].value).value;
-            if (!find_function(ns_key_, fname) && !find_function("", fname) && !script_builtin(fname, c.args[0].loc))
+            if (!find_function(ns_key_, fname) && !find_function("", fname) &&
+                !script_builtin(fname, c.args[0].loc))
                 error(c.args[0].loc, "eval: undefined function '" + fname + "'");
         }
         if (id >= 0) {
@@ -272,7 +294,9 @@ private:
 
 } // namespace
 
-std::string builtin_namespace_key(const std::string &name) { return "builtin:" + name; }
+std::string builtin_namespace_key(const std::string &name) {
+    return "builtin:" + name;
+}
 
 std::vector<const ast::Expr *> bind_builtin_args(const BuiltinInfo &info, const ast::Call &call,
                                                  std::vector<std::string> *names) {
@@ -300,7 +324,8 @@ std::vector<const ast::Expr *> bind_builtin_args(const BuiltinInfo &info, const 
         if (info.any_names) {
             if (names) {
                 for (size_t i = 0; i < names->size(); ++i)
-                    if ((*names)[i] == a.name) error(a.loc, "duplicate argument '" + a.name + "' in call to '" + call.name + "'");
+                    if ((*names)[i] == a.name)
+                        error(a.loc, "duplicate argument '" + a.name + "' in call to '" + call.name + "'");
             }
             out.push_back(a.value.get());
             if (names) names->push_back(a.name);
@@ -319,7 +344,8 @@ std::vector<const ast::Expr *> bind_builtin_args(const BuiltinInfo &info, const 
     }
     for (size_t i = 0; i < info.params.size(); ++i)
         if (info.params[i].required && !out[i])
-            error(call.loc, "missing argument '" + std::string(info.params[i].name) + "' in call to '" + call.name + "'");
+            error(call.loc, "missing argument '" + std::string(info.params[i].name) + "' in call to '" +
+                                call.name + "'");
     if (info.variadic && !info.any_names && call.args.empty() && !info.params.empty())
         error(call.loc, "'" + call.name + "' needs at least one argument");
     return out;
@@ -331,7 +357,8 @@ std::vector<const ast::Expr *> bind_function_args(const ast::FunctionDef &fn, co
     bool seen_named = false;
     for (const auto &a : call.args) {
         if (a.name.empty()) {
-            if (seen_named) error(a.loc, "positional argument after a named argument in call to '" + call.name + "'");
+            if (seen_named)
+                error(a.loc, "positional argument after a named argument in call to '" + call.name + "'");
             if (positional >= fn.params.size())
                 error(a.loc, "too many arguments in call to function '" + fn.name + "': it takes " +
                                  std::to_string(fn.params.size()));
@@ -341,16 +368,20 @@ std::vector<const ast::Expr *> bind_function_args(const ast::FunctionDef &fn, co
         seen_named = true;
         size_t i = 0;
         while (i < fn.params.size() && fn.params[i].name != a.name) ++i;
-        if (i == fn.params.size()) error(a.loc, "function '" + fn.name + "' has no parameter named '" + a.name + "'");
+        if (i == fn.params.size())
+            error(a.loc, "function '" + fn.name + "' has no parameter named '" + a.name + "'");
         if (out[i]) error(a.loc, "argument '" + a.name + "' given twice in call to '" + fn.name + "'");
         out[i] = a.value.get();
     }
     for (size_t i = 0; i < fn.params.size(); ++i)
         if (!out[i] && !fn.params[i].default_value)
-            error(call.loc, "missing argument '" + fn.params[i].name + "' in call to function '" + fn.name + "'");
+            error(call.loc,
+                  "missing argument '" + fn.params[i].name + "' in call to function '" + fn.name + "'");
     return out;
 }
 
-void validate_program(ast::Program &prog, const ValidateOptions &opts) { Validator(prog, opts).run(); }
+void validate_program(ast::Program &prog, const ValidateOptions &opts) {
+    Validator(prog, opts).run();
+}
 
 } // namespace linea

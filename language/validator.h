@@ -12,12 +12,12 @@
 namespace linea {
 
 struct ValidateOptions {
-    ParseOptions parse;       ///< used to parse script builtins that are loaded lazily
-    std::string builtin_dir;  ///< folder of scripts/builtin/*.dml ("" = none)
+    ParseOptions parse;      ///< used to parse script builtins that are loaded lazily
+    std::string builtin_dir; ///< folder of scripts/builtin/*.dml ("" = none)
 };
 
-/// Validates the program in place (filling Call::target/builtin_id/function); throws DmlError on the first error.
-/// Script builtins that are called are parsed into prog.namespaces under the key "builtin:<name>".
+/// Validates the program in place (filling Call::target/builtin_id/function); throws DmlError on the first
+/// error. Script builtins that are called are parsed into prog.namespaces under the key "builtin:<name>".
 void validate_program(ast::Program &prog, const ValidateOptions &opts);
 
 /// The arguments of a builtin call in parameter order (nullptr = omitted) followed by any extra

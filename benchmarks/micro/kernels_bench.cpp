@@ -51,8 +51,8 @@ void BM_dsyrk_direct(benchmark::State &st) {
     auto x = random_block(r, c, 3);
     auto out = MatrixBlock::uninitialized(c, c);
     for (auto _ : st) {
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<int>(c), static_cast<int>(r), 1.0, x->data(),
-                    static_cast<int>(c), 0.0, out->mutable_data(), static_cast<int>(c));
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<int>(c), static_cast<int>(r), 1.0,
+                    x->data(), static_cast<int>(c), 0.0, out->mutable_data(), static_cast<int>(c));
         benchmark::DoNotOptimize(out->data());
     }
 }
@@ -72,9 +72,10 @@ void BM_stream_triad(benchmark::State &st) {
     double *pa = a->mutable_data();
     const double *pb = b->data(), *pc = c->data();
     for (auto _ : st) {
-        tbb::parallel_for(tbb::blocked_range<int64_t>(0, kCells, 1 << 16), [&](const tbb::blocked_range<int64_t> &r) {
-            for (int64_t i = r.begin(); i < r.end(); ++i) pa[i] = pb[i] + 3.0 * pc[i];
-        });
+        tbb::parallel_for(tbb::blocked_range<int64_t>(0, kCells, 1 << 16),
+                          [&](const tbb::blocked_range<int64_t> &r) {
+                              for (int64_t i = r.begin(); i < r.end(); ++i) pa[i] = pb[i] + 3.0 * pc[i];
+                          });
         benchmark::DoNotOptimize(pa);
     }
     st.SetBytesProcessed(st.iterations() * kCells * 24);
@@ -108,12 +109,14 @@ void BM_sum(benchmark::State &st) {
 }
 void BM_rowSums(benchmark::State &st) {
     cellwise(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
-        benchmark::DoNotOptimize(linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Row, x));
+        benchmark::DoNotOptimize(
+            linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Row, x));
     });
 }
 void BM_colSums(benchmark::State &st) {
     cellwise(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
-        benchmark::DoNotOptimize(linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Col, x));
+        benchmark::DoNotOptimize(
+            linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Col, x));
     });
 }
 

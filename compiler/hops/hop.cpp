@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <functional>
+#include <map>
 #include <set>
 
 namespace linea::hops {
@@ -12,20 +12,34 @@ int HopDag::next_id_ = 1;
 
 const char *to_string(HopKind k) {
     switch (k) {
-    case HopKind::Literal: return "LiteralOp";
-    case HopKind::TRead: return "TRead";
-    case HopKind::TWrite: return "TWrite";
-    case HopKind::Unary: return "u";
-    case HopKind::Binary: return "b";
-    case HopKind::Aggregate: return "ua";
-    case HopKind::NaryMinMax: return "n";
-    case HopKind::MatMult: return "ba";
-    case HopKind::Reorg: return "r";
-    case HopKind::Index: return "rix";
-    case HopKind::LeftIndex: return "lix";
-    case HopKind::Builtin: return "builtin";
-    case HopKind::FunctionCall: return "fcall";
-    case HopKind::FunctionOutput: return "fout";
+    case HopKind::Literal:
+        return "LiteralOp";
+    case HopKind::TRead:
+        return "TRead";
+    case HopKind::TWrite:
+        return "TWrite";
+    case HopKind::Unary:
+        return "u";
+    case HopKind::Binary:
+        return "b";
+    case HopKind::Aggregate:
+        return "ua";
+    case HopKind::NaryMinMax:
+        return "n";
+    case HopKind::MatMult:
+        return "ba";
+    case HopKind::Reorg:
+        return "r";
+    case HopKind::Index:
+        return "rix";
+    case HopKind::LeftIndex:
+        return "lix";
+    case HopKind::Builtin:
+        return "builtin";
+    case HopKind::FunctionCall:
+        return "fcall";
+    case HopKind::FunctionOutput:
+        return "fout";
     }
     return "?";
 }
@@ -56,9 +70,12 @@ std::optional<double> Hop::operation_bytes() const {
 namespace {
 std::string format_bytes(double b) {
     char buf[32];
-    if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1fGB", b / (1024.0 * 1024 * 1024));
-    else if (b >= 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.1fMB", b / (1024.0 * 1024));
-    else std::snprintf(buf, sizeof buf, "%.1fKB", b / 1024.0);
+    if (b >= 1024.0 * 1024 * 1024)
+        std::snprintf(buf, sizeof buf, "%.1fGB", b / (1024.0 * 1024 * 1024));
+    else if (b >= 1024.0 * 1024)
+        std::snprintf(buf, sizeof buf, "%.1fMB", b / (1024.0 * 1024));
+    else
+        std::snprintf(buf, sizeof buf, "%.1fKB", b / 1024.0);
     return buf;
 }
 } // namespace
@@ -148,22 +165,38 @@ std::string HopDag::verify() const {
     for (size_t i = 0; i < live.size(); ++i) pos[live[i]] = i;
     for (const Hop *h : live) {
         for (const Hop *in : h->inputs) {
-            if (!pos.count(in) || pos[in] >= pos[h]) return "cycle or dangling input at hop " + std::to_string(h->id);
+            if (!pos.count(in) || pos[in] >= pos[h])
+                return "cycle or dangling input at hop " + std::to_string(h->id);
             bool linked = false;
             for (const Hop *p : in->parents) linked |= (p == h);
-            if (!linked) return "missing parent link " + std::to_string(in->id) + " -> " + std::to_string(h->id);
+            if (!linked)
+                return "missing parent link " + std::to_string(in->id) + " -> " + std::to_string(h->id);
         }
         for (const Hop *p : h->parents)
             if (live_set.count(p) && std::find(p->inputs.begin(), p->inputs.end(), h) == p->inputs.end())
                 return "stale parent link at hop " + std::to_string(h->id);
         size_t need = 0;
         switch (h->kind) {
-        case HopKind::Unary: case HopKind::Aggregate: case HopKind::Reorg: case HopKind::TWrite:
-        case HopKind::FunctionOutput: need = 1; break;
-        case HopKind::Binary: need = 2; break;
-        case HopKind::MatMult: need = h->mm_method == MatMultMethod::Default ? 2 : h->inputs.size(); break;
-        case HopKind::Literal: case HopKind::TRead: need = 0; break;
-        default: need = h->inputs.size(); break;
+        case HopKind::Unary:
+        case HopKind::Aggregate:
+        case HopKind::Reorg:
+        case HopKind::TWrite:
+        case HopKind::FunctionOutput:
+            need = 1;
+            break;
+        case HopKind::Binary:
+            need = 2;
+            break;
+        case HopKind::MatMult:
+            need = h->mm_method == MatMultMethod::Default ? 2 : h->inputs.size();
+            break;
+        case HopKind::Literal:
+        case HopKind::TRead:
+            need = 0;
+            break;
+        default:
+            need = h->inputs.size();
+            break;
         }
         if (h->inputs.size() != need) return "hop " + std::to_string(h->id) + " has a wrong number of inputs";
     }
@@ -178,11 +211,14 @@ std::string HopDag::explain(int depth) const {
         for (const Hop *in : h->inputs) visit(in);
         out.append(static_cast<size_t>(depth) * 2, ' ');
         out += "(" + std::to_string(h->id) + ") " + std::string(to_string(h->kind)) + "(" + h->opcode + ")";
-        if (h->kind == HopKind::Literal) out += " " + (h->literal.is_string() ? "\"" + h->literal.to_print_string() + "\"" : h->literal.to_print_string());
+        if (h->kind == HopKind::Literal)
+            out += " " + (h->literal.is_string() ? "\"" + h->literal.to_print_string() + "\""
+                                                 : h->literal.to_print_string());
         if (h->kind == HopKind::TRead || h->kind == HopKind::TWrite) out += " " + h->var;
         if (!h->inputs.empty()) {
             out += " (";
-            for (size_t i = 0; i < h->inputs.size(); ++i) out += (i ? "," : "") + std::to_string(h->inputs[i]->id);
+            for (size_t i = 0; i < h->inputs.size(); ++i)
+                out += (i ? "," : "") + std::to_string(h->inputs[i]->id);
             out += ")";
         }
         out += " " + h->dims_text();

@@ -66,24 +66,24 @@ struct Hop {
     std::optional<int64_t> rows, cols, nnz;
 
     // Payload by kind.
-    Value literal;                                           ///< Literal
-    std::string var;                                         ///< TRead / TWrite
-    kernels::BinaryOp binary_op = kernels::BinaryOp::Add;    ///< Binary
-    kernels::UnaryOp unary_op = kernels::UnaryOp::Neg;       ///< Unary
-    kernels::AggOp agg_op = kernels::AggOp::Sum;             ///< Aggregate
-    kernels::AggDir agg_dir = kernels::AggDir::All;          ///< Aggregate
-    rt::ReorgOp reorg_op = rt::ReorgOp::Transpose;           ///< Reorg
-    MatMultMethod mm_method = MatMultMethod::Default;         ///< MatMult
-    bool is_max = false;                                     ///< NaryMinMax
-    IndexDim rows_dim, cols_dim;                             ///< Index / LeftIndex
-    bool has_cols = true;                                    ///< Index / LeftIndex
-    int builtin_id = -1;                                     ///< Builtin
-    std::vector<std::string> arg_names;                      ///< Builtin (list names)
-    std::vector<bool> arg_present;                           ///< Builtin / FunctionCall: false = omitted argument
-    const ast::FunctionDef *function = nullptr;              ///< FunctionCall
-    int num_outputs = 1;                                     ///< Builtin / FunctionCall
-    int output_index = 0;                                    ///< FunctionOutput
-    bool side_effect = false;                                ///< must run, in statement order
+    Value literal;                                        ///< Literal
+    std::string var;                                      ///< TRead / TWrite
+    kernels::BinaryOp binary_op = kernels::BinaryOp::Add; ///< Binary
+    kernels::UnaryOp unary_op = kernels::UnaryOp::Neg;    ///< Unary
+    kernels::AggOp agg_op = kernels::AggOp::Sum;          ///< Aggregate
+    kernels::AggDir agg_dir = kernels::AggDir::All;       ///< Aggregate
+    rt::ReorgOp reorg_op = rt::ReorgOp::Transpose;        ///< Reorg
+    MatMultMethod mm_method = MatMultMethod::Default;     ///< MatMult
+    bool is_max = false;                                  ///< NaryMinMax
+    IndexDim rows_dim, cols_dim;                          ///< Index / LeftIndex
+    bool has_cols = true;                                 ///< Index / LeftIndex
+    int builtin_id = -1;                                  ///< Builtin
+    std::vector<std::string> arg_names;                   ///< Builtin (list names)
+    std::vector<bool> arg_present;              ///< Builtin / FunctionCall: false = omitted argument
+    const ast::FunctionDef *function = nullptr; ///< FunctionCall
+    int num_outputs = 1;                        ///< Builtin / FunctionCall
+    int output_index = 0;                       ///< FunctionOutput
+    bool side_effect = false;                   ///< must run, in statement order
 
     bool is_scalar() const { return data_type == DataType::Scalar; }
     bool is_matrix() const { return data_type == DataType::Matrix; }

@@ -15,7 +15,9 @@ namespace {
 
 using namespace ast;
 
-[[noreturn]] void error(const SourceLoc &loc, const std::string &msg) { throw DmlError(ErrorKind::Validate, loc, msg); }
+[[noreturn]] void error(const SourceLoc &loc, const std::string &msg) {
+    throw DmlError(ErrorKind::Validate, loc, msg);
+}
 
 /// What the compiler knows about a variable between blocks.
 struct VarInfo {
@@ -27,22 +29,38 @@ using TypeEnv = std::map<std::string, VarInfo>;
 
 const char *binary_opcode(ast::BinaryOp op) {
     switch (op) {
-    case ast::BinaryOp::Pow: return "^";
-    case ast::BinaryOp::MatMul: return "ba+*";
-    case ast::BinaryOp::IntDiv: return "%/%";
-    case ast::BinaryOp::Mod: return "%%";
-    case ast::BinaryOp::Mul: return "*";
-    case ast::BinaryOp::Div: return "/";
-    case ast::BinaryOp::Add: return "+";
-    case ast::BinaryOp::Sub: return "-";
-    case ast::BinaryOp::Lt: return "<";
-    case ast::BinaryOp::Le: return "<=";
-    case ast::BinaryOp::Gt: return ">";
-    case ast::BinaryOp::Ge: return ">=";
-    case ast::BinaryOp::Eq: return "==";
-    case ast::BinaryOp::Ne: return "!=";
-    case ast::BinaryOp::And: return "&&";
-    case ast::BinaryOp::Or: return "||";
+    case ast::BinaryOp::Pow:
+        return "^";
+    case ast::BinaryOp::MatMul:
+        return "ba+*";
+    case ast::BinaryOp::IntDiv:
+        return "%/%";
+    case ast::BinaryOp::Mod:
+        return "%%";
+    case ast::BinaryOp::Mul:
+        return "*";
+    case ast::BinaryOp::Div:
+        return "/";
+    case ast::BinaryOp::Add:
+        return "+";
+    case ast::BinaryOp::Sub:
+        return "-";
+    case ast::BinaryOp::Lt:
+        return "<";
+    case ast::BinaryOp::Le:
+        return "<=";
+    case ast::BinaryOp::Gt:
+        return ">";
+    case ast::BinaryOp::Ge:
+        return ">=";
+    case ast::BinaryOp::Eq:
+        return "==";
+    case ast::BinaryOp::Ne:
+        return "!=";
+    case ast::BinaryOp::And:
+        return "&&";
+    case ast::BinaryOp::Or:
+        return "||";
     }
     return "?";
 }
@@ -50,22 +68,38 @@ const char *binary_opcode(ast::BinaryOp op) {
 kernels::BinaryOp kernel_binary(ast::BinaryOp op) {
     using K = kernels::BinaryOp;
     switch (op) {
-    case ast::BinaryOp::Pow: return K::Pow;
-    case ast::BinaryOp::IntDiv: return K::IntDiv;
-    case ast::BinaryOp::Mod: return K::Mod;
-    case ast::BinaryOp::Mul: return K::Mul;
-    case ast::BinaryOp::Div: return K::Div;
-    case ast::BinaryOp::Add: return K::Add;
-    case ast::BinaryOp::Sub: return K::Sub;
-    case ast::BinaryOp::Lt: return K::Lt;
-    case ast::BinaryOp::Le: return K::Le;
-    case ast::BinaryOp::Gt: return K::Gt;
-    case ast::BinaryOp::Ge: return K::Ge;
-    case ast::BinaryOp::Eq: return K::Eq;
-    case ast::BinaryOp::Ne: return K::Ne;
-    case ast::BinaryOp::And: return K::And;
-    case ast::BinaryOp::Or: return K::Or;
-    case ast::BinaryOp::MatMul: break;
+    case ast::BinaryOp::Pow:
+        return K::Pow;
+    case ast::BinaryOp::IntDiv:
+        return K::IntDiv;
+    case ast::BinaryOp::Mod:
+        return K::Mod;
+    case ast::BinaryOp::Mul:
+        return K::Mul;
+    case ast::BinaryOp::Div:
+        return K::Div;
+    case ast::BinaryOp::Add:
+        return K::Add;
+    case ast::BinaryOp::Sub:
+        return K::Sub;
+    case ast::BinaryOp::Lt:
+        return K::Lt;
+    case ast::BinaryOp::Le:
+        return K::Le;
+    case ast::BinaryOp::Gt:
+        return K::Gt;
+    case ast::BinaryOp::Ge:
+        return K::Ge;
+    case ast::BinaryOp::Eq:
+        return K::Eq;
+    case ast::BinaryOp::Ne:
+        return K::Ne;
+    case ast::BinaryOp::And:
+        return K::And;
+    case ast::BinaryOp::Or:
+        return K::Or;
+    case ast::BinaryOp::MatMul:
+        break;
     }
     return K::Add;
 }
@@ -75,13 +109,17 @@ struct UnaryEntry {
     kernels::UnaryOp op;
 };
 const UnaryEntry kUnary[] = {
-    {"abs", kernels::UnaryOp::Abs},     {"exp", kernels::UnaryOp::Exp},       {"log", kernels::UnaryOp::Log},
-    {"sqrt", kernels::UnaryOp::Sqrt},   {"round", kernels::UnaryOp::Round},   {"floor", kernels::UnaryOp::Floor},
-    {"ceil", kernels::UnaryOp::Ceil},   {"sign", kernels::UnaryOp::Sign},     {"sin", kernels::UnaryOp::Sin},
-    {"cos", kernels::UnaryOp::Cos},     {"tan", kernels::UnaryOp::Tan},       {"asin", kernels::UnaryOp::Asin},
-    {"acos", kernels::UnaryOp::Acos},   {"atan", kernels::UnaryOp::Atan},     {"sinh", kernels::UnaryOp::Sinh},
-    {"cosh", kernels::UnaryOp::Cosh},   {"tanh", kernels::UnaryOp::Tanh},     {"sigmoid", kernels::UnaryOp::Sigmoid},
-    {"is.na", kernels::UnaryOp::IsNA},  {"is.nan", kernels::UnaryOp::IsNaN},  {"is.infinite", kernels::UnaryOp::IsInf},
+    {"abs", kernels::UnaryOp::Abs},           {"exp", kernels::UnaryOp::Exp},
+    {"log", kernels::UnaryOp::Log},           {"sqrt", kernels::UnaryOp::Sqrt},
+    {"round", kernels::UnaryOp::Round},       {"floor", kernels::UnaryOp::Floor},
+    {"ceil", kernels::UnaryOp::Ceil},         {"sign", kernels::UnaryOp::Sign},
+    {"sin", kernels::UnaryOp::Sin},           {"cos", kernels::UnaryOp::Cos},
+    {"tan", kernels::UnaryOp::Tan},           {"asin", kernels::UnaryOp::Asin},
+    {"acos", kernels::UnaryOp::Acos},         {"atan", kernels::UnaryOp::Atan},
+    {"sinh", kernels::UnaryOp::Sinh},         {"cosh", kernels::UnaryOp::Cosh},
+    {"tanh", kernels::UnaryOp::Tanh},         {"sigmoid", kernels::UnaryOp::Sigmoid},
+    {"is.na", kernels::UnaryOp::IsNA},        {"is.nan", kernels::UnaryOp::IsNaN},
+    {"is.infinite", kernels::UnaryOp::IsInf},
 };
 
 struct AggEntry {
@@ -90,20 +128,29 @@ struct AggEntry {
     kernels::AggDir dir;
 };
 const AggEntry kAgg[] = {
-    {"sum", kernels::AggOp::Sum, kernels::AggDir::All},          {"mean", kernels::AggOp::Mean, kernels::AggDir::All},
-    {"prod", kernels::AggOp::Prod, kernels::AggDir::All},        {"var", kernels::AggOp::Var, kernels::AggDir::All},
-    {"sd", kernels::AggOp::Sd, kernels::AggDir::All},            {"trace", kernels::AggOp::Trace, kernels::AggDir::All},
-    {"rowSums", kernels::AggOp::Sum, kernels::AggDir::Row},      {"colSums", kernels::AggOp::Sum, kernels::AggDir::Col},
-    {"rowMeans", kernels::AggOp::Mean, kernels::AggDir::Row},    {"colMeans", kernels::AggOp::Mean, kernels::AggDir::Col},
-    {"rowMaxs", kernels::AggOp::Max, kernels::AggDir::Row},      {"colMaxs", kernels::AggOp::Max, kernels::AggDir::Col},
-    {"rowMins", kernels::AggOp::Min, kernels::AggDir::Row},      {"colMins", kernels::AggOp::Min, kernels::AggDir::Col},
-    {"rowProds", kernels::AggOp::Prod, kernels::AggDir::Row},    {"colProds", kernels::AggOp::Prod, kernels::AggDir::Col},
-    {"rowVars", kernels::AggOp::Var, kernels::AggDir::Row},      {"colVars", kernels::AggOp::Var, kernels::AggDir::Col},
-    {"rowSds", kernels::AggOp::Sd, kernels::AggDir::Row},        {"colSds", kernels::AggOp::Sd, kernels::AggDir::Col},
+    {"sum", kernels::AggOp::Sum, kernels::AggDir::All},
+    {"mean", kernels::AggOp::Mean, kernels::AggDir::All},
+    {"prod", kernels::AggOp::Prod, kernels::AggDir::All},
+    {"var", kernels::AggOp::Var, kernels::AggDir::All},
+    {"sd", kernels::AggOp::Sd, kernels::AggDir::All},
+    {"trace", kernels::AggOp::Trace, kernels::AggDir::All},
+    {"rowSums", kernels::AggOp::Sum, kernels::AggDir::Row},
+    {"colSums", kernels::AggOp::Sum, kernels::AggDir::Col},
+    {"rowMeans", kernels::AggOp::Mean, kernels::AggDir::Row},
+    {"colMeans", kernels::AggOp::Mean, kernels::AggDir::Col},
+    {"rowMaxs", kernels::AggOp::Max, kernels::AggDir::Row},
+    {"colMaxs", kernels::AggOp::Max, kernels::AggDir::Col},
+    {"rowMins", kernels::AggOp::Min, kernels::AggDir::Row},
+    {"colMins", kernels::AggOp::Min, kernels::AggDir::Col},
+    {"rowProds", kernels::AggOp::Prod, kernels::AggDir::Row},
+    {"colProds", kernels::AggOp::Prod, kernels::AggDir::Col},
+    {"rowVars", kernels::AggOp::Var, kernels::AggDir::Row},
+    {"colVars", kernels::AggOp::Var, kernels::AggDir::Col},
+    {"rowSds", kernels::AggOp::Sd, kernels::AggDir::Row},
+    {"colSds", kernels::AggOp::Sd, kernels::AggDir::Col},
     {"rowIndexMax", kernels::AggOp::IndexMax, kernels::AggDir::Row},
     {"rowIndexMin", kernels::AggOp::IndexMin, kernels::AggDir::Row},
 };
-
 
 void set_scalar(Hop *h, ValueType vt) {
     h->data_type = DataType::Scalar;
@@ -123,15 +170,24 @@ public:
 
     Hop *expr(const Expr &e) {
         switch (e.kind) {
-        case ExprKind::IntLit: return literal(Value(static_cast<const IntLit &>(e).value), e.loc);
-        case ExprKind::DoubleLit: return literal(Value(static_cast<const DoubleLit &>(e).value), e.loc);
-        case ExprKind::BoolLit: return literal(Value(static_cast<const BoolLit &>(e).value), e.loc);
-        case ExprKind::StringLit: return literal(Value(static_cast<const StringLit &>(e).value), e.loc);
-        case ExprKind::Ident: return read_var(static_cast<const Ident &>(e).name, e.loc);
-        case ExprKind::Unary: return unary(static_cast<const Unary &>(e));
-        case ExprKind::Binary: return binary(static_cast<const Binary &>(e));
-        case ExprKind::Index: return index(static_cast<const Index &>(e));
-        case ExprKind::Call: return call(static_cast<const Call &>(e), 1).front();
+        case ExprKind::IntLit:
+            return literal(Value(static_cast<const IntLit &>(e).value), e.loc);
+        case ExprKind::DoubleLit:
+            return literal(Value(static_cast<const DoubleLit &>(e).value), e.loc);
+        case ExprKind::BoolLit:
+            return literal(Value(static_cast<const BoolLit &>(e).value), e.loc);
+        case ExprKind::StringLit:
+            return literal(Value(static_cast<const StringLit &>(e).value), e.loc);
+        case ExprKind::Ident:
+            return read_var(static_cast<const Ident &>(e).name, e.loc);
+        case ExprKind::Unary:
+            return unary(static_cast<const Unary &>(e));
+        case ExprKind::Binary:
+            return binary(static_cast<const Binary &>(e));
+        case ExprKind::Index:
+            return index(static_cast<const Index &>(e));
+        case ExprKind::Call:
+            return call(static_cast<const Call &>(e), 1).front();
         }
         error(e.loc, "internal error: unknown expression kind");
     }
@@ -139,15 +195,19 @@ public:
     void stmt(const Stmt &s) {
         if (s.kind == StmtKind::ExprStmt) {
             const auto &es = static_cast<const ExprStmt &>(s);
-            if (es.expr->kind == ExprKind::Call) call(static_cast<const Call &>(*es.expr), 0);
-            else expr(*es.expr);
+            if (es.expr->kind == ExprKind::Call)
+                call(static_cast<const Call &>(*es.expr), 0);
+            else
+                expr(*es.expr);
             return;
         }
         const auto &a = static_cast<const Assign &>(s);
         if (a.targets.size() > 1 || a.multi) {
-            std::vector<Hop *> outs = call(static_cast<const Call &>(*a.value), static_cast<int>(a.targets.size()));
+            std::vector<Hop *> outs =
+                call(static_cast<const Call &>(*a.value), static_cast<int>(a.targets.size()));
             for (size_t i = 0; i < a.targets.size(); ++i) {
-                if (a.targets[i].indexed) error(a.targets[i].loc, "left indexing is not allowed in a multi-assignment");
+                if (a.targets[i].indexed)
+                    error(a.targets[i].loc, "left indexing is not allowed in a multi-assignment");
                 assign(a.targets[i].name, outs[i]);
             }
             return;
@@ -230,12 +290,12 @@ private:
         return h;
     }
 
-
     Hop *make_binary(ast::BinaryOp op, Hop *a, Hop *b, const SourceLoc &loc) {
         if (op == ast::BinaryOp::MatMul) {
             for (const Hop *x : {a, b})
                 if (x->data_type == DataType::Scalar || x->data_type == DataType::List)
-                    error(x->loc, std::string("%*% needs matrices, but this operand is a ") + to_string(x->data_type));
+                    error(x->loc, std::string("%*% needs matrices, but this operand is a ") +
+                                      to_string(x->data_type));
             Hop *h = dag_.make(HopKind::MatMult, "ba+*", {a, b}, loc);
             infer(h);
             return h;
@@ -245,7 +305,6 @@ private:
         infer(h);
         return h;
     }
-
 
     Hop *binary(const Binary &b) { return make_binary(b.op, expr(*b.lhs), expr(*b.rhs), b.loc); }
 
@@ -258,7 +317,6 @@ private:
         if (r.is_range) in.push_back(expr(*r.upper));
         return d;
     }
-
 
     Hop *index(const Index &ix) {
         Hop *target = expr(*ix.target);
@@ -275,7 +333,8 @@ private:
     /// Builds a call; returns `outputs` hops (at least one; for statements possibly a dummy).
     std::vector<Hop *> call(const Call &c, int outputs) {
         if (c.target == CallTarget::Function) return function_call(c, outputs);
-        if (c.target != CallTarget::Builtin) error(c.loc, "internal error: unresolved call to '" + c.name + "'");
+        if (c.target != CallTarget::Builtin)
+            error(c.loc, "internal error: unresolved call to '" + c.name + "'");
         const BuiltinInfo &info = builtin(c.builtin_id);
         std::vector<std::string> names;
         std::vector<const Expr *> args = bind_builtin_args(info, c, &names);
@@ -333,12 +392,14 @@ private:
         case BuiltinHop::Reorg: {
             Hop *a = expr(*args[0]);
             Hop *h = dag_.make(HopKind::Reorg, std::string(info.opcode), {a}, c.loc);
-            h->reorg_op = info.name == "t" ? rt::ReorgOp::Transpose
-                          : info.name == "rev" ? rt::ReorgOp::Rev : rt::ReorgOp::Diag;
+            h->reorg_op = info.name == "t"     ? rt::ReorgOp::Transpose
+                          : info.name == "rev" ? rt::ReorgOp::Rev
+                                               : rt::ReorgOp::Diag;
             infer(h);
             return {h};
         }
-        case BuiltinHop::Generic: break;
+        case BuiltinHop::Generic:
+            break;
         }
         Hop *g = generic(c, info, args, names);
         if (info.max_outputs <= 1) return {g};
@@ -353,7 +414,6 @@ private:
         }
         return outs;
     }
-
 
     Hop *generic(const Call &c, const BuiltinInfo &info, const std::vector<const Expr *> &args,
                  const std::vector<std::string> &names) {
@@ -392,13 +452,26 @@ private:
     static void generic_shape(Hop *h, const BuiltinInfo &info, const std::vector<Hop *> &in,
                               const std::vector<bool> &present) {
         switch (info.result) {
-        case BuiltinResult::Matrix: set_matrix(h, std::nullopt, std::nullopt); break;
-        case BuiltinResult::ScalarDouble: set_scalar(h, ValueType::Double); break;
-        case BuiltinResult::ScalarInt: set_scalar(h, ValueType::Int); break;
-        case BuiltinResult::ScalarBool: set_scalar(h, ValueType::Bool); break;
-        case BuiltinResult::ScalarString: set_scalar(h, ValueType::String); break;
-        case BuiltinResult::List: h->data_type = DataType::List; break;
-        default: break;
+        case BuiltinResult::Matrix:
+            set_matrix(h, std::nullopt, std::nullopt);
+            break;
+        case BuiltinResult::ScalarDouble:
+            set_scalar(h, ValueType::Double);
+            break;
+        case BuiltinResult::ScalarInt:
+            set_scalar(h, ValueType::Int);
+            break;
+        case BuiltinResult::ScalarBool:
+            set_scalar(h, ValueType::Bool);
+            break;
+        case BuiltinResult::ScalarString:
+            set_scalar(h, ValueType::String);
+            break;
+        case BuiltinResult::List:
+            h->data_type = DataType::List;
+            break;
+        default:
+            break;
         }
         const std::string_view n = info.name;
         if (n == "read") {
@@ -406,7 +479,8 @@ private:
             Hop *f = param(in, present, 0);
             if (f && f->kind == HopKind::Literal && f->literal.is_string()) {
                 try {
-                    if (auto meta = io::read_mtd(f->literal.as_string_unchecked()); meta && meta->data_type == "matrix") {
+                    if (auto meta = io::read_mtd(f->literal.as_string_unchecked());
+                        meta && meta->data_type == "matrix") {
                         set_matrix(h, meta->rows, meta->cols);
                         if (meta->nnz && *meta->nnz >= 0) h->nnz = meta->nnz;
                     }
@@ -415,20 +489,30 @@ private:
                 }
             }
         } else if (n == "matrix" || n == "rand") {
-            Hop *r = param(in, present, n == "matrix" ? 1 : 0), *c = param(in, present, n == "matrix" ? 2 : 1);
+            Hop *r = param(in, present, n == "matrix" ? 1 : 0),
+                *c = param(in, present, n == "matrix" ? 2 : 1);
             h->rows = r ? literal_int(r) : std::nullopt;
             h->cols = c ? literal_int(c) : std::nullopt;
             Hop *v = param(in, present, 0);
-            if (n == "matrix" && v && v->kind == HopKind::Literal && v->literal.is_numeric_scalar() && h->rows && h->cols)
-                h->nnz = v->literal.to_double() == 0.0 ? 0 : *h->rows * *h->cols; // a constant fill (NaN counts)
+            if (n == "matrix" && v && v->kind == HopKind::Literal && v->literal.is_numeric_scalar() &&
+                h->rows && h->cols)
+                h->nnz =
+                    v->literal.to_double() == 0.0 ? 0 : *h->rows * *h->cols; // a constant fill (NaN counts)
         } else if (n == "cbind" || n == "rbind") {
             bool col = n == "cbind";
             std::optional<int64_t> same = in.empty() ? std::nullopt : (col ? in[0]->rows : in[0]->cols);
             std::optional<int64_t> total = 0;
             for (Hop *x : in) {
-                if (!x->is_matrix()) { total.reset(); same.reset(); break; }
+                if (!x->is_matrix()) {
+                    total.reset();
+                    same.reset();
+                    break;
+                }
                 auto e = col ? x->cols : x->rows;
-                if (total && e) *total += *e; else total.reset();
+                if (total && e)
+                    *total += *e;
+                else
+                    total.reset();
             }
             h->rows = col ? same : total;
             h->cols = col ? total : same;
@@ -442,7 +526,8 @@ private:
             set_scalar(h, in[0]->is_scalar() ? in[0]->value_type : ValueType::Double);
         } else if (n == "ifelse" && in.size() == 3) {
             bool any_matrix = in[0]->is_matrix() || in[1]->is_matrix() || in[2]->is_matrix();
-            if (any_matrix) set_matrix(h, std::nullopt, std::nullopt);
+            if (any_matrix)
+                set_matrix(h, std::nullopt, std::nullopt);
             else if (in[1]->is_scalar() && in[2]->is_scalar() && in[1]->value_type == in[2]->value_type)
                 set_scalar(h, in[1]->value_type);
         }
@@ -460,14 +545,16 @@ private:
             Hop *a = expr(*e);
             // Data types known at compile time must fit the declared parameter (value types convert).
             const DataType want = fn.params[i].data_type, got = a->data_type;
-            if (want != DataType::Unknown && got != DataType::Unknown && want != got && want != DataType::Frame)
-                error(e->loc, "argument '" + fn.params[i].name + "' of function '" + fn.name + "' must be a " +
-                                  to_string(want) + " but is a " + to_string(got));
+            if (want != DataType::Unknown && got != DataType::Unknown && want != got &&
+                want != DataType::Frame)
+                error(e->loc, "argument '" + fn.params[i].name + "' of function '" + fn.name +
+                                  "' must be a " + to_string(want) + " but is a " + to_string(got));
             in.push_back(a);
         }
         if (outputs > static_cast<int>(fn.returns.size()))
             error(c.loc, "function '" + fn.name + "' returns " + std::to_string(fn.returns.size()) +
-                             " value(s) but " + std::to_string(outputs) + (outputs == 1 ? " is" : " are") + " used");
+                             " value(s) but " + std::to_string(outputs) + (outputs == 1 ? " is" : " are") +
+                             " used");
         Hop *h = dag_.make(HopKind::FunctionCall, "fcall", in, c.loc);
         h->function = &fn;
         h->arg_present = present;
@@ -579,7 +666,9 @@ private:
     TypeEnv loop_fixpoint(const Block &body, TypeEnv env, const std::string *loop_var) {
         for (int round = 0; round < 8; ++round) {
             TypeEnv out = env;
-            if (loop_var) out[*loop_var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt, std::nullopt};
+            if (loop_var)
+                out[*loop_var] =
+                    VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt, std::nullopt};
             build(body, out);
             TypeEnv next = merge(env, out);
             if (same(next, env)) return env;
@@ -595,8 +684,8 @@ private:
             auto it = b.find(n);
             if (it == b.end()) return false;
             const VarInfo &y = it->second;
-            if (x.data_type != y.data_type || x.value_type != y.value_type || x.rows != y.rows || x.cols != y.cols ||
-                x.nnz != y.nnz)
+            if (x.data_type != y.data_type || x.value_type != y.value_type || x.rows != y.rows ||
+                x.cols != y.cols || x.nnz != y.nnz)
                 return false;
         }
         return true;
@@ -647,12 +736,14 @@ private:
             }
             env = loop_fixpoint(st.body, env, &st.var);
             TypeEnv be = env;
-            be[st.var] = VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt, std::nullopt};
+            be[st.var] =
+                VarInfo{DataType::Scalar, ValueType::Unknown, std::nullopt, std::nullopt, std::nullopt};
             sb->body = build(st.body, be);
             env = merge(env, be);
             break;
         }
-        default: error(s.loc, "internal error: unexpected statement in block builder");
+        default:
+            error(s.loc, "internal error: unexpected statement in block builder");
         }
         return sb;
     }
@@ -661,7 +752,9 @@ private:
 std::unique_ptr<FunctionBlocks> build_function(const FunctionDef &fn, const ParamSizes &sizes) {
     auto fb = std::make_unique<FunctionBlocks>();
     fb->key = function_key(fn);
-    fb->display_name = fn.ns_key.empty() ? fn.name : (fn.ns_key.rfind("builtin:", 0) == 0 ? fn.name : fn.ns_key + "::" + fn.name);
+    fb->display_name = fn.ns_key.empty()
+                           ? fn.name
+                           : (fn.ns_key.rfind("builtin:", 0) == 0 ? fn.name : fn.ns_key + "::" + fn.name);
     fb->def = &fn;
     TypeEnv env;
     for (const auto &p : fn.params) {
@@ -695,7 +788,9 @@ std::unique_ptr<FunctionBlocks> build_function_blocks(const ast::FunctionDef &fn
     return build_function(fn, sizes);
 }
 
-std::string function_key(const ast::FunctionDef &fn) { return fn.ns_key + "::" + fn.name; }
+std::string function_key(const ast::FunctionDef &fn) {
+    return fn.ns_key + "::" + fn.name;
+}
 
 HopProgram build_hop_program(const ast::Program &prog) {
     HopProgram hp;
@@ -730,7 +825,8 @@ void explain_blocks(const BlockVec &blocks, std::string &out, int depth) {
             explain_blocks(b->body, out, depth + 1);
             break;
         case BlockKind::For:
-            out += pad + (b->parfor ? "PARFOR" : "FOR") + line + " " + b->loop_var + "\n" + b->dag.explain(depth + 1);
+            out += pad + (b->parfor ? "PARFOR" : "FOR") + line + " " + b->loop_var + "\n" +
+                   b->dag.explain(depth + 1);
             explain_blocks(b->body, out, depth + 1);
             break;
         }

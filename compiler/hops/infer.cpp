@@ -23,7 +23,9 @@ void set_matrix(Hop *h, std::optional<int64_t> r, std::optional<int64_t> c) {
     h->nnz.reset(); // unknown unless the operator sets it exactly
 }
 
-bool int_like(ValueType v) { return v == ValueType::Int || v == ValueType::Bool; }
+bool int_like(ValueType v) {
+    return v == ValueType::Int || v == ValueType::Bool;
+}
 
 void infer_unary(Hop *h) {
     const Hop *a = h->inputs[0];
@@ -40,11 +42,14 @@ void infer_unary(Hop *h) {
     case UnaryOp::Not:
     case UnaryOp::IsNA:
     case UnaryOp::IsNaN:
-    case UnaryOp::IsInf: return set_scalar(h, ValueType::Bool);
+    case UnaryOp::IsInf:
+        return set_scalar(h, ValueType::Bool);
     case UnaryOp::Neg:
     case UnaryOp::Abs:
-    case UnaryOp::Sign: return set_scalar(h, int_like(a->value_type) ? ValueType::Int : ValueType::Double);
-    default: return set_scalar(h, ValueType::Double);
+    case UnaryOp::Sign:
+        return set_scalar(h, int_like(a->value_type) ? ValueType::Int : ValueType::Double);
+    default:
+        return set_scalar(h, ValueType::Double);
     }
 }
 
@@ -65,18 +70,28 @@ void infer_binary(Hop *h) {
     }
     if (!a->is_scalar() || !b->is_scalar()) return;
     switch (op) {
-    case BinaryOp::Lt: case BinaryOp::Le: case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::Eq:
-    case BinaryOp::Ne: case BinaryOp::And: case BinaryOp::Or: case BinaryOp::Xor:
+    case BinaryOp::Lt:
+    case BinaryOp::Le:
+    case BinaryOp::Gt:
+    case BinaryOp::Ge:
+    case BinaryOp::Eq:
+    case BinaryOp::Ne:
+    case BinaryOp::And:
+    case BinaryOp::Or:
+    case BinaryOp::Xor:
         return set_scalar(h, ValueType::Bool);
-    default: break;
+    default:
+        break;
     }
     if (a->value_type == ValueType::String || b->value_type == ValueType::String)
         return set_scalar(h, op == BinaryOp::Add ? ValueType::String : ValueType::Unknown);
-    const bool closed = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul || op == BinaryOp::IntDiv ||
-                        op == BinaryOp::Mod || op == BinaryOp::Min || op == BinaryOp::Max;
+    const bool closed = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul ||
+                        op == BinaryOp::IntDiv || op == BinaryOp::Mod || op == BinaryOp::Min ||
+                        op == BinaryOp::Max;
     // Two booleans compute as doubles (TRUE + TRUE is 2.0), as the run time does.
     const bool both_bool = a->value_type == ValueType::Bool && b->value_type == ValueType::Bool;
-    if (int_like(a->value_type) && int_like(b->value_type) && closed && !both_bool) return set_scalar(h, ValueType::Int);
+    if (int_like(a->value_type) && int_like(b->value_type) && closed && !both_bool)
+        return set_scalar(h, ValueType::Int);
     if (a->value_type != ValueType::Unknown && b->value_type != ValueType::Unknown)
         return set_scalar(h, ValueType::Double);
     set_scalar(h, ValueType::Unknown);
@@ -106,36 +121,58 @@ std::optional<int64_t> literal_int(const Hop *h) {
 
 void infer(Hop *h) {
     switch (h->kind) {
-    case HopKind::Unary: infer_unary(h); break;
-    case HopKind::Binary: infer_binary(h); break;
+    case HopKind::Unary:
+        infer_unary(h);
+        break;
+    case HopKind::Binary:
+        infer_binary(h);
+        break;
     case HopKind::Aggregate: {
         const Hop *a = h->inputs[0];
-        if (h->agg_dir == kernels::AggDir::All) set_scalar(h, ValueType::Double);
-        else if (h->agg_dir == kernels::AggDir::Row) set_matrix(h, a->rows, 1);
-        else set_matrix(h, 1, a->cols);
+        if (h->agg_dir == kernels::AggDir::All)
+            set_scalar(h, ValueType::Double);
+        else if (h->agg_dir == kernels::AggDir::Row)
+            set_matrix(h, a->rows, 1);
+        else
+            set_matrix(h, 1, a->cols);
         break;
     }
     case HopKind::MatMult: {
         const Hop *a = h->inputs[0];
         switch (h->mm_method) {
-        case MatMultMethod::Default: set_matrix(h, a->rows, h->inputs[1]->cols); break;
-        case MatMultMethod::TsmmLeft: set_matrix(h, a->cols, a->cols); break;
-        case MatMultMethod::TsmmRight: set_matrix(h, a->rows, a->rows); break;
-        case MatMultMethod::TransLeft: set_matrix(h, a->cols, h->inputs[1]->cols); break;
+        case MatMultMethod::Default:
+            set_matrix(h, a->rows, h->inputs[1]->cols);
+            break;
+        case MatMultMethod::TsmmLeft:
+            set_matrix(h, a->cols, a->cols);
+            break;
+        case MatMultMethod::TsmmRight:
+            set_matrix(h, a->rows, a->rows);
+            break;
+        case MatMultMethod::TransLeft:
+            set_matrix(h, a->cols, h->inputs[1]->cols);
+            break;
         case MatMultMethod::MMChain:
-        case MatMultMethod::MMChainW: set_matrix(h, a->cols, h->inputs[1]->cols); break;
+        case MatMultMethod::MMChainW:
+            set_matrix(h, a->cols, h->inputs[1]->cols);
+            break;
         }
         break;
     }
     case HopKind::Reorg: {
         const Hop *a = h->inputs[0];
-        if (h->reorg_op == rt::ReorgOp::Transpose) set_matrix(h, a->cols, a->rows);
-        else if (h->reorg_op == rt::ReorgOp::Rev) set_matrix(h, a->rows, a->cols);
-        if (h->reorg_op != rt::ReorgOp::Diag) h->nnz = a->nnz; // a permutation of the cells
+        if (h->reorg_op == rt::ReorgOp::Transpose)
+            set_matrix(h, a->cols, a->rows);
+        else if (h->reorg_op == rt::ReorgOp::Rev)
+            set_matrix(h, a->rows, a->cols);
+        if (h->reorg_op != rt::ReorgOp::Diag)
+            h->nnz = a->nnz; // a permutation of the cells
         else {
             std::optional<int64_t> c;
-            if (a->cols == 1) c = a->rows;
-            else if (a->rows && a->cols && *a->rows == *a->cols) c = 1;
+            if (a->cols == 1)
+                c = a->rows;
+            else if (a->rows && a->cols && *a->rows == *a->cols)
+                c = 1;
             set_matrix(h, a->rows, c);
         }
         break;
@@ -143,8 +180,10 @@ void infer(Hop *h) {
     case HopKind::NaryMinMax: {
         bool any_matrix = false;
         for (const Hop *x : h->inputs) any_matrix |= x->is_matrix();
-        if (any_matrix) set_matrix(h, std::nullopt, std::nullopt);
-        else set_scalar(h, ValueType::Double);
+        if (any_matrix)
+            set_matrix(h, std::nullopt, std::nullopt);
+        else
+            set_scalar(h, ValueType::Double);
         break;
     }
     case HopKind::Index: {
@@ -176,7 +215,8 @@ void infer(Hop *h) {
         h->nnz = v->nnz;
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 

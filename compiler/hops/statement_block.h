@@ -34,7 +34,7 @@ using BlockVec = std::vector<std::unique_ptr<StatementBlock>>;
 
 /// A function (or the main program) at the HOP level.
 struct FunctionBlocks {
-    std::string key;  ///< qualified key, "" for main
+    std::string key; ///< qualified key, "" for main
     std::string display_name;
     const ast::FunctionDef *def = nullptr; ///< null for main
     /// Default-value DAGs per parameter (null when the parameter has no default).

@@ -167,8 +167,10 @@ private:
         std::vector<Hop *> outputs;
         for (const ast::Param &r : fn.returns) {
             Hop *v = nullptr;
-            if (auto w = writes.find(r.name); w != writes.end()) v = w->second;
-            else if (auto p = params.find(r.name); p != params.end()) v = p->second;
+            if (auto w = writes.find(r.name); w != writes.end())
+                v = w->second;
+            else if (auto p = params.find(r.name); p != params.end())
+                v = p->second;
             if (!v) return false;
             ValueType vt = r.data_type == DataType::Matrix ? ValueType::Double : r.value_type;
             if (!type_matches(v, r.data_type, vt)) return false;
@@ -195,11 +197,16 @@ private:
 std::optional<Value> coerced(const Value &v, DataType dt, ValueType vt) {
     if (dt != DataType::Scalar || (!v.is_numeric_scalar() && !v.is_string())) return std::nullopt;
     switch (vt) {
-    case ValueType::Double: return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_double()));
-    case ValueType::Int: return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_int()));
-    case ValueType::Bool: return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_bool()));
-    case ValueType::String: return v.is_string() ? std::optional<Value>(v) : std::nullopt;
-    default: return std::nullopt;
+    case ValueType::Double:
+        return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_double()));
+    case ValueType::Int:
+        return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_int()));
+    case ValueType::Bool:
+        return v.is_string() ? std::nullopt : std::optional<Value>(Value(v.to_bool()));
+    case ValueType::String:
+        return v.is_string() ? std::optional<Value>(v) : std::nullopt;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -217,7 +224,8 @@ int propagate_constants_into_functions(hops::HopProgram &prog, bool any_dynamic_
         for (const Hop *h : d.topological()) {
             if (h->kind == HopKind::Builtin && builtin(h->builtin_id).name == "eval") {
                 // eval with a literal name may call any function with any arguments: no constants.
-                if (!h->inputs.empty() && h->inputs[0]->kind == HopKind::Literal && h->inputs[0]->literal.is_string()) {
+                if (!h->inputs.empty() && h->inputs[0]->kind == HopKind::Literal &&
+                    h->inputs[0]->literal.is_string()) {
                     const std::string &f = h->inputs[0]->literal.as_string_unchecked();
                     for (std::string k : {"::" + f, "builtin:" + f + "::m_" + f, "builtin:" + f + "::s_" + f})
                         seen[k] = true, common[k].assign(64, std::nullopt);
@@ -231,9 +239,11 @@ int propagate_constants_into_functions(hops::HopProgram &prog, bool any_dynamic_
             std::vector<std::optional<Value>> here(params.size());
             size_t k = 0;
             for (size_t i = 0; i < params.size(); ++i) {
-                if (i >= h->arg_present.size() || !h->arg_present[i]) continue; // default: evaluated in the body
+                if (i >= h->arg_present.size() || !h->arg_present[i])
+                    continue; // default: evaluated in the body
                 const Hop *a = h->inputs[k++];
-                if (a->kind == HopKind::Literal) here[i] = coerced(a->literal, params[i].data_type, params[i].value_type);
+                if (a->kind == HopKind::Literal)
+                    here[i] = coerced(a->literal, params[i].data_type, params[i].value_type);
             }
             if (!seen[key]) {
                 slots = here;
@@ -354,7 +364,8 @@ IpaStats run_ipa(hops::HopProgram &prog, const IpaOptions &opts) {
             for (const auto &c : calls[key].callees) {
                 auto it = prog.functions.find(c);
                 if (it == prog.functions.end()) continue;
-                if (fb->deterministic && !it->second->deterministic) fb->deterministic = false, changed = true;
+                if (fb->deterministic && !it->second->deterministic)
+                    fb->deterministic = false, changed = true;
                 if (!fb->side_effects && it->second->side_effects) fb->side_effects = true, changed = true;
             }
         }

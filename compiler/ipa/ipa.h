@@ -12,7 +12,8 @@ namespace linea::ipa {
 struct IpaOptions {
     bool remove_unused = true;
     bool inline_functions = true;
-    bool propagate_constants = true; ///< scalar literals and matrix sizes every call site passes for a parameter
+    bool propagate_constants =
+        true;                     ///< scalar literals and matrix sizes every call site passes for a parameter
     size_t max_inline_nodes = 64; ///< callee DAG size limit for inlining
 };
 

@@ -58,12 +58,18 @@ private:
 
 rt::MatMultKind mm_kind(hops::MatMultMethod m) {
     switch (m) {
-    case hops::MatMultMethod::Default: return rt::MatMultKind::Plain;
-    case hops::MatMultMethod::TsmmLeft: return rt::MatMultKind::TsmmLeft;
-    case hops::MatMultMethod::TsmmRight: return rt::MatMultKind::TsmmRight;
-    case hops::MatMultMethod::TransLeft: return rt::MatMultKind::TransLeft;
-    case hops::MatMultMethod::MMChain: return rt::MatMultKind::MMChain;
-    case hops::MatMultMethod::MMChainW: return rt::MatMultKind::MMChainW;
+    case hops::MatMultMethod::Default:
+        return rt::MatMultKind::Plain;
+    case hops::MatMultMethod::TsmmLeft:
+        return rt::MatMultKind::TsmmLeft;
+    case hops::MatMultMethod::TsmmRight:
+        return rt::MatMultKind::TsmmRight;
+    case hops::MatMultMethod::TransLeft:
+        return rt::MatMultKind::TransLeft;
+    case hops::MatMultMethod::MMChain:
+        return rt::MatMultKind::MMChain;
+    case hops::MatMultMethod::MMChainW:
+        return rt::MatMultKind::MMChainW;
     }
     return rt::MatMultKind::Plain;
 }
@@ -109,7 +115,8 @@ private:
                 const Hop *done = h;
                 stack.pop_back();
                 order_.push_back(done);
-                if (done->kind == HopKind::FunctionCall || (done->kind == HopKind::Builtin && done->num_outputs > 1)) {
+                if (done->kind == HopKind::FunctionCall ||
+                    (done->kind == HopKind::Builtin && done->num_outputs > 1)) {
                     // Its outputs are defined by the call itself.
                     for (const Hop *p : done->parents)
                         if (p->kind == HopKind::FunctionOutput && !seen.count(p)) {
@@ -177,12 +184,16 @@ private:
             }
             const Hop *h = order_[i];
             switch (h->kind) {
-            case HopKind::Literal: continue;
+            case HopKind::Literal:
+                continue;
             case HopKind::TRead:
                 if (!snapshot_.count(h)) slot_[h] = slots_.var(h->var);
                 continue;
-            case HopKind::TWrite: slot_[h] = slots_.var(h->var); continue;
-            default: break;
+            case HopKind::TWrite:
+                slot_[h] = slots_.var(h->var);
+                continue;
+            default:
+                break;
             }
             if (h->kind == HopKind::Builtin && h->num_outputs == 0) continue;
             if (h->kind == HopKind::FunctionCall || (h->kind == HopKind::Builtin && h->num_outputs > 1))
@@ -229,7 +240,8 @@ private:
         // before anything runs: later TWrites may overwrite the variable before the read is reached.
         for (const Hop *h : order_) {
             if (!snapshot_.count(h)) continue;
-            auto copy = std::make_unique<rt::CopyInstruction>(rt::Operand::of_slot(slots_.var(h->var)), snapshot_[h], h->loc);
+            auto copy = std::make_unique<rt::CopyInstruction>(rt::Operand::of_slot(slots_.var(h->var)),
+                                                              snapshot_[h], h->loc);
             copy->slot_names = &slot_names_;
             out.push_back(std::move(copy));
         }
@@ -242,7 +254,8 @@ private:
             in->slot_names = &slot_names_;
             out.push_back(std::move(in));
         }
-        // Releases scheduled at hops that produced no instruction (e.g. a TWrite that was elided) move to the end.
+        // Releases scheduled at hops that produced no instruction (e.g. a TWrite that was elided) move to the
+        // end.
         std::set<int> released;
         for (const auto &in : out)
             for (int s : in->release) released.insert(s);
@@ -272,16 +285,19 @@ private:
         switch (h->kind) {
         case HopKind::Literal:
         case HopKind::TRead:
-        case HopKind::FunctionOutput: return nullptr;
+        case HopKind::FunctionOutput:
+            return nullptr;
         case HopKind::TWrite:
             if (elided_.count(h)) return nullptr;
             return std::make_unique<rt::CopyInstruction>(in(0), out, h->loc);
         case HopKind::Unary:
             return std::make_unique<rt::UnaryInstruction>(h->opcode, h->unary_op, in(0), out, h->loc);
         case HopKind::Binary:
-            return std::make_unique<rt::BinaryInstruction>(h->opcode, h->binary_op, in(0), in(1), out, h->loc);
+            return std::make_unique<rt::BinaryInstruction>(h->opcode, h->binary_op, in(0), in(1), out,
+                                                           h->loc);
         case HopKind::Aggregate:
-            return std::make_unique<rt::AggregateInstruction>(h->opcode, h->agg_op, h->agg_dir, in(0), out, h->loc);
+            return std::make_unique<rt::AggregateInstruction>(h->opcode, h->agg_op, h->agg_dir, in(0), out,
+                                                              h->loc);
         case HopKind::NaryMinMax: {
             std::vector<rt::Operand> ops;
             for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
@@ -290,34 +306,39 @@ private:
         case HopKind::MatMult: {
             std::vector<rt::Operand> ops;
             for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
-            return std::make_unique<rt::MatMultInstruction>(mm_kind(h->mm_method), std::move(ops), out, h->loc);
+            return std::make_unique<rt::MatMultInstruction>(mm_kind(h->mm_method), std::move(ops), out,
+                                                            h->loc);
         }
-        case HopKind::Reorg: return std::make_unique<rt::ReorgInstruction>(h->reorg_op, in(0), out, h->loc);
+        case HopKind::Reorg:
+            return std::make_unique<rt::ReorgInstruction>(h->reorg_op, in(0), out, h->loc);
         case HopKind::Index: {
             size_t k = 1;
             rt::IndexSpec r = index_spec(h->rows_dim, h, k);
             rt::IndexSpec c = index_spec(h->cols_dim, h, k);
-            return std::make_unique<rt::IndexInstruction>(in(0), std::move(r), std::move(c), h->has_cols, out, h->loc);
+            return std::make_unique<rt::IndexInstruction>(in(0), std::move(r), std::move(c), h->has_cols, out,
+                                                          h->loc);
         }
         case HopKind::LeftIndex: {
             size_t k = 2;
             rt::IndexSpec r = index_spec(h->rows_dim, h, k);
             rt::IndexSpec c = index_spec(h->cols_dim, h, k);
-            return std::make_unique<rt::LeftIndexInstruction>(in(0), in(1), std::move(r), std::move(c), h->has_cols,
-                                                              out, h->loc);
+            return std::make_unique<rt::LeftIndexInstruction>(in(0), in(1), std::move(r), std::move(c),
+                                                              h->has_cols, out, h->loc);
         }
         case HopKind::Builtin: {
             const BuiltinInfo &info = builtin(h->builtin_id);
             const rt::BuiltinFn *fn = rt::find_builtin_fn(info.name);
-            if (!fn) throw DmlError(ErrorKind::NotSupported, h->loc, "builtin '" + std::string(info.name) + "' is not supported yet");
+            if (!fn)
+                throw DmlError(ErrorKind::NotSupported, h->loc,
+                               "builtin '" + std::string(info.name) + "' is not supported yet");
             std::vector<rt::Operand> ops;
             size_t k = 0;
             for (bool present : h->arg_present) ops.push_back(present ? in(k++) : rt::Operand{});
             std::vector<int> outs;
             if (h->num_outputs == 1) outs.push_back(out);
             if (h->num_outputs > 1) outs = projection_slots(h);
-            return std::make_unique<rt::BuiltinInstruction>(h->opcode, std::string(info.name), fn, std::move(ops),
-                                                            h->arg_names, std::move(outs), h->loc);
+            return std::make_unique<rt::BuiltinInstruction>(
+                h->opcode, std::string(info.name), fn, std::move(ops), h->arg_names, std::move(outs), h->loc);
         }
         case HopKind::FunctionCall: {
             std::vector<rt::Operand> ops;
@@ -326,8 +347,10 @@ private:
             std::vector<int> outs = projection_slots(h);
             auto it = functions_.find(hops::function_key(*h->function));
             if (it == functions_.end())
-                throw DmlError(ErrorKind::Internal, h->loc, "function " + h->function->name + " was not compiled");
-            return std::make_unique<rt::FunctionCallInstruction>(it->second, std::move(ops), std::move(outs), h->loc);
+                throw DmlError(ErrorKind::Internal, h->loc,
+                               "function " + h->function->name + " was not compiled");
+            return std::make_unique<rt::FunctionCallInstruction>(it->second, std::move(ops), std::move(outs),
+                                                                 h->loc);
         }
         }
         return nullptr;
@@ -350,7 +373,8 @@ private:
 bool needs_recompile(const HopDag &dag) {
     bool unknown = false, reads_matrix = false;
     for (const Hop *h : dag.topological()) {
-        if (h->kind == HopKind::TRead && (h->is_matrix() || h->data_type == DataType::Unknown)) reads_matrix = true;
+        if (h->kind == HopKind::TRead && (h->is_matrix() || h->data_type == DataType::Unknown))
+            reads_matrix = true;
         if (h->is_matrix() && (!h->rows || !h->cols) &&
             (h->kind == HopKind::MatMult || h->kind == HopKind::Aggregate || h->kind == HopKind::Index ||
              h->kind == HopKind::Reorg || h->kind == HopKind::Binary))
@@ -375,8 +399,10 @@ public:
         sig.reserve(inputs_.size());
         for (const auto &[name, slot] : inputs_) {
             const Value &v = ctx.frame()[static_cast<size_t>(slot)];
-            if (v.is_matrix()) sig.emplace_back(v.matrix()->rows(), v.matrix()->cols());
-            else sig.emplace_back(-1, static_cast<int64_t>(v.data_type()));
+            if (v.is_matrix())
+                sig.emplace_back(v.matrix()->rows(), v.matrix()->cols());
+            else
+                sig.emplace_back(-1, static_cast<int64_t>(v.data_type()));
         }
         if (!compiled_ || sig != signature_) {
             recompile(ctx);

@@ -10,9 +10,15 @@ using hops::Hop;
 using hops::HopKind;
 using hops::MatMultMethod;
 
-bool is_transpose(const Hop *h) { return h->kind == HopKind::Reorg && h->reorg_op == rt::ReorgOp::Transpose; }
-bool plain_matmult(const Hop *h) { return h->kind == HopKind::MatMult && h->mm_method == MatMultMethod::Default; }
-bool single_use(const Hop *h) { return h->parents.size() == 1; }
+bool is_transpose(const Hop *h) {
+    return h->kind == HopKind::Reorg && h->reorg_op == rt::ReorgOp::Transpose;
+}
+bool plain_matmult(const Hop *h) {
+    return h->kind == HopKind::MatMult && h->mm_method == MatMultMethod::Default;
+}
+bool single_use(const Hop *h) {
+    return h->parents.size() == 1;
+}
 
 void set(Hop *h, MatMultMethod m, const char *opcode, std::vector<Hop *> inputs) {
     h->mm_method = m;

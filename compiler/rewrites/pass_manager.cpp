@@ -40,7 +40,8 @@ private:
         if (opts_.disabled.count(pass)) return;
         auto t0 = std::chrono::steady_clock::now();
         int n = fn();
-        stats_.pass_seconds[pass] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        stats_.pass_seconds[pass] +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (n > 0 && std::string(pass).find("rules") == std::string::npos) stats_.fired[pass] += n;
         if (opts_.verify) {
             std::string problem = d.verify();
@@ -117,11 +118,13 @@ void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *
     for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
     optimize_function(prog.main, runner);
     // Folded predicates expose dead branches and loops; merged blocks give CSE and the rules more to see.
-    for (int round = 0; round < 4 && opts.enabled && rewrite_program_structure(prog, opts, &st) > 0; ++round) {
+    for (int round = 0; round < 4 && opts.enabled && rewrite_program_structure(prog, opts, &st) > 0;
+         ++round) {
         for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
         optimize_function(prog.main, runner);
     }
-    if (opts.enabled && opts.enabled_extra.count("loop_invariant_code_motion") && hoist_loop_invariants(prog, &st) > 0) {
+    if (opts.enabled && opts.enabled_extra.count("loop_invariant_code_motion") &&
+        hoist_loop_invariants(prog, &st) > 0) {
         for (auto &[key, fb] : prog.functions) optimize_function(*fb, runner);
         optimize_function(prog.main, runner);
     }
@@ -134,10 +137,18 @@ void optimize_dynamic(hops::HopDag &dag, const RewriteOptions &opts, RewriteStat
 }
 
 std::vector<std::string> rewrite_names() {
-    std::vector<std::string> names{"cse", "constant_folding", "constant_branch_removal", "dead_loop_removal",
-                                   "block_merge", "constant_propagation", "remove_unused_functions",
-                                   "inline_functions", "physical_operators", "dynamic_recompilation",
-                                   "loop_invariant_code_motion", "ipa_constant_propagation"};
+    std::vector<std::string> names{"cse",
+                                   "constant_folding",
+                                   "constant_branch_removal",
+                                   "dead_loop_removal",
+                                   "block_merge",
+                                   "constant_propagation",
+                                   "remove_unused_functions",
+                                   "inline_functions",
+                                   "physical_operators",
+                                   "dynamic_recompilation",
+                                   "loop_invariant_code_motion",
+                                   "ipa_constant_propagation"};
     for (const auto &r : rule_registry()) names.emplace_back(r->name());
     return names;
 }

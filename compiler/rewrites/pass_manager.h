@@ -10,10 +10,11 @@
 namespace linea::rewrites {
 
 struct RewriteOptions {
-    bool enabled = true;                ///< false: no pass runs at all (-rewrites off)
-    std::set<std::string> disabled;     ///< rule or pass names switched off (-rewrites -name,...)
-    bool verify = false;                ///< verify every DAG after every pass (tests, debug builds)
-    std::set<std::string> enabled_extra; ///< passes that are off by default (-rewrites +name): loop_invariant_code_motion
+    bool enabled = true;            ///< false: no pass runs at all (-rewrites off)
+    std::set<std::string> disabled; ///< rule or pass names switched off (-rewrites -name,...)
+    bool verify = false;            ///< verify every DAG after every pass (tests, debug builds)
+    std::set<std::string>
+        enabled_extra; ///< passes that are off by default (-rewrites +name): loop_invariant_code_motion
 };
 
 struct RewriteStats {
@@ -25,7 +26,8 @@ struct RewriteStats {
 /// Optimizes all DAGs in place. Throws DmlError(Internal) when verification fails.
 void optimize(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats = nullptr);
 
-/// The size-dependent part of optimize() for one DAG, used by dynamic recompilation once live sizes are known.
+/// The size-dependent part of optimize() for one DAG, used by dynamic recompilation once live sizes are
+/// known.
 void optimize_dynamic(hops::HopDag &dag, const RewriteOptions &opts, RewriteStats *stats = nullptr);
 
 /// The names `-rewrites -name` accepts: the passes "cse" and "constant_folding" and every rule.

@@ -19,18 +19,21 @@ bool mergeable(const Hop *h) {
     switch (h->kind) {
     case HopKind::TWrite:
     case HopKind::FunctionCall:
-    case HopKind::FunctionOutput: return false;
+    case HopKind::FunctionOutput:
+        return false;
     case HopKind::Builtin: {
         if (h->side_effect || h->num_outputs > 1) return false;
         const BuiltinInfo &info = builtin(h->builtin_id);
         if (info.name == "rand") {
             // rand with seed=-1 (or a seed known only at run time) draws different data each time.
             const Hop *seed = h->inputs.back();
-            return seed->kind == HopKind::Literal && seed->literal.is_numeric_scalar() && seed->literal.to_double() >= 0;
+            return seed->kind == HopKind::Literal && seed->literal.is_numeric_scalar() &&
+                   seed->literal.to_double() >= 0;
         }
         return info.deterministic;
     }
-    default: return true;
+    default:
+        return true;
     }
 }
 
@@ -43,33 +46,48 @@ std::string literal_key(const Value &v) {
     }
     if (v.is_int()) return "i" + std::to_string(v.as_int_unchecked());
     if (v.is_bool()) return v.as_bool_unchecked() ? "bT" : "bF";
-    if (v.is_string()) return "s" + std::to_string(v.as_string_unchecked().size()) + ":" + v.as_string_unchecked();
+    if (v.is_string())
+        return "s" + std::to_string(v.as_string_unchecked().size()) + ":" + v.as_string_unchecked();
     return "?";
 }
 
 std::string key_of(const Hop *h) {
     std::string k = std::to_string(static_cast<int>(h->kind)) + "|" + h->opcode + "|";
     switch (h->kind) {
-    case HopKind::Literal: k += literal_key(h->literal); break;
-    case HopKind::TRead: k += h->var; break;
-    case HopKind::Unary: k += std::to_string(static_cast<int>(h->unary_op)); break;
-    case HopKind::Binary: k += std::to_string(static_cast<int>(h->binary_op)); break;
+    case HopKind::Literal:
+        k += literal_key(h->literal);
+        break;
+    case HopKind::TRead:
+        k += h->var;
+        break;
+    case HopKind::Unary:
+        k += std::to_string(static_cast<int>(h->unary_op));
+        break;
+    case HopKind::Binary:
+        k += std::to_string(static_cast<int>(h->binary_op));
+        break;
     case HopKind::Aggregate:
         k += std::to_string(static_cast<int>(h->agg_op)) + "," + std::to_string(static_cast<int>(h->agg_dir));
         break;
-    case HopKind::Reorg: k += std::to_string(static_cast<int>(h->reorg_op)); break;
-    case HopKind::NaryMinMax: k += h->is_max ? "max" : "min"; break;
+    case HopKind::Reorg:
+        k += std::to_string(static_cast<int>(h->reorg_op));
+        break;
+    case HopKind::NaryMinMax:
+        k += h->is_max ? "max" : "min";
+        break;
     case HopKind::Index:
     case HopKind::LeftIndex:
-        k += std::to_string(h->rows_dim.all) + std::to_string(h->rows_dim.single) + std::to_string(h->cols_dim.all) +
-             std::to_string(h->cols_dim.single) + std::to_string(h->has_cols);
+        k += std::to_string(h->rows_dim.all) + std::to_string(h->rows_dim.single) +
+             std::to_string(h->cols_dim.all) + std::to_string(h->cols_dim.single) +
+             std::to_string(h->has_cols);
         break;
     case HopKind::Builtin:
         k += std::to_string(h->builtin_id) + ";";
         for (bool p : h->arg_present) k += p ? '1' : '0';
         for (const auto &n : h->arg_names) k += ";" + n;
         break;
-    default: break;
+    default:
+        break;
     }
     k += "|";
     for (const Hop *in : h->inputs) k += std::to_string(in->id) + ",";

@@ -108,8 +108,10 @@ void record(const HopDag &dag, ConstMap &consts) {
     for (const Hop *r : dag.roots) {
         if (r->kind != HopKind::TWrite) continue;
         const Hop *v = r->inputs[0];
-        if (v->kind == HopKind::Literal) consts[r->var] = v->literal;
-        else consts.erase(r->var);
+        if (v->kind == HopKind::Literal)
+            consts[r->var] = v->literal;
+        else
+            consts.erase(r->var);
     }
 }
 
@@ -196,7 +198,8 @@ public:
         if (enabled("block_merge")) {
             BlockVec merged;
             for (auto &b : out) {
-                if (!merged.empty() && merged.back()->kind == BlockKind::Basic && b->kind == BlockKind::Basic) {
+                if (!merged.empty() && merged.back()->kind == BlockKind::Basic &&
+                    b->kind == BlockKind::Basic) {
                     merge_into(*merged.back(), *b);
                     count("block_merge", changes);
                     continue;
@@ -229,13 +232,23 @@ bool invariant(const Hop *h, const std::set<std::string> &assigned, std::map<con
     if (it != memo.end()) return it->second;
     bool r = true;
     switch (h->kind) {
-    case HopKind::Literal: break;
-    case HopKind::TRead: r = !assigned.count(h->var); break;
-    case HopKind::Unary: case HopKind::Binary: case HopKind::Aggregate: case HopKind::MatMult:
-    case HopKind::Reorg: case HopKind::Index: case HopKind::NaryMinMax:
+    case HopKind::Literal:
+        break;
+    case HopKind::TRead:
+        r = !assigned.count(h->var);
+        break;
+    case HopKind::Unary:
+    case HopKind::Binary:
+    case HopKind::Aggregate:
+    case HopKind::MatMult:
+    case HopKind::Reorg:
+    case HopKind::Index:
+    case HopKind::NaryMinMax:
         for (const Hop *in : h->inputs) r = r && invariant(in, assigned, memo);
         break;
-    default: r = false; break; // builtins (rand, read, ...), calls and writes stay in the loop
+    default:
+        r = false;
+        break; // builtins (rand, read, ...), calls and writes stay in the loop
     }
     memo[h] = r;
     return r;
@@ -275,8 +288,9 @@ int hoist_in(BlockVec &blocks, int &counter) {
                 if (!h->is_matrix() || h->kind == HopKind::TRead || !invariant(h, assigned, memo)) continue;
                 // Hoist maximal invariant operators only: skip h when all its consumers are invariant too.
                 bool maximal = false;
-                for (const Hop *p : h->parents) maximal |= !(p->is_matrix() && invariant(p, assigned, memo)) ||
-                                                          p->kind == HopKind::TWrite;
+                for (const Hop *p : h->parents)
+                    maximal |=
+                        !(p->is_matrix() && invariant(p, assigned, memo)) || p->kind == HopKind::TWrite;
                 if (!maximal) continue;
                 // A transpose feeding matrix multiplies is never materialised by them (physical operators),
                 // so hoisting it alone would add work.

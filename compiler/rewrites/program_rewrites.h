@@ -8,9 +8,9 @@
 
 namespace linea::rewrites {
 
-/// Propagates scalar literals across blocks, removes branches with constant predicates (if (TRUE) / if (FALSE)), loops that never run
-/// (while (FALSE)), and merges adjacent straight-line blocks into one DAG so CSE and the rules see
-/// across them. Returns the number of changes; counts go to stats->fired.
+/// Propagates scalar literals across blocks, removes branches with constant predicates (if (TRUE) / if
+/// (FALSE)), loops that never run (while (FALSE)), and merges adjacent straight-line blocks into one DAG so
+/// CSE and the rules see across them. Returns the number of changes; counts go to stats->fired.
 int rewrite_program_structure(hops::HopProgram &prog, const RewriteOptions &opts, RewriteStats *stats);
 
 /// Substitutes known scalar values of variables (e.g. function parameters every call passes the same

@@ -46,25 +46,39 @@ Hop *RewriteContext::matmult(Hop *a, Hop *b, const SourceLoc &loc) {
     return h;
 }
 
-bool is_literal(const Hop *h) { return h->kind == HopKind::Literal; }
+bool is_literal(const Hop *h) {
+    return h->kind == HopKind::Literal;
+}
 
 bool is_literal_value(const Hop *h, double v) {
     return h->kind == HopKind::Literal && h->literal.is_numeric_scalar() && !h->literal.is_bool() &&
            h->literal.to_double() == v;
 }
 
-bool is_binary(const Hop *h, kernels::BinaryOp op) { return h->kind == HopKind::Binary && h->binary_op == op; }
-bool is_unary(const Hop *h, kernels::UnaryOp op) { return h->kind == HopKind::Unary && h->unary_op == op; }
-bool is_transpose(const Hop *h) { return h->kind == HopKind::Reorg && h->reorg_op == rt::ReorgOp::Transpose; }
+bool is_binary(const Hop *h, kernels::BinaryOp op) {
+    return h->kind == HopKind::Binary && h->binary_op == op;
+}
+bool is_unary(const Hop *h, kernels::UnaryOp op) {
+    return h->kind == HopKind::Unary && h->unary_op == op;
+}
+bool is_transpose(const Hop *h) {
+    return h->kind == HopKind::Reorg && h->reorg_op == rt::ReorgOp::Transpose;
+}
 bool is_agg(const Hop *h, kernels::AggOp op, kernels::AggDir dir) {
     return h->kind == HopKind::Aggregate && h->agg_op == op && h->agg_dir == dir;
 }
-bool is_builtin(const Hop *h, std::string_view opcode) { return h->kind == HopKind::Builtin && h->opcode == opcode; }
+bool is_builtin(const Hop *h, std::string_view opcode) {
+    return h->kind == HopKind::Builtin && h->opcode == opcode;
+}
 bool is_matrix_or_double(const Hop *h) {
     return h->is_matrix() || (h->is_scalar() && h->value_type == ValueType::Double);
 }
-bool known_dims(const Hop *h) { return h->is_matrix() && h->rows && h->cols; }
-size_t live_parents(const Hop *h) { return h->parents.size(); }
+bool known_dims(const Hop *h) {
+    return h->is_matrix() && h->rows && h->cols;
+}
+size_t live_parents(const Hop *h) {
+    return h->parents.size();
+}
 
 Hop *drop_identity_operand(Hop *h, kernels::BinaryOp op, double identity, bool right_only) {
     if (!is_binary(h, op)) return nullptr;

@@ -10,10 +10,13 @@
 
 namespace linea::kernels::blas {
 
-inline std::string shape(const MatrixBlock &m) { return std::to_string(m.rows()) + "x" + std::to_string(m.cols()); }
+inline std::string shape(const MatrixBlock &m) {
+    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+}
 
 inline blasint to_blas(int64_t v) {
-    if (v > INT_MAX) throw KernelError("matrix dimension " + std::to_string(v) + " exceeds the BLAS index range");
+    if (v > INT_MAX)
+        throw KernelError("matrix dimension " + std::to_string(v) + " exceeds the BLAS index range");
     return static_cast<blasint>(v);
 }
 

@@ -19,11 +19,11 @@ MatrixPtr matmult_trans_left(const MatrixBlock &x, const MatrixBlock &y) {
     auto out = MatrixBlock::uninitialized(m, n);
     double *c = out->mutable_data();
     if (n == 1) {
-        cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(k), to_blas(m), 1.0, x.data(), to_blas(m), y.data(), 1, 0.0,
-                    c, 1);
+        cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(k), to_blas(m), 1.0, x.data(), to_blas(m), y.data(), 1,
+                    0.0, c, 1);
     } else {
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), 1.0, x.data(),
-                    to_blas(m), y.data(), to_blas(n), 0.0, c, to_blas(n));
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), 1.0,
+                    x.data(), to_blas(m), y.data(), to_blas(n), 0.0, c, to_blas(n));
     }
     out->recompute_nnz();
     return out;
@@ -34,17 +34,17 @@ MatrixPtr mmchain(const MatrixBlock &x, const MatrixBlock &v, const MatrixBlock 
     if (v.rows() != m || v.cols() != 1)
         throw KernelError("dimension mismatch in matrix multiplication: " + shape(x) + " %*% " + shape(v));
     if (w && (w->rows() != n || w->cols() != 1))
-        throw KernelError("dimension mismatch in cell-wise operation: " + shape(*w) + " and " + std::to_string(n) +
-                          "x1");
+        throw KernelError("dimension mismatch in cell-wise operation: " + shape(*w) + " and " +
+                          std::to_string(n) + "x1");
     if (n == 0 || m == 0) return std::make_shared<MatrixBlock>(m, 1, 0.0);
     std::vector<double> q(static_cast<size_t>(n));
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, to_blas(n), to_blas(m), 1.0, x.data(), to_blas(m), v.data(), 1, 0.0,
-                q.data(), 1);
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, to_blas(n), to_blas(m), 1.0, x.data(), to_blas(m), v.data(), 1,
+                0.0, q.data(), 1);
     if (w)
         for (int64_t i = 0; i < n; ++i) q[static_cast<size_t>(i)] = w->data()[i] * q[static_cast<size_t>(i)];
     auto out = MatrixBlock::uninitialized(m, 1);
-    cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(n), to_blas(m), 1.0, x.data(), to_blas(m), q.data(), 1, 0.0,
-                out->mutable_data(), 1);
+    cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(n), to_blas(m), 1.0, x.data(), to_blas(m), q.data(), 1,
+                0.0, out->mutable_data(), 1);
     out->recompute_nnz();
     return out;
 }

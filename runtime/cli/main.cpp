@@ -6,13 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
-#include <unistd.h>
-#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -20,7 +20,8 @@ namespace {
 const char *kUsage =
     "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...] [-stats [k]]\n"
     "             [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
-    "             [-rewrites on|off|-name,+name,...] [-lineage [none|reuse_full|reuse_multilevel|policy_lru|policy_costnsize]]\n"
+    "             [-rewrites on|off|-name,+name,...] [-lineage "
+    "[none|reuse_full|reuse_multilevel|policy_lru|policy_costnsize]]\n"
     "             [-lineage-budget bytes]\n"
     "       linea -s \"print(1+1)\" [same options]\n";
 
@@ -50,7 +51,9 @@ struct CliOptions {
     std::exit(2);
 }
 
-bool is_flag(const char *s) { return s[0] == '-' && s[1] != '\0' && !(s[1] >= '0' && s[1] <= '9') && s[1] != '.'; }
+bool is_flag(const char *s) {
+    return s[0] == '-' && s[1] != '\0' && !(s[1] >= '0' && s[1] <= '9') && s[1] != '.';
+}
 
 int64_t parse_int(const std::string &flag, const char *v) {
     char *end = nullptr;
@@ -83,7 +86,8 @@ CliOptions parse_cli(int argc, char **argv) {
             while (i + 1 < argc && !is_flag(argv[i + 1])) {
                 std::string kv = argv[++i];
                 size_t eq = kv.find('=');
-                if (eq == std::string::npos || eq == 0) usage_error("-nvargs expects name=value but got '" + kv + "'");
+                if (eq == std::string::npos || eq == 0)
+                    usage_error("-nvargs expects name=value but got '" + kv + "'");
                 o.args[kv.substr(0, eq)] = kv.substr(eq + 1);
             }
         } else if (a == "-stats") {
@@ -102,8 +106,10 @@ CliOptions parse_cli(int argc, char **argv) {
             if (o.threads < 1) usage_error("-threads expects a positive number");
         } else if (a == "-rewrites") {
             std::string v = need("on, off, or a comma-separated list of -name entries");
-            if (v == "on") o.rewrites = true;
-            else if (v == "off") o.rewrites = false;
+            if (v == "on")
+                o.rewrites = true;
+            else if (v == "off")
+                o.rewrites = false;
             else {
                 const auto known = linea::rewrites::rewrite_names();
                 size_t p = 0;
@@ -112,7 +118,8 @@ CliOptions parse_cli(int argc, char **argv) {
                     if (q == std::string::npos) q = v.size();
                     std::string item = v.substr(p, q - p);
                     if (item.size() < 2 || (item[0] != '-' && item[0] != '+'))
-                        usage_error("-rewrites expects on, off or a list of -name (disable) and +name (enable)");
+                        usage_error(
+                            "-rewrites expects on, off or a list of -name (disable) and +name (enable)");
                     const bool enable = item[0] == '+';
                     item = item.substr(1);
                     if (std::find(known.begin(), known.end(), item) == known.end())
@@ -125,16 +132,23 @@ CliOptions parse_cli(int argc, char **argv) {
             o.lineage = true;
             while (i + 1 < argc && !is_flag(argv[i + 1])) {
                 std::string m = argv[++i];
-                if (m == "none") o.lineage = false;
-                else if (m == "reuse_full" || m == "reuse") o.reuse = true;
-                else if (m == "reuse_multilevel") o.reuse = o.multilevel = true;
-                else if (m == "policy_lru") o.lru = true;
-                else if (m == "policy_costnsize") o.lru = false;
+                if (m == "none")
+                    o.lineage = false;
+                else if (m == "reuse_full" || m == "reuse")
+                    o.reuse = true;
+                else if (m == "reuse_multilevel")
+                    o.reuse = o.multilevel = true;
+                else if (m == "policy_lru")
+                    o.lru = true;
+                else if (m == "policy_costnsize")
+                    o.lru = false;
                 else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "dedup" ||
                          m == "policy_dagheight")
-                    usage_error("-lineage " + m + " is not supported yet (supported: none, reuse_full, reuse, "
+                    usage_error("-lineage " + m +
+                                " is not supported yet (supported: none, reuse_full, reuse, "
                                 "reuse_multilevel, policy_lru, policy_costnsize)");
-                else usage_error("-lineage: unknown option '" + m + "'");
+                else
+                    usage_error("-lineage: unknown option '" + m + "'");
             }
         } else if (a == "-lineage-budget") {
             o.lineage_budget = parse_int(a, need("a number of bytes"));
@@ -174,7 +188,8 @@ int main(int argc, char **argv) {
         co.rewrites.verify = verify && *verify && std::string(verify) != "0";
         auto compiled = linea::compile_script(src, co);
         if (cli.explain == "hops" || cli.explain == "recompile_hops") std::cout << compiled->hops.explain();
-        if (cli.explain == "runtime" || cli.explain == "recompile_runtime") std::cout << compiled->runtime->explain();
+        if (cli.explain == "runtime" || cli.explain == "recompile_runtime")
+            std::cout << compiled->runtime->explain();
         linea::rt::RuntimeStats stats;
         stats.enabled = cli.stats;
         linea::rt::RuntimeOptions ro;
@@ -192,7 +207,8 @@ int main(int argc, char **argv) {
                                                     : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
                                                           static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;
             cache = std::make_unique<linea::lineage::Cache>(
-                budget, cli.lru ? linea::lineage::EvictionPolicy::Lru : linea::lineage::EvictionPolicy::CostNSize);
+                budget,
+                cli.lru ? linea::lineage::EvictionPolicy::Lru : linea::lineage::EvictionPolicy::CostNSize);
         }
         linea::rt::ExecContext ctx(*compiled->runtime, std::cout, stats, ro);
         ctx.set_cache(cache.get());
@@ -211,7 +227,8 @@ int main(int argc, char **argv) {
             std::snprintf(buf, sizeof buf, "Total elapsed time:\t\t%.3f sec.\n",
                           std::chrono::duration<double>(t2 - t0).count());
             s += buf;
-            std::snprintf(buf, sizeof buf, "Total compilation time:\t\t%.3f sec.\n", compiled->compile_seconds);
+            std::snprintf(buf, sizeof buf, "Total compilation time:\t\t%.3f sec.\n",
+                          compiled->compile_seconds);
             s += buf;
             std::snprintf(buf, sizeof buf, "Total execution time:\t\t%.3f sec.\n",
                           std::chrono::duration<double>(t2 - t1).count());

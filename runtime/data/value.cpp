@@ -10,22 +10,32 @@ namespace linea {
 
 const char *to_string(DataType dt) {
     switch (dt) {
-    case DataType::Scalar: return "scalar";
-    case DataType::Matrix: return "matrix";
-    case DataType::Frame: return "frame";
-    case DataType::List: return "list";
-    case DataType::Unknown: break;
+    case DataType::Scalar:
+        return "scalar";
+    case DataType::Matrix:
+        return "matrix";
+    case DataType::Frame:
+        return "frame";
+    case DataType::List:
+        return "list";
+    case DataType::Unknown:
+        break;
     }
     return "unknown";
 }
 
 const char *to_string(ValueType vt) {
     switch (vt) {
-    case ValueType::Double: return "double";
-    case ValueType::Int: return "int";
-    case ValueType::Bool: return "boolean";
-    case ValueType::String: return "string";
-    case ValueType::Unknown: break;
+    case ValueType::Double:
+        return "double";
+    case ValueType::Int:
+        return "int";
+    case ValueType::Bool:
+        return "boolean";
+    case ValueType::String:
+        return "string";
+    case ValueType::Unknown:
+        break;
     }
     return "unknown";
 }
@@ -50,11 +60,26 @@ bool parse_double(const std::string &s, double &out) {
     std::string_view v(s);
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
     while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    if (v == "Infinity" || v == "Inf") { out = INFINITY; return true; }
-    if (v == "-Infinity" || v == "-Inf") { out = -INFINITY; return true; }
-    if (v == "NaN") { out = NAN; return true; }
-    if (v == "TRUE") { out = 1; return true; }
-    if (v == "FALSE") { out = 0; return true; }
+    if (v == "Infinity" || v == "Inf") {
+        out = INFINITY;
+        return true;
+    }
+    if (v == "-Infinity" || v == "-Inf") {
+        out = -INFINITY;
+        return true;
+    }
+    if (v == "NaN") {
+        out = NAN;
+        return true;
+    }
+    if (v == "TRUE") {
+        out = 1;
+        return true;
+    }
+    if (v == "FALSE") {
+        out = 0;
+        return true;
+    }
     if (!v.empty() && v.front() == '+') v.remove_prefix(1);
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
     return ec == std::errc() && p == v.data() + v.size() && !v.empty();
@@ -103,7 +128,8 @@ std::string Value::to_print_string() const {
 std::string Value::describe() const {
     if (is_empty()) return "no value";
     if (is_scalar()) return std::string("scalar ") + to_string(value_type());
-    if (is_matrix()) return "matrix " + std::to_string(matrix()->rows()) + "x" + std::to_string(matrix()->cols());
+    if (is_matrix())
+        return "matrix " + std::to_string(matrix()->rows()) + "x" + std::to_string(matrix()->cols());
     if (is_list()) return "list of " + std::to_string(list()->items.size());
     return "value";
 }

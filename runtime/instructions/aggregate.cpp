@@ -9,7 +9,8 @@ namespace linea::rt {
 void AggregateInstruction::execute(ExecContext &ctx) const {
     const Value &a = ctx.get(a_, loc());
     if (!a.is_matrix())
-        throw DmlError(ErrorKind::Runtime, loc(), "'" + opcode() + "' expects a matrix but was given a " + a.describe());
+        throw DmlError(ErrorKind::Runtime, loc(),
+                       "'" + opcode() + "' expects a matrix but was given a " + a.describe());
     try {
         if (dir_ == kernels::AggDir::All)
             ctx.set(out_, Value(kernels::aggregate_all(op_, *a.matrix())));

@@ -69,7 +69,8 @@ void FunctionCallInstruction::execute(ExecContext &ctx) const {
                 ins.push_back(items[i] ? items[i] : lineage::Item::literal("-"));
             bool all = true;
             for (size_t k = 0; k < fn_->returns.size(); ++k) {
-                keys.push_back(std::make_shared<const lineage::Item>("fcall", fn_->name + " out" + std::to_string(k), ins));
+                keys.push_back(std::make_shared<const lineage::Item>(
+                    "fcall", fn_->name + " out" + std::to_string(k), ins));
                 all = all && cache->contains(keys.back());
             }
             if (all) {
@@ -106,7 +107,8 @@ void FunctionCallInstruction::execute(ExecContext &ctx) const {
 
 std::string FunctionCallInstruction::explain() const {
     std::string s = "fcall " + (fn_ ? fn_->name : std::string("?"));
-    for (const Operand &op : args_) s += " " + ((op.slot < 0 && op.constant.is_empty()) ? std::string("_") : operand_text(op));
+    for (const Operand &op : args_)
+        s += " " + ((op.slot < 0 && op.constant.is_empty()) ? std::string("_") : operand_text(op));
     s += " ->";
     for (int o : out_) s += " " + (o >= 0 ? slot_text(o) : std::string("_"));
     return s;

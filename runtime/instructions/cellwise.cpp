@@ -14,7 +14,9 @@ bool is_comparison(BinaryOp op) {
     return op == BinaryOp::Lt || op == BinaryOp::Le || op == BinaryOp::Gt || op == BinaryOp::Ge ||
            op == BinaryOp::Eq || op == BinaryOp::Ne;
 }
-bool is_logical(BinaryOp op) { return op == BinaryOp::And || op == BinaryOp::Or || op == BinaryOp::Xor; }
+bool is_logical(BinaryOp op) {
+    return op == BinaryOp::And || op == BinaryOp::Or || op == BinaryOp::Xor;
+}
 
 /// Whether an int op int stays an int (SystemDS keeps + - * %/% %% min max on integers as integers).
 bool int_closed(BinaryOp op) {
@@ -36,13 +38,20 @@ Value scalar_binary_op(BinaryOp op, const Value &a, const Value &b, const Source
         if (is_comparison(op) && a.is_string() && b.is_string()) {
             int c = a.as_string_unchecked().compare(b.as_string_unchecked());
             switch (op) {
-            case BinaryOp::Lt: return Value(c < 0);
-            case BinaryOp::Le: return Value(c <= 0);
-            case BinaryOp::Gt: return Value(c > 0);
-            case BinaryOp::Ge: return Value(c >= 0);
-            case BinaryOp::Eq: return Value(c == 0);
-            case BinaryOp::Ne: return Value(c != 0);
-            default: break;
+            case BinaryOp::Lt:
+                return Value(c < 0);
+            case BinaryOp::Le:
+                return Value(c <= 0);
+            case BinaryOp::Gt:
+                return Value(c > 0);
+            case BinaryOp::Ge:
+                return Value(c >= 0);
+            case BinaryOp::Eq:
+                return Value(c == 0);
+            case BinaryOp::Ne:
+                return Value(c != 0);
+            default:
+                break;
             }
         }
         if (is_comparison(op) || is_logical(op)) {
@@ -58,12 +67,18 @@ Value scalar_binary_op(BinaryOp op, const Value &a, const Value &b, const Source
         if (a.is_int() && b.is_int()) {
             int64_t x = a.as_int_unchecked(), y = b.as_int_unchecked();
             switch (op) {
-            case BinaryOp::Lt: return Value(x < y);
-            case BinaryOp::Le: return Value(x <= y);
-            case BinaryOp::Gt: return Value(x > y);
-            case BinaryOp::Ge: return Value(x >= y);
-            case BinaryOp::Eq: return Value(x == y);
-            default: return Value(x != y);
+            case BinaryOp::Lt:
+                return Value(x < y);
+            case BinaryOp::Le:
+                return Value(x <= y);
+            case BinaryOp::Gt:
+                return Value(x > y);
+            case BinaryOp::Ge:
+                return Value(x >= y);
+            case BinaryOp::Eq:
+                return Value(x == y);
+            default:
+                return Value(x != y);
             }
         }
         return Value(kernels::apply_binary(op, a.to_double(), b.to_double()) != 0.0);
@@ -73,11 +88,16 @@ Value scalar_binary_op(BinaryOp op, const Value &a, const Value &b, const Source
     if (ai && bi && !(a.is_bool() && b.is_bool()) && int_closed(op)) {
         int64_t x = a.to_int(), y = b.to_int();
         switch (op) {
-        case BinaryOp::Add: return Value(static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y)));
-        case BinaryOp::Sub: return Value(static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y)));
-        case BinaryOp::Mul: return Value(static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y)));
-        case BinaryOp::Min: return Value(std::min(x, y));
-        case BinaryOp::Max: return Value(std::max(x, y));
+        case BinaryOp::Add:
+            return Value(static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y)));
+        case BinaryOp::Sub:
+            return Value(static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y)));
+        case BinaryOp::Mul:
+            return Value(static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y)));
+        case BinaryOp::Min:
+            return Value(std::min(x, y));
+        case BinaryOp::Max:
+            return Value(std::max(x, y));
         default:
             if (y == 0) break; // falls to the double semantics (Inf/NaN)
             if (op == BinaryOp::IntDiv) {
@@ -109,20 +129,25 @@ void BinaryInstruction::execute(ExecContext &ctx) const {
             if (b.is_matrix())
                 ctx.set(out_, Value(kernels::binary(op_, *a.matrix(), *b.matrix())));
             else if (b.is_scalar())
-                ctx.set(out_, Value(kernels::binary_scalar(op_, *a.matrix(), matrix_scalar_operand(b, loc()), false)));
+                ctx.set(out_, Value(kernels::binary_scalar(op_, *a.matrix(), matrix_scalar_operand(b, loc()),
+                                                           false)));
             else
-                throw DmlError(ErrorKind::Runtime, loc(), "operator '" + opcode() + "' cannot be applied to a " +
-                                                              a.describe() + " and a " + b.describe());
+                throw DmlError(ErrorKind::Runtime, loc(),
+                               "operator '" + opcode() + "' cannot be applied to a " + a.describe() +
+                                   " and a " + b.describe());
         } else if (b.is_matrix()) {
             if (!a.is_scalar())
-                throw DmlError(ErrorKind::Runtime, loc(), "operator '" + opcode() + "' cannot be applied to a " +
-                                                              a.describe() + " and a " + b.describe());
-            ctx.set(out_, Value(kernels::binary_scalar(op_, *b.matrix(), matrix_scalar_operand(a, loc()), true)));
+                throw DmlError(ErrorKind::Runtime, loc(),
+                               "operator '" + opcode() + "' cannot be applied to a " + a.describe() +
+                                   " and a " + b.describe());
+            ctx.set(out_,
+                    Value(kernels::binary_scalar(op_, *b.matrix(), matrix_scalar_operand(a, loc()), true)));
         } else if (a.is_scalar() && b.is_scalar()) {
             ctx.set(out_, scalar_binary_op(op_, a, b, loc()));
         } else {
-            throw DmlError(ErrorKind::Runtime, loc(), "operator '" + opcode() + "' cannot be applied to a " +
-                                                          a.describe() + " and a " + b.describe());
+            throw DmlError(ErrorKind::Runtime, loc(),
+                           "operator '" + opcode() + "' cannot be applied to a " + a.describe() + " and a " +
+                               b.describe());
         }
     } catch (...) {
         rethrow_at(loc());
@@ -136,10 +161,12 @@ std::string BinaryInstruction::explain() const {
 Value scalar_unary_op(kernels::UnaryOp op, const Value &a) {
     using kernels::UnaryOp;
     switch (op) {
-    case UnaryOp::Not: return Value(!a.to_bool());
+    case UnaryOp::Not:
+        return Value(!a.to_bool());
     case UnaryOp::IsNA:
     case UnaryOp::IsNaN:
-    case UnaryOp::IsInf: return Value(kernels::apply_unary(op, a.to_double()) != 0.0);
+    case UnaryOp::IsInf:
+        return Value(kernels::apply_unary(op, a.to_double()) != 0.0);
     case UnaryOp::Neg:
     case UnaryOp::Abs:
     case UnaryOp::Sign:
@@ -148,11 +175,11 @@ Value scalar_unary_op(kernels::UnaryOp op, const Value &a) {
             return Value(op == UnaryOp::Neg ? -x : op == UnaryOp::Abs ? (x < 0 ? -x : x) : (x > 0) - (x < 0));
         }
         break;
-    default: break;
+    default:
+        break;
     }
     return Value(kernels::apply_unary(op, a.to_double()));
 }
-
 
 void UnaryInstruction::execute(ExecContext &ctx) const {
     const Value &a = ctx.get(a_, loc());
@@ -162,7 +189,8 @@ void UnaryInstruction::execute(ExecContext &ctx) const {
             return;
         }
         if (!a.is_numeric_scalar())
-            throw DmlError(ErrorKind::Runtime, loc(), "'" + opcode() + "' cannot be applied to a " + a.describe());
+            throw DmlError(ErrorKind::Runtime, loc(),
+                           "'" + opcode() + "' cannot be applied to a " + a.describe());
         ctx.set(out_, scalar_unary_op(op_, a));
     } catch (...) {
         rethrow_at(loc());

@@ -21,8 +21,12 @@ void rethrow_at(const SourceLoc &loc) {
     }
 }
 
-void CopyInstruction::execute(ExecContext &ctx) const { ctx.set(out_, ctx.get(in_, loc())); }
+void CopyInstruction::execute(ExecContext &ctx) const {
+    ctx.set(out_, ctx.get(in_, loc()));
+}
 
-std::string CopyInstruction::explain() const { return "cpvar " + operand_text(in_) + " -> " + slot_text(out_); }
+std::string CopyInstruction::explain() const {
+    return "cpvar " + operand_text(in_) + " -> " + slot_text(out_);
+}
 
 } // namespace linea::rt

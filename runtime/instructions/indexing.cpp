@@ -24,11 +24,14 @@ int64_t index_value(ExecContext &ctx, const Operand &op, const SourceLoc &loc) {
         throw DmlError(ErrorKind::Runtime, loc, "an index must be a number but found a " + v.describe());
     if (std::isnan(d)) throw DmlError(ErrorKind::Runtime, loc, "an index is NaN");
     d = std::floor(d);
-    if (d > 9e15 || d < -9e15) throw DmlError(ErrorKind::Runtime, loc, "index " + kernels::format_double(d) + " is out of range");
+    if (d > 9e15 || d < -9e15)
+        throw DmlError(ErrorKind::Runtime, loc, "index " + kernels::format_double(d) + " is out of range");
     return static_cast<int64_t>(d);
 }
 
-std::string range_text(int64_t lo, int64_t hi) { return std::to_string(lo) + ":" + std::to_string(hi); }
+std::string range_text(int64_t lo, int64_t hi) {
+    return std::to_string(lo) + ":" + std::to_string(hi);
+}
 
 /// Resolves one dimension to a 0-based half-open range within [0, extent), or throws naming the bounds.
 Range resolve(ExecContext &ctx, const IndexSpec &spec, int64_t extent, const char *dim, const Value &target,
@@ -37,17 +40,19 @@ Range resolve(ExecContext &ctx, const IndexSpec &spec, int64_t extent, const cha
     int64_t lo = index_value(ctx, spec.lower, loc);
     int64_t hi = spec.single ? lo : index_value(ctx, spec.upper, loc);
     if (lo < 1 || hi > extent || lo > hi) {
-        std::string shape = target.is_matrix()
-                                ? std::to_string(target.matrix()->rows()) + "x" + std::to_string(target.matrix()->cols())
-                                : target.describe();
+        std::string shape = target.is_matrix() ? std::to_string(target.matrix()->rows()) + "x" +
+                                                     std::to_string(target.matrix()->cols())
+                                               : target.describe();
         throw DmlError(ErrorKind::Runtime, loc,
-                       std::string("index out of range: ") + dim + " " + range_text(lo, hi) + " of a " + shape +
-                           " matrix (valid " + dim + " are 1:" + std::to_string(extent) + ")");
+                       std::string("index out of range: ") + dim + " " + range_text(lo, hi) + " of a " +
+                           shape + " matrix (valid " + dim + " are 1:" + std::to_string(extent) + ")");
     }
     return Range{lo - 1, hi};
 }
 
-const ListValue &as_list(const Value &v) { return *v.list(); }
+const ListValue &as_list(const Value &v) {
+    return *v.list();
+}
 
 /// Position of a list element by 1-based number or by name.
 size_t list_position(ExecContext &ctx, const ListValue &l, const Operand &op, const SourceLoc &loc) {
@@ -55,7 +60,8 @@ size_t list_position(ExecContext &ctx, const ListValue &l, const Operand &op, co
     if (key.is_string()) {
         for (size_t i = 0; i < l.names.size(); ++i)
             if (l.names[i] == key.as_string_unchecked()) return i;
-        throw DmlError(ErrorKind::Runtime, loc, "list has no element named '" + key.as_string_unchecked() + "'");
+        throw DmlError(ErrorKind::Runtime, loc,
+                       "list has no element named '" + key.as_string_unchecked() + "'");
     }
     int64_t i = index_value(ctx, op, loc);
     if (i < 1 || static_cast<size_t>(i) > l.items.size())
@@ -71,7 +77,8 @@ void IndexInstruction::execute(ExecContext &ctx) const {
     const Value &t = ctx.get(target_, loc());
     if (t.is_list()) {
         const ListValue &l = as_list(t);
-        if (has_cols_) throw DmlError(ErrorKind::Runtime, loc(), "a list is indexed with one index, e.g. L[2]");
+        if (has_cols_)
+            throw DmlError(ErrorKind::Runtime, loc(), "a list is indexed with one index, e.g. L[2]");
         if (rows_.single) {
             ctx.set(out_, l.items[list_position(ctx, l, rows_.lower, loc())]);
             return;
@@ -85,9 +92,9 @@ void IndexInstruction::execute(ExecContext &ctx) const {
         ctx.set(out_, Value(ListPtr(std::move(out))));
         return;
     }
-    if (!t.is_matrix())
-        throw DmlError(ErrorKind::Runtime, loc(), "cannot index a " + t.describe());
-    if (!has_cols_) throw DmlError(ErrorKind::Runtime, loc(), "a matrix is indexed with two indices, e.g. X[i, j]");
+    if (!t.is_matrix()) throw DmlError(ErrorKind::Runtime, loc(), "cannot index a " + t.describe());
+    if (!has_cols_)
+        throw DmlError(ErrorKind::Runtime, loc(), "a matrix is indexed with two indices, e.g. X[i, j]");
     const MatrixBlock &m = *t.matrix();
     Range r = resolve(ctx, rows_, m.rows(), "rows", t, loc());
     Range c = resolve(ctx, cols_, m.cols(), "columns", t, loc());
@@ -116,7 +123,8 @@ void LeftIndexInstruction::execute(ExecContext &ctx) const {
     const Value &t = ctx.get(target_, loc());
     const Value &v = ctx.get(value_, loc());
     if (t.is_list()) {
-        if (has_cols_) throw DmlError(ErrorKind::Runtime, loc(), "a list is indexed with one index, e.g. L[2] = x");
+        if (has_cols_)
+            throw DmlError(ErrorKind::Runtime, loc(), "a list is indexed with one index, e.g. L[2] = x");
         auto out = std::make_shared<ListValue>(as_list(t));
         const Value &key = ctx.get(rows_.lower, loc());
         if (rows_.single && key.is_string()) {
@@ -140,7 +148,9 @@ void LeftIndexInstruction::execute(ExecContext &ctx) const {
                                "list index " + std::to_string(i) + " out of range for a list of " +
                                    std::to_string(out->items.size()));
             if (static_cast<size_t>(i) == out->items.size() + 1) {
-                if (out->named()) throw DmlError(ErrorKind::Runtime, loc(), "cannot append an unnamed element to a named list");
+                if (out->named())
+                    throw DmlError(ErrorKind::Runtime, loc(),
+                                   "cannot append an unnamed element to a named list");
                 out->items.push_back(v);
             } else {
                 out->items[static_cast<size_t>(i - 1)] = v;
@@ -153,12 +163,15 @@ void LeftIndexInstruction::execute(ExecContext &ctx) const {
             throw DmlError(ErrorKind::Runtime, loc(),
                            "assigning to list elements " + range_text(r.lo + 1, r.hi) + " needs a list of " +
                                std::to_string(r.hi - r.lo) + " elements");
-        for (int64_t i = r.lo; i < r.hi; ++i) out->items[static_cast<size_t>(i)] = v.list()->items[static_cast<size_t>(i - r.lo)];
+        for (int64_t i = r.lo; i < r.hi; ++i)
+            out->items[static_cast<size_t>(i)] = v.list()->items[static_cast<size_t>(i - r.lo)];
         ctx.set(out_, Value(ListPtr(std::move(out))));
         return;
     }
-    if (!t.is_matrix()) throw DmlError(ErrorKind::Runtime, loc(), "cannot assign into an index of a " + t.describe());
-    if (!has_cols_) throw DmlError(ErrorKind::Runtime, loc(), "a matrix is indexed with two indices, e.g. X[i, j] = v");
+    if (!t.is_matrix())
+        throw DmlError(ErrorKind::Runtime, loc(), "cannot assign into an index of a " + t.describe());
+    if (!has_cols_)
+        throw DmlError(ErrorKind::Runtime, loc(), "a matrix is indexed with two indices, e.g. X[i, j] = v");
     const MatrixBlock &m = *t.matrix();
     Range r = resolve(ctx, rows_, m.rows(), "rows", t, loc());
     Range c = resolve(ctx, cols_, m.cols(), "columns", t, loc());
@@ -167,10 +180,11 @@ void LeftIndexInstruction::execute(ExecContext &ctx) const {
             const MatrixBlock &src = *v.matrix();
             if (src.rows() != r.hi - r.lo || src.cols() != c.hi - c.lo)
                 throw DmlError(ErrorKind::Runtime, loc(),
-                               "dimension mismatch in left indexing: target range [" + range_text(r.lo + 1, r.hi) +
-                                   ", " + range_text(c.lo + 1, c.hi) + "] is " + std::to_string(r.hi - r.lo) + "x" +
-                                   std::to_string(c.hi - c.lo) + " but the value is " + std::to_string(src.rows()) +
-                                   "x" + std::to_string(src.cols()));
+                               "dimension mismatch in left indexing: target range [" +
+                                   range_text(r.lo + 1, r.hi) + ", " + range_text(c.lo + 1, c.hi) + "] is " +
+                                   std::to_string(r.hi - r.lo) + "x" + std::to_string(c.hi - c.lo) +
+                                   " but the value is " + std::to_string(src.rows()) + "x" +
+                                   std::to_string(src.cols()));
             ctx.set(out_, Value(kernels::left_index(m, src, r.lo, r.hi, c.lo, c.hi)));
         } else if (v.is_numeric_scalar()) {
             ctx.set(out_, Value(kernels::left_index_scalar(m, v.to_double(), r.lo, r.hi, c.lo, c.hi)));

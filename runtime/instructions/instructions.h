@@ -5,8 +5,8 @@
 #include "runtime/program/instruction.h"
 
 #include <functional>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace linea::rt {
@@ -25,7 +25,8 @@ Value scalar_unary_op(kernels::UnaryOp op, const Value &a);
 /// out = in (variable assignment, `cpvar`).
 class CopyInstruction : public Instruction {
 public:
-    CopyInstruction(Operand in, int out, SourceLoc loc) : Instruction("cpvar", std::move(loc)), in_(std::move(in)), out_(out) {}
+    CopyInstruction(Operand in, int out, SourceLoc loc)
+        : Instruction("cpvar", std::move(loc)), in_(std::move(in)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
     LineageSpec lineage_spec() const override;
@@ -40,7 +41,8 @@ private:
 enum class BinaryKind { Arith, Compare, Logical };
 class BinaryInstruction : public Instruction {
 public:
-    BinaryInstruction(std::string_view opcode, kernels::BinaryOp op, Operand a, Operand b, int out, SourceLoc loc)
+    BinaryInstruction(std::string_view opcode, kernels::BinaryOp op, Operand a, Operand b, int out,
+                      SourceLoc loc)
         : Instruction(opcode, std::move(loc)), op_(op), a_(std::move(a)), b_(std::move(b)), out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
@@ -88,7 +90,8 @@ private:
 class NaryMinMaxInstruction : public Instruction {
 public:
     NaryMinMaxInstruction(bool is_max, std::vector<Operand> in, int out, SourceLoc loc)
-        : Instruction(is_max ? "nmax" : "nmin", std::move(loc)), is_max_(is_max), in_(std::move(in)), out_(out) {}
+        : Instruction(is_max ? "nmax" : "nmin", std::move(loc)), is_max_(is_max), in_(std::move(in)),
+          out_(out) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
     LineageSpec lineage_spec() const override;
@@ -165,8 +168,8 @@ private:
 /// Left indexing X[rl:ru, cl:cu] = v (matrix or scalar v); L[i] = v on lists.
 class LeftIndexInstruction : public Instruction {
 public:
-    LeftIndexInstruction(Operand target, Operand value, IndexSpec rows, IndexSpec cols, bool has_cols, int out,
-                         SourceLoc loc)
+    LeftIndexInstruction(Operand target, Operand value, IndexSpec rows, IndexSpec cols, bool has_cols,
+                         int out, SourceLoc loc)
         : Instruction("leftIndex", std::move(loc)), target_(std::move(target)), value_(std::move(value)),
           rows_(std::move(rows)), cols_(std::move(cols)), has_cols_(has_cols), out_(out) {}
     void execute(ExecContext &ctx) const override;
@@ -184,7 +187,7 @@ private:
 struct BuiltinArgs {
     ExecContext &ctx;
     const SourceLoc &loc;
-    std::vector<Value> args;              ///< positional, in the builtin's parameter order; empty = absent
+    std::vector<Value> args;               ///< positional, in the builtin's parameter order; empty = absent
     const std::vector<std::string> &names; ///< argument names for builtins that take any names (list)
     std::vector<Value> outputs;
 };
@@ -201,8 +204,9 @@ const BuiltinFnTable &extended_builtin_fns();
 /// A generic native builtin call (matrix, rand, seq, cbind, print, read, write, ...).
 class BuiltinInstruction : public Instruction {
 public:
-    BuiltinInstruction(std::string_view opcode, std::string name, const BuiltinFn *fn, std::vector<Operand> in,
-                       std::vector<std::string> names, std::vector<int> out, SourceLoc loc)
+    BuiltinInstruction(std::string_view opcode, std::string name, const BuiltinFn *fn,
+                       std::vector<Operand> in, std::vector<std::string> names, std::vector<int> out,
+                       SourceLoc loc)
         : Instruction(opcode, std::move(loc)), name_(std::move(name)), fn_(fn), in_(std::move(in)),
           names_(std::move(names)), out_(std::move(out)) {}
     void execute(ExecContext &ctx) const override;
@@ -220,7 +224,8 @@ private:
 /// A call of a user-defined (or script-builtin) function: `fcall`.
 class FunctionCallInstruction : public Instruction {
 public:
-    FunctionCallInstruction(const Function *fn, std::vector<Operand> args, std::vector<int> out, SourceLoc loc)
+    FunctionCallInstruction(const Function *fn, std::vector<Operand> args, std::vector<int> out,
+                            SourceLoc loc)
         : Instruction("fcall", std::move(loc)), fn_(fn), args_(std::move(args)), out_(std::move(out)) {}
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;

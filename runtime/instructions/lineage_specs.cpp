@@ -31,10 +31,18 @@ LineageSpec CopyInstruction::lineage_spec() const {
     return s;
 }
 
-LineageSpec BinaryInstruction::lineage_spec() const { return spec({&a_, &b_}, {out_}); }
-LineageSpec UnaryInstruction::lineage_spec() const { return spec({&a_}, {out_}); }
-LineageSpec AggregateInstruction::lineage_spec() const { return spec({&a_}, {out_}); }
-LineageSpec ReorgInstruction::lineage_spec() const { return spec({&a_}, {out_}); }
+LineageSpec BinaryInstruction::lineage_spec() const {
+    return spec({&a_, &b_}, {out_});
+}
+LineageSpec UnaryInstruction::lineage_spec() const {
+    return spec({&a_}, {out_});
+}
+LineageSpec AggregateInstruction::lineage_spec() const {
+    return spec({&a_}, {out_});
+}
+LineageSpec ReorgInstruction::lineage_spec() const {
+    return spec({&a_}, {out_});
+}
 
 LineageSpec NaryMinMaxInstruction::lineage_spec() const {
     LineageSpec s = spec({}, {out_});
@@ -78,7 +86,8 @@ LineageSpec BuiltinInstruction::lineage_spec() const {
     // Draws without a fixed seed, evaluation by name and file reads are never reused across executions.
     if (name_ == "rand" || name_ == "sample") {
         const Operand &seed = in_.back();
-        s.deterministic = seed.slot < 0 && seed.constant.is_numeric_scalar() && seed.constant.to_double() >= 0;
+        s.deterministic =
+            seed.slot < 0 && seed.constant.is_numeric_scalar() && seed.constant.to_double() >= 0;
         s.draws_seed = !s.deterministic && seed.slot < 0;
     } else if (name_ == "eval" || name_ == "read") {
         s.deterministic = false;

@@ -9,10 +9,13 @@ namespace {
 const char *mm_opcode(MatMultKind k) {
     switch (k) {
     case MatMultKind::TsmmLeft:
-    case MatMultKind::TsmmRight: return "tsmm";
+    case MatMultKind::TsmmRight:
+        return "tsmm";
     case MatMultKind::MMChain:
-    case MatMultKind::MMChainW: return "mmchain";
-    default: return "ba+*";
+    case MatMultKind::MMChainW:
+        return "mmchain";
+    default:
+        return "ba+*";
     }
 }
 } // namespace
@@ -31,15 +34,24 @@ void MatMultInstruction::execute(ExecContext &ctx) const {
     try {
         MatrixPtr r;
         switch (kind_) {
-        case MatMultKind::Plain: r = kernels::matmult(*m[0], *m[1]); break;
-        case MatMultKind::TsmmLeft: r = kernels::tsmm(*m[0], true); break;
-        case MatMultKind::TsmmRight: r = kernels::tsmm(*m[0], false); break;
-        case MatMultKind::TransLeft: r = kernels::matmult_trans_left(*m[0], *m[1]); break;
+        case MatMultKind::Plain:
+            r = kernels::matmult(*m[0], *m[1]);
+            break;
+        case MatMultKind::TsmmLeft:
+            r = kernels::tsmm(*m[0], true);
+            break;
+        case MatMultKind::TsmmRight:
+            r = kernels::tsmm(*m[0], false);
+            break;
+        case MatMultKind::TransLeft:
+            r = kernels::matmult_trans_left(*m[0], *m[1]);
+            break;
         case MatMultKind::MMChain:
         case MatMultKind::MMChainW: {
             const MatrixBlock &x = *m[0], &v = *m[1];
             const MatrixBlock *w = kind_ == MatMultKind::MMChainW ? m[2] : nullptr;
-            bool chain = v.cols() == 1 && v.rows() == x.cols() && (!w || (w->cols() == 1 && w->rows() == x.rows()));
+            bool chain =
+                v.cols() == 1 && v.rows() == x.cols() && (!w || (w->cols() == 1 && w->rows() == x.rows()));
             if (chain) {
                 r = kernels::mmchain(x, v, w);
             } else {
@@ -60,14 +72,24 @@ void MatMultInstruction::execute(ExecContext &ctx) const {
 std::string MatMultInstruction::explain() const {
     std::string s = opcode();
     switch (kind_) {
-    case MatMultKind::TsmmLeft: s += " t(" + operand_text(in_[0]) + ")%*%" + operand_text(in_[0]); break;
-    case MatMultKind::TsmmRight: s += " " + operand_text(in_[0]) + "%*%t(" + operand_text(in_[0]) + ")"; break;
-    case MatMultKind::TransLeft: s += " t(" + operand_text(in_[0]) + ") " + operand_text(in_[1]); break;
-    case MatMultKind::MMChain: s += " XtXv " + operand_text(in_[0]) + " " + operand_text(in_[1]); break;
+    case MatMultKind::TsmmLeft:
+        s += " t(" + operand_text(in_[0]) + ")%*%" + operand_text(in_[0]);
+        break;
+    case MatMultKind::TsmmRight:
+        s += " " + operand_text(in_[0]) + "%*%t(" + operand_text(in_[0]) + ")";
+        break;
+    case MatMultKind::TransLeft:
+        s += " t(" + operand_text(in_[0]) + ") " + operand_text(in_[1]);
+        break;
+    case MatMultKind::MMChain:
+        s += " XtXv " + operand_text(in_[0]) + " " + operand_text(in_[1]);
+        break;
     case MatMultKind::MMChainW:
         s += " XtwXv " + operand_text(in_[0]) + " " + operand_text(in_[1]) + " " + operand_text(in_[2]);
         break;
-    case MatMultKind::Plain: s += " " + operand_text(in_[0]) + " " + operand_text(in_[1]); break;
+    case MatMultKind::Plain:
+        s += " " + operand_text(in_[0]) + " " + operand_text(in_[1]);
+        break;
     }
     return s + " -> " + slot_text(out_);
 }

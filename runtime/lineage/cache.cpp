@@ -8,19 +8,20 @@ namespace linea::lineage {
 
 std::string CacheStats::text() const {
     char buf[1024];
-    std::snprintf(buf, sizeof buf,
-                  "LinCache hits (Mem/FS/Del): \t%lld/%lld/%lld.\n"
-                  "LinCache MultiLevel (Ins/SB/Fn):%lld/%lld/%lld.\n"
-                  "LinCache writes (Mem/FS/Del): \t%lld/%lld/%lld.\n"
-                  "LinCache FStimes (Rd/Wr): \t%.3f/%.3f sec.\n"
-                  "LinCache Computetime (S/M/P): \t%.3f/%.3f/%.3f sec.\n"
-                  "LinCache Rewrites:    \t\t%lld.\n"
-                  "LinCache entries (count/bytes): \t%lld/%lld.\n",
-                  static_cast<long long>(hits_mem), static_cast<long long>(hits_fs), static_cast<long long>(hits_del),
-                  static_cast<long long>(ml_ins), static_cast<long long>(ml_sb), static_cast<long long>(ml_fn),
-                  static_cast<long long>(writes_mem), static_cast<long long>(writes_fs),
-                  static_cast<long long>(writes_del), fs_read_s, fs_write_s, saved_s, missed_s, probe_s,
-                  static_cast<long long>(rewrites), static_cast<long long>(entries), static_cast<long long>(bytes));
+    std::snprintf(
+        buf, sizeof buf,
+        "LinCache hits (Mem/FS/Del): \t%lld/%lld/%lld.\n"
+        "LinCache MultiLevel (Ins/SB/Fn):%lld/%lld/%lld.\n"
+        "LinCache writes (Mem/FS/Del): \t%lld/%lld/%lld.\n"
+        "LinCache FStimes (Rd/Wr): \t%.3f/%.3f sec.\n"
+        "LinCache Computetime (S/M/P): \t%.3f/%.3f/%.3f sec.\n"
+        "LinCache Rewrites:    \t\t%lld.\n"
+        "LinCache entries (count/bytes): \t%lld/%lld.\n",
+        static_cast<long long>(hits_mem), static_cast<long long>(hits_fs), static_cast<long long>(hits_del),
+        static_cast<long long>(ml_ins), static_cast<long long>(ml_sb), static_cast<long long>(ml_fn),
+        static_cast<long long>(writes_mem), static_cast<long long>(writes_fs),
+        static_cast<long long>(writes_del), fs_read_s, fs_write_s, saved_s, missed_s, probe_s,
+        static_cast<long long>(rewrites), static_cast<long long>(entries), static_cast<long long>(bytes));
     return buf;
 }
 
@@ -67,7 +68,8 @@ std::optional<Value> Cache::probe(const ItemPtr &item, Level level) {
 double Cache::score(const Entry &e) const {
     if (policy_ == EvictionPolicy::Lru) return static_cast<double>(e.last_use);
     // cost & size: compute time per byte, boosted by hits; recency breaks ties.
-    return (e.compute_s * (1.0 + static_cast<double>(e.hits))) / static_cast<double>(std::max<size_t>(e.bytes, 1)) +
+    return (e.compute_s * (1.0 + static_cast<double>(e.hits))) /
+               static_cast<double>(std::max<size_t>(e.bytes, 1)) +
            1e-18 * static_cast<double>(e.last_use);
 }
 
@@ -127,14 +129,19 @@ CacheStats Cache::stats() const {
 bool reusable_opcode(const std::string &opcode) {
     // Deterministic compute opcodes whose results are worth keeping (SystemDS spelling).
     static const std::unordered_set<std::string> ops = {
-        "ba+*", "tsmm", "mmchain", "r'", "rev", "rdiag", "solve", "inv", "cholesky", "det", "eigen", "lu", "qr",
-        "svd", "uak+", "uark+", "uack+", "uasqk+", "uamean", "uarmean", "uacmean", "uamax", "uamin", "uarmax",
-        "uarmin", "uacmax", "uacmin", "uavar", "uarvar", "uacvar", "uasd", "uarsd", "uacsd", "ua*", "uar*", "uac*",
-        "uaktrace", "uarimax", "uarimin", "+", "-", "*", "/", "^", "%/%", "%%", "min", "max", "nmin", "nmax",
-        "<", "<=", ">", ">=", "==", "!=", "&&", "||", "u-", "!", "exp", "log", "sqrt", "abs", "round", "floor",
-        "ceil", "sign", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid",
-        "rightIndex", "cbind", "rbind", "ucumk+", "ucum*", "ucummin", "ucummax", "ctable", "groupedagg",
-        "sort", "rmempty", "replace", "qsort", "qpick", "median", "cm", "cov", "outer", "xor"};
+        "ba+*",     "tsmm",    "mmchain", "r'",      "rev",      "rdiag",   "solve",      "inv",
+        "cholesky", "det",     "eigen",   "lu",      "qr",       "svd",     "uak+",       "uark+",
+        "uack+",    "uasqk+",  "uamean",  "uarmean", "uacmean",  "uamax",   "uamin",      "uarmax",
+        "uarmin",   "uacmax",  "uacmin",  "uavar",   "uarvar",   "uacvar",  "uasd",       "uarsd",
+        "uacsd",    "ua*",     "uar*",    "uac*",    "uaktrace", "uarimax", "uarimin",    "+",
+        "-",        "*",       "/",       "^",       "%/%",      "%%",      "min",        "max",
+        "nmin",     "nmax",    "<",       "<=",      ">",        ">=",      "==",         "!=",
+        "&&",       "||",      "u-",      "!",       "exp",      "log",     "sqrt",       "abs",
+        "round",    "floor",   "ceil",    "sign",    "sin",      "cos",     "tan",        "asin",
+        "acos",     "atan",    "sinh",    "cosh",    "tanh",     "sigmoid", "rightIndex", "cbind",
+        "rbind",    "ucumk+",  "ucum*",   "ucummin", "ucummax",  "ctable",  "groupedagg", "sort",
+        "rmempty",  "replace", "qsort",   "qpick",   "median",   "cm",      "cov",        "outer",
+        "xor"};
     return ops.count(opcode) > 0;
 }
 

@@ -12,7 +12,9 @@ uint64_t mix(uint64_t h, uint64_t v) {
     // 64-bit combine (boost-style with a 64-bit golden ratio constant).
     return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 12) + (h >> 4));
 }
-uint64_t hash_string(const std::string &s) { return std::hash<std::string>{}(s); }
+uint64_t hash_string(const std::string &s) {
+    return std::hash<std::string>{}(s);
+}
 } // namespace
 
 Item::Item(std::string opcode, std::string data, std::vector<ItemPtr> inputs)
@@ -48,16 +50,19 @@ bool Item::equal(const Item &a, const Item &b) {
         auto [x, y] = work.back();
         work.pop_back();
         if (x == y) continue;
-        if (x->hash_ != y->hash_ || x->height_ != y->height_ || x->opcode_ != y->opcode_ || x->data_ != y->data_ ||
-            x->inputs_.size() != y->inputs_.size())
+        if (x->hash_ != y->hash_ || x->height_ != y->height_ || x->opcode_ != y->opcode_ ||
+            x->data_ != y->data_ || x->inputs_.size() != y->inputs_.size())
             return false;
         if (!done.insert({x, y}).second) continue;
-        for (size_t i = 0; i < x->inputs_.size(); ++i) work.emplace_back(x->inputs_[i].get(), y->inputs_[i].get());
+        for (size_t i = 0; i < x->inputs_.size(); ++i)
+            work.emplace_back(x->inputs_[i].get(), y->inputs_[i].get());
     }
     return true;
 }
 
-ItemPtr Item::literal(const std::string &typed_text) { return std::make_shared<const Item>("L", typed_text, std::vector<ItemPtr>{}); }
+ItemPtr Item::literal(const std::string &typed_text) {
+    return std::make_shared<const Item>("L", typed_text, std::vector<ItemPtr>{});
+}
 
 std::string Item::explain(const ItemPtr &root) {
     std::unordered_map<const Item *, size_t> ids;

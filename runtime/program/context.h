@@ -76,7 +76,9 @@ public:
     void set_cache(lineage::Cache *c) { cache_ = c; }
     /// The lineage item of an operand (a literal item for constants).
     lineage::ItemPtr item_of(const Operand &op);
-    void set_item(int slot, lineage::ItemPtr item) { (*lframe_)[static_cast<size_t>(slot)] = std::move(item); }
+    void set_item(int slot, lineage::ItemPtr item) {
+        (*lframe_)[static_cast<size_t>(slot)] = std::move(item);
+    }
     std::vector<lineage::ItemPtr> &lineage_frame() { return *lframe_; }
     /// A number unique within this context, to make items of non-deterministic operations distinct.
     uint64_t next_unique() { return ++unique_; }

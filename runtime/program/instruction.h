@@ -40,7 +40,8 @@ struct LineageSpec {
 
 class Instruction {
 public:
-    Instruction(std::string_view opcode, SourceLoc loc) : opcode_id_(intern_opcode(opcode)), loc_(std::move(loc)) {}
+    Instruction(std::string_view opcode, SourceLoc loc)
+        : opcode_id_(intern_opcode(opcode)), loc_(std::move(loc)) {}
     virtual ~Instruction() = default;
 
     /// Runs the instruction. Errors are thrown as DmlError (user errors carry loc()).

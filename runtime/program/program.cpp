@@ -64,7 +64,9 @@ std::string Instruction::operand_text(const Operand &op) const {
     return v.describe();
 }
 
-std::string Instruction::explain() const { return opcode(); }
+std::string Instruction::explain() const {
+    return opcode();
+}
 
 // ------------------------------------------------------------------ statistics
 void RuntimeStats::record(int opcode_id, double seconds) {
@@ -83,7 +85,8 @@ std::string RuntimeStats::heavy_hitters(int k) const {
     for (size_t i = 0; i < per_opcode.size(); ++i)
         if (per_opcode[i].count > 0) ids.push_back(static_cast<int>(i));
     std::stable_sort(ids.begin(), ids.end(), [&](int a, int b) {
-        if (per_opcode[a].seconds != per_opcode[b].seconds) return per_opcode[a].seconds > per_opcode[b].seconds;
+        if (per_opcode[a].seconds != per_opcode[b].seconds)
+            return per_opcode[a].seconds > per_opcode[b].seconds;
         return per_opcode[a].count > per_opcode[b].count;
     });
     if (k >= 0 && ids.size() > static_cast<size_t>(k)) ids.resize(k);
@@ -94,8 +97,8 @@ std::string RuntimeStats::heavy_hitters(int k) const {
         if (s.size() >= w) return s;
         return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
     };
-    out += pad("#", 3, true) + "  " + pad("Instruction", width, false) + "  " + pad("Time(s)", 9, true) + "  " +
-           pad("Count", 9, true) + "\n";
+    out += pad("#", 3, true) + "  " + pad("Instruction", width, false) + "  " + pad("Time(s)", 9, true) +
+           "  " + pad("Count", 9, true) + "\n";
     int rank = 1;
     for (int id : ids) {
         char buf[32];
@@ -131,7 +134,8 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     if (spec.data.rfind("lineage", 0) == 0 && spec.data.size() == 7 && !inputs.empty()) {
         // lineage(X): the trace of X as text.
         ctx.set(spec.outputs[0], Value(lineage::Item::explain(inputs[0])));
-        ctx.set_item(spec.outputs[0], lineage::Item::literal("lineage #" + std::to_string(ctx.next_unique())));
+        ctx.set_item(spec.outputs[0],
+                     lineage::Item::literal("lineage #" + std::to_string(ctx.next_unique())));
         stats.count(in.opcode_id());
         return;
     }
@@ -148,8 +152,8 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     }
     std::vector<lineage::ItemPtr> items;
     for (size_t k = 0; k < spec.outputs.size(); ++k)
-        items.push_back(std::make_shared<const lineage::Item>(in.opcode(), k == 0 ? data : data + " out" + std::to_string(k),
-                                                            inputs));
+        items.push_back(std::make_shared<const lineage::Item>(
+            in.opcode(), k == 0 ? data : data + " out" + std::to_string(k), inputs));
     lineage::Cache *cache = ctx.cache();
     const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
                           lineage::reusable_opcode(in.opcode());
@@ -166,8 +170,10 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     auto t0 = std::chrono::steady_clock::now();
     in.execute(ctx);
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (stats.enabled) stats.record(in.opcode_id(), dt);
-    else stats.count(in.opcode_id());
+    if (stats.enabled)
+        stats.record(in.opcode_id(), dt);
+    else
+        stats.count(in.opcode_id());
     for (size_t k = 0; k < spec.outputs.size(); ++k)
         if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
     if (reusable) {
@@ -222,10 +228,10 @@ bool predicate_value(ExecContext &ctx, const Operand &pred, const SourceLoc &loc
     if (v.is_matrix()) {
         const auto &m = v.matrix();
         if (m->rows() == 1 && m->cols() == 1) return m->get(0, 0) != 0.0;
-        throw DmlError(ErrorKind::Runtime, loc,
-                       "a predicate must be a scalar, but found a " + v.describe());
+        throw DmlError(ErrorKind::Runtime, loc, "a predicate must be a scalar, but found a " + v.describe());
     }
-    if (v.is_list()) throw DmlError(ErrorKind::Runtime, loc, "a predicate must be a scalar, but found a list");
+    if (v.is_list())
+        throw DmlError(ErrorKind::Runtime, loc, "a predicate must be a scalar, but found a list");
     try {
         return v.to_bool();
     } catch (const std::invalid_argument &e) {
@@ -238,7 +244,8 @@ double loop_bound(ExecContext &ctx, const Operand &op, const SourceLoc &loc, con
     if (v.is_matrix() && v.matrix()->rows() == 1 && v.matrix()->cols() == 1) return v.matrix()->get(0, 0);
     if (!v.is_numeric_scalar())
         throw DmlError(ErrorKind::Runtime, loc,
-                       std::string("the ") + what + " of a for loop must be a number, but found a " + v.describe());
+                       std::string("the ") + what + " of a for loop must be a number, but found a " +
+                           v.describe());
     return v.to_double();
 }
 } // namespace
@@ -268,8 +275,8 @@ void ForBlock::execute(ExecContext &ctx) const {
         inc = loop_bound(ctx, incr, loc, "increment");
         if (inc == 0 || std::isnan(inc) || (inc > 0 && f > t) || (inc < 0 && f < t))
             throw DmlError(ErrorKind::Runtime, loc,
-                           "wrong sign or zero increment in for loop over seq(" + kernels::format_double(f) + ", " +
-                               kernels::format_double(t) + ", " + kernels::format_double(inc) + ")");
+                           "wrong sign or zero increment in for loop over seq(" + kernels::format_double(f) +
+                               ", " + kernels::format_double(t) + ", " + kernels::format_double(inc) + ")");
     } else {
         inc = (f <= t) ? 1.0 : -1.0;
     }
@@ -282,7 +289,8 @@ void ForBlock::execute(ExecContext &ctx) const {
         const int64_t n = (ti - fi) / ii + 1;
         for (int64_t k = 0; k < n; ++k) {
             ctx.set(var_slot, Value(fi + k * ii));
-            if (ctx.tracing()) ctx.set_item(var_slot, lineage::Item::literal("i:" + std::to_string(fi + k * ii)));
+            if (ctx.tracing())
+                ctx.set_item(var_slot, lineage::Item::literal("i:" + std::to_string(fi + k * ii)));
             execute_blocks(body, ctx);
         }
     } else {
@@ -290,7 +298,8 @@ void ForBlock::execute(ExecContext &ctx) const {
         for (int64_t k = 0; k < n; ++k) {
             ctx.set(var_slot, Value(f + static_cast<double>(k) * inc));
             if (ctx.tracing())
-                ctx.set_item(var_slot, lineage::Item::literal("d:" + kernels::format_double(f + static_cast<double>(k) * inc)));
+                ctx.set_item(var_slot, lineage::Item::literal(
+                                           "d:" + kernels::format_double(f + static_cast<double>(k) * inc)));
             execute_blocks(body, ctx);
         }
     }
@@ -298,7 +307,9 @@ void ForBlock::execute(ExecContext &ctx) const {
 
 // ------------------------------------------------------------------ explain
 namespace {
-void indent(std::string &out, int depth) { out.append(static_cast<size_t>(depth) * 2, ' '); }
+void indent(std::string &out, int depth) {
+    out.append(static_cast<size_t>(depth) * 2, ' ');
+}
 void explain_instrs(const InstrList &instrs, std::string &out, int depth) {
     for (const auto &in : instrs) {
         indent(out, depth);
@@ -309,7 +320,9 @@ void explain_instrs(const InstrList &instrs, std::string &out, int depth) {
 void explain_blocks(const BlockList &blocks, std::string &out, int depth) {
     for (const auto &b : blocks) b->explain(out, depth);
 }
-std::string line_of(const SourceLoc &loc) { return loc.line > 0 ? " (line " + std::to_string(loc.line) + ")" : ""; }
+std::string line_of(const SourceLoc &loc) {
+    return loc.line > 0 ? " (line " + std::to_string(loc.line) + ")" : "";
+}
 } // namespace
 
 void BasicBlock::explain(std::string &out, int depth) const {
@@ -364,7 +377,8 @@ std::string Program::explain() const {
 }
 
 // ------------------------------------------------------------------ context
-ExecContext::ExecContext(const Program &program, std::ostream &out, RuntimeStats &stats, RuntimeOptions options)
+ExecContext::ExecContext(const Program &program, std::ostream &out, RuntimeStats &stats,
+                         RuntimeOptions options)
     : program_(program), out_(out), stats_(stats), options_(options) {
     if (options_.seed >= 0)
         seed_state_ = static_cast<uint64_t>(options_.seed);
@@ -399,15 +413,22 @@ constexpr int kMaxCallDepth = 2000;
 void check_param_type(const FunctionParam &p, const Value &v, const Function &fn, const SourceLoc &loc) {
     bool ok = true;
     switch (p.data_type) {
-    case DataType::Matrix: ok = v.is_matrix(); break;
-    case DataType::Scalar: ok = v.is_scalar(); break;
-    case DataType::List: ok = v.is_list(); break;
-    default: break;
+    case DataType::Matrix:
+        ok = v.is_matrix();
+        break;
+    case DataType::Scalar:
+        ok = v.is_scalar();
+        break;
+    case DataType::List:
+        ok = v.is_list();
+        break;
+    default:
+        break;
     }
     if (!ok)
         throw DmlError(ErrorKind::Runtime, loc,
-                       "argument '" + p.name + "' of function " + fn.name + " expects a " + to_string(p.data_type) +
-                           " but was given a " + v.describe());
+                       "argument '" + p.name + "' of function " + fn.name + " expects a " +
+                           to_string(p.data_type) + " but was given a " + v.describe());
 }
 
 Value coerce_scalar(const FunctionParam &p, Value v) {
@@ -422,7 +443,8 @@ Value coerce_scalar(const FunctionParam &p, Value v) {
     case ValueType::Bool:
         if (v.is_double() || v.is_int()) return Value(v.to_bool());
         break;
-    default: break;
+    default:
+        break;
     }
     return v;
 }
@@ -455,8 +477,8 @@ std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args
                                      std::vector<lineage::ItemPtr> *items) {
     if (call_depth_ >= kMaxCallDepth)
         throw DmlError(ErrorKind::Runtime, call_loc,
-                       "maximum function call depth (" + std::to_string(kMaxCallDepth) + ") exceeded calling " +
-                           fn.name);
+                       "maximum function call depth (" + std::to_string(kMaxCallDepth) +
+                           ") exceeded calling " + fn.name);
     std::vector<Value> frame(static_cast<size_t>(fn.num_slots));
     std::vector<lineage::ItemPtr> lframe;
     std::vector<Value> *saved_frame = frame_;
@@ -487,7 +509,8 @@ std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args
         if (i < args.size() && !args[i].is_empty()) {
             check_param_type(p, args[i], fn, call_loc);
             frame[static_cast<size_t>(p.slot)] = coerce_scalar(p, std::move(args[i]));
-            if (trace && items && i < items->size() && (*items)[i]) lframe[static_cast<size_t>(p.slot)] = (*items)[i];
+            if (trace && items && i < items->size() && (*items)[i])
+                lframe[static_cast<size_t>(p.slot)] = (*items)[i];
         } else if (p.has_default) {
             run_instructions(p.default_code, *this);
             Value v = get(p.default_value, fn.loc);
@@ -514,6 +537,8 @@ std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args
     return out;
 }
 
-void run_program(const Program &program, ExecContext &ctx) { ctx.call(*program.main, {}, program.main->loc); }
+void run_program(const Program &program, ExecContext &ctx) {
+    ctx.call(*program.main, {}, program.main->loc);
+}
 
 } // namespace linea::rt

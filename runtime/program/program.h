@@ -86,8 +86,8 @@ struct FunctionParam {
     int slot = -1;
     DataType data_type = DataType::Unknown;
     ValueType value_type = ValueType::Unknown;
-    /// For parameters with a default: instructions evaluated in the callee frame when the argument is omitted;
-    /// the value ends in `default_value`.
+    /// For parameters with a default: instructions evaluated in the callee frame when the argument is
+    /// omitted; the value ends in `default_value`.
     bool has_default = false;
     InstrList default_code;
     Operand default_value;
@@ -96,7 +96,7 @@ struct FunctionParam {
 /// A compiled DML function (the main program is one too).
 class Function {
 public:
-    std::string name;     ///< qualified for display, e.g. "lm" or "ns::f"
+    std::string name; ///< qualified for display, e.g. "lm" or "ns::f"
     SourceLoc loc;
     std::vector<FunctionParam> params;
     std::vector<FunctionParam> returns;

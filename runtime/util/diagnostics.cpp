@@ -20,11 +20,16 @@ std::string_view SourceFile::line(int line) const {
 namespace {
 const char *kind_label(ErrorKind kind) {
     switch (kind) {
-    case ErrorKind::Syntax: return "syntax error";
-    case ErrorKind::Validate: return "error";
-    case ErrorKind::Runtime: return "runtime error";
-    case ErrorKind::NotSupported: return "not supported";
-    case ErrorKind::Internal: return "internal error";
+    case ErrorKind::Syntax:
+        return "syntax error";
+    case ErrorKind::Validate:
+        return "error";
+    case ErrorKind::Runtime:
+        return "runtime error";
+    case ErrorKind::NotSupported:
+        return "not supported";
+    case ErrorKind::Internal:
+        return "internal error";
     }
     return "error";
 }

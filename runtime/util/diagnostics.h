@@ -34,9 +34,9 @@ struct SourceLoc {
 };
 
 enum class ErrorKind {
-    Syntax,       ///< the lexer or parser rejected the script
-    Validate,     ///< semantic validation (undefined variable, bad call, type error)
-    Runtime,      ///< a user error detected while running (shape mismatch, bad index, unreadable file, stop())
+    Syntax,   ///< the lexer or parser rejected the script
+    Validate, ///< semantic validation (undefined variable, bad call, type error)
+    Runtime,  ///< a user error detected while running (shape mismatch, bad index, unreadable file, stop())
     NotSupported, ///< a DML feature linea does not implement yet
     Internal,     ///< a bug in linea
 };

@@ -14,7 +14,9 @@ public:
         Hop *inner = h->inputs[0], *b = h->inputs[1];
         if (!is_binary(inner, B::Mul) || !inner->is_matrix() || live_parents(inner) != 1) return nullptr;
         Hop *a = inner->inputs[1];
-        auto numeric = [](const Hop *x) { return is_literal(x) && (x->literal.is_double() || x->literal.is_int()); };
+        auto numeric = [](const Hop *x) {
+            return is_literal(x) && (x->literal.is_double() || x->literal.is_int());
+        };
         if (!numeric(a) || !numeric(b)) return nullptr;
         // Bit-exact only when both factors are powers of two (scaling by them never rounds).
         double x = a->literal.to_double(), y = b->literal.to_double();
@@ -26,6 +28,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_fold_scalar_chain() { return std::make_unique<FoldScalarChain>(); }
+std::unique_ptr<HopRewrite> make_fold_scalar_chain() {
+    return std::make_unique<FoldScalarChain>();
+}
 
 } // namespace linea::rewrites

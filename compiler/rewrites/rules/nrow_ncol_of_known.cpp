@@ -9,16 +9,18 @@ public:
     const char *name() const override { return "nrow_ncol_of_known"; }
     bool dynamic() const override { return true; }
     Hop *apply(Hop *h, RewriteContext &ctx) const override {
-    if (h->kind != HopKind::Builtin || h->inputs.size() != 1 || !known_dims(h->inputs[0])) return nullptr;
-    const Hop *x = h->inputs[0];
-    if (h->opcode == "nrow") return ctx.literal(Value(*x->rows), h->loc);
-    if (h->opcode == "ncol") return ctx.literal(Value(*x->cols), h->loc);
-    if (h->opcode == "length") return ctx.literal(Value(*x->rows * *x->cols), h->loc);
-    return nullptr;
+        if (h->kind != HopKind::Builtin || h->inputs.size() != 1 || !known_dims(h->inputs[0])) return nullptr;
+        const Hop *x = h->inputs[0];
+        if (h->opcode == "nrow") return ctx.literal(Value(*x->rows), h->loc);
+        if (h->opcode == "ncol") return ctx.literal(Value(*x->cols), h->loc);
+        if (h->opcode == "length") return ctx.literal(Value(*x->rows * *x->cols), h->loc);
+        return nullptr;
     }
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_nrow_ncol_of_known() { return std::make_unique<NrowNcolOfKnown>(); }
+std::unique_ptr<HopRewrite> make_nrow_ncol_of_known() {
+    return std::make_unique<NrowNcolOfKnown>();
+}
 
 } // namespace linea::rewrites

@@ -13,6 +13,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_remove_add_zero() { return std::make_unique<RemoveAddZero>(); }
+std::unique_ptr<HopRewrite> make_remove_add_zero() {
+    return std::make_unique<RemoveAddZero>();
+}
 
 } // namespace linea::rewrites

@@ -13,6 +13,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_remove_div_by_one() { return std::make_unique<RemoveDivByOne>(); }
+std::unique_ptr<HopRewrite> make_remove_div_by_one() {
+    return std::make_unique<RemoveDivByOne>();
+}
 
 } // namespace linea::rewrites

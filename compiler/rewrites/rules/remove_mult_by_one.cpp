@@ -13,6 +13,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_remove_mult_by_one() { return std::make_unique<RemoveMultByOne>(); }
+std::unique_ptr<HopRewrite> make_remove_mult_by_one() {
+    return std::make_unique<RemoveMultByOne>();
+}
 
 } // namespace linea::rewrites

@@ -13,6 +13,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_remove_pow_one() { return std::make_unique<RemovePowOne>(); }
+std::unique_ptr<HopRewrite> make_remove_pow_one() {
+    return std::make_unique<RemovePowOne>();
+}
 
 } // namespace linea::rewrites

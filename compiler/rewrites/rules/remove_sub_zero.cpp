@@ -13,6 +13,8 @@ public:
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_remove_sub_zero() { return std::make_unique<RemoveSubZero>(); }
+std::unique_ptr<HopRewrite> make_remove_sub_zero() {
+    return std::make_unique<RemoveSubZero>();
+}
 
 } // namespace linea::rewrites

@@ -46,7 +46,8 @@ public:
         std::vector<double> d(n + 1);
         for (size_t i = 0; i < n; ++i) {
             if (!known_dims(ops[i])) return nullptr;
-            if (i > 0 && *ops[i - 1]->cols != *ops[i]->rows) return nullptr; // a shape error, reported at run time
+            if (i > 0 && *ops[i - 1]->cols != *ops[i]->rows)
+                return nullptr; // a shape error, reported at run time
             d[i] = static_cast<double>(*ops[i]->rows);
         }
         d[n] = static_cast<double>(*ops[n - 1]->cols);
@@ -84,6 +85,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<HopRewrite> make_reorder_matmult_chain() { return std::make_unique<ReorderMatMultChain>(); }
+std::unique_ptr<HopRewrite> make_reorder_matmult_chain() {
+    return std::make_unique<ReorderMatMultChain>();
+}
 
 } // namespace linea::rewrites

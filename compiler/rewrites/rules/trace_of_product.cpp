@@ -8,15 +8,18 @@ class TraceOfProduct : public HopRewrite {
 public:
     const char *name() const override { return "trace_of_product"; }
     Hop *apply(Hop *h, RewriteContext &ctx) const override {
-    if (!is_agg(h, kernels::AggOp::Trace, kernels::AggDir::All) || h->inputs[0]->kind != HopKind::MatMult) return nullptr;
-    Hop *m = h->inputs[0];
-    Hop *x = m->inputs[0], *y = m->inputs[1];
-    Hop *prod = ctx.binary(kernels::BinaryOp::Mul, "*", x, ctx.transpose(y, h->loc), h->loc);
-    return ctx.aggregate(kernels::AggOp::Sum, kernels::AggDir::All, "uak+", prod, h->loc);
+        if (!is_agg(h, kernels::AggOp::Trace, kernels::AggDir::All) || h->inputs[0]->kind != HopKind::MatMult)
+            return nullptr;
+        Hop *m = h->inputs[0];
+        Hop *x = m->inputs[0], *y = m->inputs[1];
+        Hop *prod = ctx.binary(kernels::BinaryOp::Mul, "*", x, ctx.transpose(y, h->loc), h->loc);
+        return ctx.aggregate(kernels::AggOp::Sum, kernels::AggDir::All, "uak+", prod, h->loc);
     }
 };
 } // namespace
 
-std::unique_ptr<HopRewrite> make_trace_of_product() { return std::make_unique<TraceOfProduct>(); }
+std::unique_ptr<HopRewrite> make_trace_of_product() {
+    return std::make_unique<TraceOfProduct>();
+}
 
 } // namespace linea::rewrites

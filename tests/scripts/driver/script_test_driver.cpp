@@ -11,11 +11,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -169,7 +169,8 @@ TEST_P(ScriptTest, Runs) {
         }
         if (!spec.error_at.empty()) {
             std::string at = script.filename().string() + ":" + spec.error_at + ":";
-            EXPECT_NE(r.err.find(at), std::string::npos) << "expected position " << at << " in stderr:\n" << r.err;
+            EXPECT_NE(r.err.find(at), std::string::npos) << "expected position " << at << " in stderr:\n"
+                                                         << r.err;
         }
         fs::path expected_out = script;
         expected_out.replace_extension(".out");
@@ -184,8 +185,9 @@ TEST_P(ScriptTest, Runs) {
     ASSERT_TRUE(fs::exists(expected_out)) << "missing " << expected_out << "; actual stdout:\n" << r.out;
     std::string expected = read_file(expected_out);
     if (spec.tolerance > 0) {
-        EXPECT_TRUE(equal_with_tolerance(r.out, expected, spec.tolerance))
-            << "actual:\n" << r.out << "expected:\n" << expected;
+        EXPECT_TRUE(equal_with_tolerance(r.out, expected, spec.tolerance)) << "actual:\n"
+                                                                           << r.out << "expected:\n"
+                                                                           << expected;
     } else {
         EXPECT_EQ(r.out, expected);
     }

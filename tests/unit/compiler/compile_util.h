@@ -20,7 +20,8 @@ inline std::unique_ptr<CompiledProgram> compile_text(const std::string &text, bo
 }
 
 /// Compiles and runs `text`; returns what it printed.
-inline std::string run_text(const std::string &text, rt::RuntimeStats *stats_out = nullptr, bool rewrites = true) {
+inline std::string run_text(const std::string &text, rt::RuntimeStats *stats_out = nullptr,
+                            bool rewrites = true) {
     auto cp = compile_text(text, rewrites);
     std::ostringstream out;
     rt::RuntimeStats stats;

@@ -8,9 +8,11 @@ using linea::test::compile_text;
 namespace {
 
 TEST(HopBuilder, PropagatesKnownSizes) {
-    auto cp = compile_text("X = matrix(1, 10, 4)\nT = t(X)\nY = T %*% X\nz = rowSums(X)\nprint(sum(Y) + sum(z))\n");
+    auto cp =
+        compile_text("X = matrix(1, 10, 4)\nT = t(X)\nY = T %*% X\nz = rowSums(X)\nprint(sum(Y) + sum(z))\n");
     std::string e = cp->hops.explain();
-    EXPECT_NE(e.find("builtin(rand) (1,2,3,4) [10,4,40]"), std::string::npos) << e; // a constant fill: exact nnz
+    EXPECT_NE(e.find("builtin(rand) (1,2,3,4) [10,4,40]"), std::string::npos)
+        << e;                                                         // a constant fill: exact nnz
     EXPECT_NE(e.find("r(r') (5) [4,10,40]"), std::string::npos) << e; // transpose keeps nnz
     EXPECT_NE(e.find("ba(tsmm) (5) [4,4,?]"), std::string::npos) << e;
     EXPECT_NE(e.find("ua(uark+) (5) [10,1,?]"), std::string::npos) << e;
@@ -25,22 +27,25 @@ TEST(HopBuilder, UnknownSizesStayUnknown) {
 }
 
 TEST(HopBuilder, SizesCarryAcrossBlocks) {
-    auto cp = compile_text("X = matrix(1, 6, 3)\nfor (i in 1:2) { print(i) }\nY = X %*% t(X)\nprint(sum(Y))\n");
+    auto cp =
+        compile_text("X = matrix(1, 6, 3)\nfor (i in 1:2) { print(i) }\nY = X %*% t(X)\nprint(sum(Y))\n");
     EXPECT_NE(cp->hops.explain().find("[6,6,?]"), std::string::npos) << cp->hops.explain();
 }
 
 TEST(HopBuilder, LoopSizesReachAFixpoint) {
     // w keeps its 5x1 shape through the loop, so its size stays known inside; G grows, so it does not.
-    auto cp = compile_text("w = matrix(0, 5, 1)\nG = matrix(1, 2, 5)\nfor (i in 1:3) {\n  w = w + 0.5 * t(G[1, ])\n"
-                           "  G = rbind(G, G)\n}\nprint(sum(w) + sum(G))\n",
-                           false);
+    auto cp =
+        compile_text("w = matrix(0, 5, 1)\nG = matrix(1, 2, 5)\nfor (i in 1:3) {\n  w = w + 0.5 * t(G[1, ])\n"
+                     "  G = rbind(G, G)\n}\nprint(sum(w) + sum(G))\n",
+                     false);
     std::string e = cp->hops.explain();
     EXPECT_NE(e.find("TRead(TRead) w [5,1,?]"), std::string::npos) << e;
     EXPECT_NE(e.find("TRead(TRead) G [?,5,?]"), std::string::npos) << e;
 }
 
 TEST(HopBuilder, StatementBlocksFollowControlFlow) {
-    auto cp = compile_text("a = 1\nb = 2\nif (a < b) { c = 3 } else { c = 4 }\nwhile (FALSE) {}\nfor (i in 1:3) { a = a + i }\nprint(a)\n",
+    auto cp = compile_text("a = 1\nb = 2\nif (a < b) { c = 3 } else { c = 4 }\nwhile (FALSE) {}\nfor (i in "
+                           "1:3) { a = a + i }\nprint(a)\n",
                            false);
     const auto &blocks = cp->hops.main.blocks;
     ASSERT_EQ(blocks.size(), 5u);
@@ -52,8 +57,9 @@ TEST(HopBuilder, StatementBlocksFollowControlFlow) {
 }
 
 TEST(HopBuilder, FunctionsAreCompiledWithDefaults) {
-    auto cp = compile_text("f = function(Matrix[Double] X, Integer k = ncol(X)) return (Double s) { s = sum(X) * k }\n"
-                           "print(f(matrix(1, 2, 3)))\n");
+    auto cp = compile_text(
+        "f = function(Matrix[Double] X, Integer k = ncol(X)) return (Double s) { s = sum(X) * k }\n"
+        "print(f(matrix(1, 2, 3)))\n");
     ASSERT_EQ(cp->hops.functions.size(), 1u);
     const auto &fb = *cp->hops.functions.begin()->second;
     ASSERT_EQ(fb.defaults.size(), 2u);

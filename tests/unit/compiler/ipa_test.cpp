@@ -18,8 +18,9 @@ TEST(Ipa, RemovesUnusedFunctions) {
 }
 
 TEST(Ipa, EvalByRuntimeNameKeepsFunctions) {
-    auto cp = compile_text("g = function(Double x) return (Double y) { y = x * 2 }\nn = \"g\"\nif (1 < 2) { n = \"g\" }\n"
-                           "print(eval(n, 3))\n");
+    auto cp = compile_text(
+        "g = function(Double x) return (Double y) { y = x * 2 }\nn = \"g\"\nif (1 < 2) { n = \"g\" }\n"
+        "print(eval(n, 3))\n");
     EXPECT_EQ(cp->hops.functions.size(), 1u);
 }
 
@@ -65,7 +66,8 @@ TEST(Ipa, DoesNotInlineWhenACallWouldCoerce) {
 TEST(Ipa, DoesNotInlineFunctionsWithSideEffectsOrControlFlow) {
     linea::rt::RuntimeStats st;
     run_text("f = function(Double x) return (Double y) { print(x)\n y = x }\n"
-             "g = function(Double x) return (Double y) { y = x\n if (x > 1) { y = 2 * x } }\nz = f(1.0) + g(2.0)\n",
+             "g = function(Double x) return (Double y) { y = x\n if (x > 1) { y = 2 * x } }\nz = f(1.0) + "
+             "g(2.0)\n",
              &st);
     EXPECT_EQ(executed(st, "fcall"), 2);
 }
@@ -111,9 +113,10 @@ TEST(Ipa, PropagatesMatrixSizesIntoFunctions) {
 }
 
 TEST(Ipa, DisagreeingSizesStayUnknown) {
-    const char *s = "f = function(Matrix[Double] X) return (Matrix[Double] G) {\n  G = t(X) %*% X\n"
-                    "  if (sum(G) > 1e300) { G = G * 0 }\n}\nB = f(matrix(1, 20, 4))\nC = f(matrix(1, 20, 5))\n"
-                    "print(sum(B) + sum(C))\n";
+    const char *s =
+        "f = function(Matrix[Double] X) return (Matrix[Double] G) {\n  G = t(X) %*% X\n"
+        "  if (sum(G) > 1e300) { G = G * 0 }\n}\nB = f(matrix(1, 20, 4))\nC = f(matrix(1, 20, 5))\n"
+        "print(sum(B) + sum(C))\n";
     auto cp = linea::test::compile_text(s);
     EXPECT_EQ(cp->rewrite_stats.fired["ipa_size_propagation"], 0);
     EXPECT_EQ(run_text(s), "820.0\n");

@@ -20,8 +20,9 @@ TEST(Lowering, SwapReadsBeforeWrites) {
 
 TEST(Lowering, CallOutputsNeverShareSlotsWithDyingInputs) {
     // The argument temporary dies at the call; the call's output must not reuse its slot.
-    const char *s = "f = function(Matrix[Double] X) return (Double r) {\n  r = sum(X)\n  if (r > 1000) { r = 0 }\n}\n"
-                    "A = matrix(2, 3, 3)\nprint(f(A + 1))\nprint(f(t(A) * 2) + f(A - 1))\n";
+    const char *s =
+        "f = function(Matrix[Double] X) return (Double r) {\n  r = sum(X)\n  if (r > 1000) { r = 0 }\n}\n"
+        "A = matrix(2, 3, 3)\nprint(f(A + 1))\nprint(f(t(A) * 2) + f(A - 1))\n";
     EXPECT_EQ(run_text(s), "27.0\n45.0\n");
 }
 

@@ -27,7 +27,8 @@ TEST(ProgramRewrites, DataDependentBranchStays) {
 }
 
 TEST(ProgramRewrites, DeadLoopRemovalAndBlockMerge) {
-    const char *s = "X = matrix(1, 3, 3)\nwhile (FALSE) {}\nY = t(X)\nwhile (FALSE) {}\nZ = t(X)\nprint(sum(Y + Z))\n";
+    const char *s =
+        "X = matrix(1, 3, 3)\nwhile (FALSE) {}\nY = t(X)\nwhile (FALSE) {}\nZ = t(X)\nprint(sum(Y + Z))\n";
     auto cp = compile_text(s);
     EXPECT_EQ(fired(*cp, "dead_loop_removal"), 2);
     EXPECT_EQ(fired(*cp, "block_merge"), 2);
@@ -37,7 +38,8 @@ TEST(ProgramRewrites, DeadLoopRemovalAndBlockMerge) {
 }
 
 TEST(ProgramRewrites, MergedBlocksKeepOrderAndOverwrites) {
-    const char *s = "a = 1\nprint(a)\nwhile (FALSE) {}\na = a + 1\nprint(a)\nb = a\nwhile (FALSE) {}\na = 10\nprint(a + b)\n";
+    const char *s = "a = 1\nprint(a)\nwhile (FALSE) {}\na = a + 1\nprint(a)\nb = a\nwhile (FALSE) {}\na = "
+                    "10\nprint(a + b)\n";
     EXPECT_EQ(run_text(s), "1\n2\n12\n");
     auto off = compile_text(s, false);
     EXPECT_EQ(off->hops.main.blocks.size(), 5u);
@@ -74,7 +76,7 @@ TEST(Licm, HoistsInvariantsOnlyWhenEnabled) {
     std::string a = run_with_licm(kLoop, &on);
     std::string b = run_text(kLoop, &off);
     EXPECT_EQ(a, b);
-    EXPECT_EQ(linea::test::executed(on, "tsmm"), 1); // t(X)%*%X is invariant
+    EXPECT_EQ(linea::test::executed(on, "tsmm"), 1);  // t(X)%*%X is invariant
     EXPECT_EQ(linea::test::executed(on, "ba+*"), 10); // t(X)%*%y is not: y changes in the loop
 }
 

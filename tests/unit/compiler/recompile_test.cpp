@@ -11,7 +11,8 @@ namespace {
 const char *kChainInFunction =
     "f = function(Matrix[Double] X, Matrix[Double] v) return (Matrix[Double] r) {\n"
     "  r = t(X) %*% X %*% v\n  if (nrow(X) > 1000) { r = r + 1 }\n}\n"
-    "n = as.integer(sum(matrix(25, 2, 1)))\nX = rand(rows=n, cols=5, seed=3)\nv = rand(rows=5, cols=1, seed=4)\n"
+    "n = as.integer(sum(matrix(25, 2, 1)))\nX = rand(rows=n, cols=5, seed=3)\nv = rand(rows=5, cols=1, "
+    "seed=4)\n"
     "for (i in 1:3) { r = f(X, v) }\nprint(sum(r))\n";
 
 TEST(Recompile, ReordersChainOnceSizesAreKnown) {
@@ -30,8 +31,9 @@ TEST(Recompile, ReordersChainOnceSizesAreKnown) {
 
 TEST(Recompile, RecompilesWhenSizesChange) {
     // The same block sees a row vector and then a column vector; each plan must fit its sizes.
-    const char *s = "g = function(Matrix[Double] X) return (Double s) { s = sum(X[1:nrow(X), 1:ncol(X)] * 2) }\n"
-                    "a = g(matrix(1, 1, 3))\nb = g(matrix(2, 4, 1))\nc = g(matrix(3, 2, 2))\nprint(a + b + c)\n";
+    const char *s =
+        "g = function(Matrix[Double] X) return (Double s) { s = sum(X[1:nrow(X), 1:ncol(X)] * 2) }\n"
+        "a = g(matrix(1, 1, 3))\nb = g(matrix(2, 4, 1))\nc = g(matrix(3, 2, 2))\nprint(a + b + c)\n";
     EXPECT_EQ(run_text(s), "46.0\n");
 }
 

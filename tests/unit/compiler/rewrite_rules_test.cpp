@@ -15,9 +15,10 @@ struct RuleCase {
     bool fires;
 };
 
-const char *kPrelude = "X = matrix(\"1 -2 3 4 -5 6\", rows=3, cols=2)\nY = matrix(\"0.5 1 1.5 2 2.5 3\", rows=3, cols=2)\n"
-                       "v = matrix(\"1 2\", rows=2, cols=1)\nr = matrix(\"3 4\", rows=1, cols=2)\ns = 2.5\n"
-                       "while (FALSE) {}\n";
+const char *kPrelude =
+    "X = matrix(\"1 -2 3 4 -5 6\", rows=3, cols=2)\nY = matrix(\"0.5 1 1.5 2 2.5 3\", rows=3, cols=2)\n"
+    "v = matrix(\"1 2\", rows=2, cols=1)\nr = matrix(\"3 4\", rows=1, cols=2)\ns = 2.5\n"
+    "while (FALSE) {}\n";
 
 const RuleCase kCases[] = {
     {"remove_double_transpose", "print(toString(t(t(X))))", true},
@@ -132,7 +133,8 @@ TEST_P(RuleTest, FiresWhereExpectedAndKeepsResults) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<RuleCase> &info) {
-    return std::string(info.param.rule) + (info.param.fires ? "_fires_" : "_skips_") + std::to_string(info.index);
+    return std::string(info.param.rule) + (info.param.fires ? "_fires_" : "_skips_") +
+           std::to_string(info.index);
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, RuleTest, ::testing::ValuesIn(kCases), case_name);
@@ -156,19 +158,24 @@ TEST(RuleRegistry, NamesAreUnique) {
 
 TEST(Cse, SharesTransposeAndNeverMergesRandomDraws) {
     linea::rt::RuntimeStats stats;
-    linea::test::run_text("X = matrix(\"1 2 3 4 5 6\", rows=3, cols=2)\na = t(X)\nb = t(2*X)\nprint(sum(2*a == b))\n", &stats);
+    linea::test::run_text(
+        "X = matrix(\"1 2 3 4 5 6\", rows=3, cols=2)\na = t(X)\nb = t(2*X)\nprint(sum(2*a == b))\n", &stats);
     EXPECT_EQ(linea::test::executed(stats, "r'"), 1);
     linea::rt::RuntimeStats stats2;
-    std::string out = linea::test::run_text("A = rand(rows=3, cols=3)\nB = rand(rows=3, cols=3)\nprint(sum(A != B) > 0)\n", &stats2);
+    std::string out = linea::test::run_text(
+        "A = rand(rows=3, cols=3)\nB = rand(rows=3, cols=3)\nprint(sum(A != B) > 0)\n", &stats2);
     EXPECT_EQ(out, "TRUE\n");
     EXPECT_EQ(linea::test::executed(stats2, "rand"), 2);
 }
 
 TEST(ConstantFolding, FoldsWithRuntimeSemantics) {
-    auto cp = linea::test::compile_text("print(1 + 2 * 3)\nprint(7 %/% 2)\nprint(2 ^ 10)\nprint(\"a\" + 1)\nprint(-(3))\n");
+    auto cp = linea::test::compile_text(
+        "print(1 + 2 * 3)\nprint(7 %/% 2)\nprint(2 ^ 10)\nprint(\"a\" + 1)\nprint(-(3))\n");
     EXPECT_GE(cp->rewrite_stats.fired["constant_folding"], 5);
-    EXPECT_EQ(linea::test::run_text("print(1 + 2 * 3)\nprint(7 %/% 2)\nprint(2 ^ 10)\nprint(\"a\" + 1)\nprint(-(3))\n"),
-              linea::test::run_text("x = 1\nwhile (FALSE) {}\nprint(x + 2 * 3)\nprint((x + 6) %/% 2)\nprint((x + 1) ^ 10)\nprint(\"a\" + x)\nprint(-(x + 2))\n"));
+    EXPECT_EQ(linea::test::run_text(
+                  "print(1 + 2 * 3)\nprint(7 %/% 2)\nprint(2 ^ 10)\nprint(\"a\" + 1)\nprint(-(3))\n"),
+              linea::test::run_text("x = 1\nwhile (FALSE) {}\nprint(x + 2 * 3)\nprint((x + 6) %/% "
+                                    "2)\nprint((x + 1) ^ 10)\nprint(\"a\" + x)\nprint(-(x + 2))\n"));
 }
 
 } // namespace

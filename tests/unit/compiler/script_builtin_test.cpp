@@ -15,11 +15,13 @@ protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() / ("linea_builtin_test_" + std::to_string(::getpid()));
         fs::create_directories(dir_);
-        std::ofstream(dir_ / "twice.dml") << "m_twice = function(Matrix[Double] X, Double s = 1.0) return (Matrix[Double] Y) {\n"
-                                             "  Y = helper(X) * s\n}\n"
-                                             "helper = function(Matrix[Double] X) return (Matrix[Double] Y) { Y = 2 * X }\n";
+        std::ofstream(dir_ / "twice.dml")
+            << "m_twice = function(Matrix[Double] X, Double s = 1.0) return (Matrix[Double] Y) {\n"
+               "  Y = helper(X) * s\n}\n"
+               "helper = function(Matrix[Double] X) return (Matrix[Double] Y) { Y = 2 * X }\n";
         std::ofstream(dir_ / "half.dml") << "s_half = function(Double x) return (Double y) { y = x / 2 }\n";
-        std::ofstream(dir_ / "broken.dml") << "something_else = function(Double x) return (Double y) { y = x }\n";
+        std::ofstream(dir_ / "broken.dml")
+            << "something_else = function(Double x) return (Double y) { y = x }\n";
     }
     void TearDown() override { fs::remove_all(dir_); }
 
@@ -48,8 +50,9 @@ protected:
 };
 
 TEST_F(ScriptBuiltin, MatrixAndScalarBuiltinsResolve) {
-    EXPECT_EQ(run("X = matrix(1, 2, 2)\nprint(sum(twice(X)))\nprint(sum(twice(X, s=3.0)))\nprint(half(5.0))\n"),
-              "8.0\n24.0\n2.5\n");
+    EXPECT_EQ(
+        run("X = matrix(1, 2, 2)\nprint(sum(twice(X)))\nprint(sum(twice(X, s=3.0)))\nprint(half(5.0))\n"),
+        "8.0\n24.0\n2.5\n");
 }
 
 TEST_F(ScriptBuiltin, PrivateHelpersStayPrivate) {
@@ -59,7 +62,8 @@ TEST_F(ScriptBuiltin, PrivateHelpersStayPrivate) {
 }
 
 TEST_F(ScriptBuiltin, UserFunctionsWin) {
-    EXPECT_EQ(run("half = function(Double x) return (Double y) { y = x * 100 }\nprint(half(1.0))\n"), "100.0\n");
+    EXPECT_EQ(run("half = function(Double x) return (Double y) { y = x * 100 }\nprint(half(1.0))\n"),
+              "100.0\n");
 }
 
 TEST_F(ScriptBuiltin, FileWithoutEntryPointIsAnError) {

@@ -67,8 +67,9 @@ ReuseRun run_reuse(const std::string &text, bool reuse, bool multilevel = false)
     linea::rt::RuntimeOptions ro;
     ro.lineage = true;
     ro.seed = 11;
-    ro.reuse = !reuse ? linea::lineage::ReuseMode::None
-               : multilevel ? linea::lineage::ReuseMode::MultiLevel : linea::lineage::ReuseMode::Full;
+    ro.reuse = !reuse       ? linea::lineage::ReuseMode::None
+               : multilevel ? linea::lineage::ReuseMode::MultiLevel
+                            : linea::lineage::ReuseMode::Full;
     linea::lineage::Cache cache(size_t{1} << 30);
     linea::rt::ExecContext ctx(*cp->runtime, out, r.stats, ro);
     if (reuse) ctx.set_cache(&cache);
@@ -92,9 +93,11 @@ TEST(Reuse, LambdaGridComputesTheGramMatrixOnce) {
 }
 
 TEST(Reuse, UnseededRandomDrawsAreNeverReused) {
-    ReuseRun on = run_reuse("for (i in 1:3) {\n  A = rand(rows=50, cols=50)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
+    ReuseRun on =
+        run_reuse("for (i in 1:3) {\n  A = rand(rows=50, cols=50)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
     EXPECT_EQ(linea::test::executed(on.stats, "tsmm"), 3);
-    ReuseRun seeded = run_reuse("for (i in 1:3) {\n  A = rand(rows=50, cols=50, seed=5)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
+    ReuseRun seeded = run_reuse(
+        "for (i in 1:3) {\n  A = rand(rows=50, cols=50, seed=5)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
     EXPECT_EQ(linea::test::executed(seeded.stats, "tsmm"), 1);
 }
 
@@ -108,10 +111,11 @@ TEST(Reuse, FunctionArgumentsCarryLineage) {
 }
 
 TEST(Reuse, MultiLevelSkipsRepeatedFunctionCalls) {
-    const char *s = "f = function(Matrix[Double] X, Double reg) return (Matrix[Double] B, Double n) {\n"
-                    "  B = solve(t(X) %*% X + diag(matrix(reg, ncol(X), 1)), t(X) %*% rowSums(X))\n  n = sum(B)\n"
-                    "  if (n < -1e300) { n = 0 }\n}\nX = rand(rows=40, cols=5, seed=3)\n"
-                    "for (i in 1:20) {\n  [B, n] = f(X, 0.5)\n  print(n)\n}\n[B, n] = f(X, 0.25)\nprint(n)\n";
+    const char *s =
+        "f = function(Matrix[Double] X, Double reg) return (Matrix[Double] B, Double n) {\n"
+        "  B = solve(t(X) %*% X + diag(matrix(reg, ncol(X), 1)), t(X) %*% rowSums(X))\n  n = sum(B)\n"
+        "  if (n < -1e300) { n = 0 }\n}\nX = rand(rows=40, cols=5, seed=3)\n"
+        "for (i in 1:20) {\n  [B, n] = f(X, 0.5)\n  print(n)\n}\n[B, n] = f(X, 0.25)\nprint(n)\n";
     ReuseRun ml = run_reuse(s, true, true), off = run_reuse(s, false);
     EXPECT_EQ(ml.out, off.out);
     EXPECT_EQ(ml.cache.ml_fn, 19);

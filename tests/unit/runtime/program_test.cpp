@@ -23,7 +23,8 @@ TEST(Program, ForLoopsCountDownAndEvaluateBoundsOnce) {
 }
 
 TEST(Program, WhileAndIf) {
-    EXPECT_EQ(run_text("i = 0\nwhile (i < 3) { i = i + 1 }\nif (i == 3) print(\"yes\") else print(\"no\")\n"), "yes\n");
+    EXPECT_EQ(run_text("i = 0\nwhile (i < 3) { i = i + 1 }\nif (i == 3) print(\"yes\") else print(\"no\")\n"),
+              "yes\n");
 }
 
 TEST(Program, FunctionCallsAreByValue) {
