@@ -18,6 +18,7 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     ValidateOptions vo;
     vo.parse = opts.parse;
     vo.builtin_dir = opts.builtin_dir.empty() ? find_builtin_dir() : opts.builtin_dir;
+    vo.predefined = opts.inputs;
     validate_program(cp->ast, vo);
     cp->hops = hops::build_hop_program(cp->ast);
     ipa::IpaOptions io;
@@ -38,6 +39,8 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
     lo.physical_operators = physical;
     lo.dynamic_recompilation =
         opts.rewrites.enabled && !opts.rewrites.disabled.count("dynamic_recompilation");
+    lo.main_inputs = opts.inputs;
+    lo.main_outputs = opts.outputs;
     cp->runtime = lops::lower_program(cp->hops, lo);
     cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cp;

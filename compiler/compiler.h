@@ -15,6 +15,8 @@ struct CompileOptions {
     ParseOptions parse;
     std::string builtin_dir; ///< "" = find_builtin_dir()
     rewrites::RewriteOptions rewrites;
+    /// Embedding: variables the host binds before each execution, and variables it reads back.
+    std::vector<std::string> inputs, outputs;
 };
 
 struct CompiledProgram {

@@ -48,7 +48,7 @@ public:
     void run() {
         validated_.insert("");
         ns_key_ = "";
-        std::set<std::string> defined;
+        std::set<std::string> defined(opts_.predefined.begin(), opts_.predefined.end());
         block(prog_.body, defined);
         // Validate every function of the main script and of sourced files (their bodies are checked even if
         // unused).

@@ -14,6 +14,7 @@ namespace linea {
 struct ValidateOptions {
     ParseOptions parse;      ///< used to parse script builtins that are loaded lazily
     std::string builtin_dir; ///< folder of scripts/builtin/*.dml ("" = none)
+    std::vector<std::string> predefined; ///< variables bound before the script runs (embedding inputs)
 };
 
 /// Validates the program in place (filling Call::target/builtin_id/function); throws DmlError on the first

@@ -493,6 +493,22 @@ public:
         }
     }
 
+    /// The main program's embedding interface: inputs become parameters, outputs return values.
+    void main_interface(const std::vector<std::string> &inputs, const std::vector<std::string> &outputs) {
+        for (const auto &name : inputs) {
+            rt::FunctionParam p;
+            p.name = name;
+            p.slot = slots_->var(name);
+            fn_.params.push_back(std::move(p));
+        }
+        for (const auto &name : outputs) {
+            rt::FunctionParam r;
+            r.name = name;
+            r.slot = slots_->var(name);
+            fn_.returns.push_back(std::move(r));
+        }
+    }
+
     rt::BlockList blocks(hops::BlockVec &in) {
         rt::BlockList out;
         for (const auto &b : in) out.push_back(block(*b));
@@ -591,6 +607,7 @@ std::unique_ptr<rt::Program> lower_program(hops::HopProgram &hp, const LoweringO
     prog->main = std::make_unique<rt::Function>();
     prog->main->name = "main";
     FunctionLowering ml(*prog->main, fns, opts);
+    ml.main_interface(opts.main_inputs, opts.main_outputs);
     prog->main->body = ml.blocks(hp.main.blocks);
     return prog;
 }

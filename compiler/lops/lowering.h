@@ -15,6 +15,8 @@ struct LoweringOptions {
     /// What recompilation runs: the size-dependent rewrites and physical operator selection.
     rewrites::RewriteOptions rewrites;
     bool physical_operators = true;
+    /// Embedding: variables bound before the main program runs, and variables it hands back (in order).
+    std::vector<std::string> main_inputs, main_outputs;
 };
 
 /// Builds the runtime program for a HOP program (all functions and the main script).
