@@ -155,20 +155,20 @@ double variance_of(const double *x, int64_t n) {
 double row_value(AggOp op, const double *x, int64_t n) {
     switch (op) {
     case AggOp::Sum: {
-        Kahan k;
+        KahanLanes k;
         for (int64_t j = 0; j < n; ++j) k.add(x[j]);
-        return k.sum;
+        return k.total().sum;
     }
     case AggOp::SumSq: {
-        Kahan k;
+        KahanLanes k;
         for (int64_t j = 0; j < n; ++j) k.add(x[j] * x[j]);
-        return k.sum;
+        return k.total().sum;
     }
     case AggOp::Mean: {
         if (n == 0) return kNaN;
-        Kahan k;
+        KahanLanes k;
         for (int64_t j = 0; j < n; ++j) k.add(x[j]);
-        return k.sum / static_cast<double>(n);
+        return k.total().sum / static_cast<double>(n);
     }
     case AggOp::Min:
     case AggOp::Max: {
