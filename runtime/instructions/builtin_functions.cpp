@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -397,6 +398,8 @@ void fn_eval(BuiltinArgs &a) {
 // ------------------------------------------------------------------ I/O
 void fn_read(BuiltinArgs &a) {
     const std::string path = string_arg(a, 0, "read", "fname");
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) fail(a, "cannot read '" + path + "': no such file or directory");
     try {
         std::optional<io::MatrixMeta> meta = io::read_mtd(path);
         std::string data_type = has(a, 9) ? string_arg(a, 9, "read", "data_type") : (meta ? meta->data_type : "matrix");
