@@ -12,8 +12,8 @@
 namespace linea {
 
 struct ValidateOptions {
-    ParseOptions parse;      ///< used to parse script builtins that are loaded lazily
-    std::string builtin_dir; ///< folder of scripts/builtin/*.dml ("" = none)
+    ParseOptions parse;                  ///< used to parse script builtins that are loaded lazily
+    std::string builtin_dir;             ///< folder of scripts/builtin/*.dml ("" = none)
     std::vector<std::string> predefined; ///< variables bound before the script runs (embedding inputs)
 };
 

@@ -24,7 +24,8 @@ bool is_flag(const std::string &s) {
 int64_t parse_int(const std::string &flag, const std::string &v) {
     char *end = nullptr;
     long long x = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || !end || *end != '\0') throw OptionError(flag + " expects an integer but got '" + v + "'");
+    if (v.empty() || !end || *end != '\0')
+        throw OptionError(flag + " expects an integer but got '" + v + "'");
     return x;
 }
 
@@ -64,7 +65,8 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
                 if (q == std::string::npos) q = v.size();
                 std::string item = v.substr(p, q - p);
                 if (item.size() < 2 || (item[0] != '-' && item[0] != '+'))
-                    throw OptionError("-rewrites expects on, off or a list of -name (disable) and +name (enable)");
+                    throw OptionError(
+                        "-rewrites expects on, off or a list of -name (disable) and +name (enable)");
                 const bool enable = item[0] == '+';
                 item = item.substr(1);
                 if (std::find(known.begin(), known.end(), item) == known.end())
@@ -77,16 +79,23 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
         o.lineage = true;
         while (has_value()) {
             const std::string &m = args[++i];
-            if (m == "none") o.lineage = false;
-            else if (m == "reuse_full" || m == "reuse") o.reuse = true;
-            else if (m == "reuse_multilevel") o.reuse = o.multilevel = true;
-            else if (m == "policy_lru") o.lru = true;
-            else if (m == "policy_costnsize") o.lru = false;
+            if (m == "none")
+                o.lineage = false;
+            else if (m == "reuse_full" || m == "reuse")
+                o.reuse = true;
+            else if (m == "reuse_multilevel")
+                o.reuse = o.multilevel = true;
+            else if (m == "policy_lru")
+                o.lru = true;
+            else if (m == "policy_costnsize")
+                o.lru = false;
             else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "dedup" || m == "policy_dagheight")
-                throw OptionError("-lineage " + m +
-                                  " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, "
-                                  "policy_lru, policy_costnsize)");
-            else throw OptionError("-lineage: unknown option '" + m + "'");
+                throw OptionError(
+                    "-lineage " + m +
+                    " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, "
+                    "policy_lru, policy_costnsize)");
+            else
+                throw OptionError("-lineage: unknown option '" + m + "'");
         }
     } else if (a == "-lineage-budget") {
         o.lineage_budget = parse_int(a, need("a number of bytes"));
@@ -132,10 +141,9 @@ rt::RuntimeOptions runtime_options(const EngineOptions &o) {
 
 std::unique_ptr<lineage::Cache> make_cache(const EngineOptions &o) {
     if (!(o.reuse && o.lineage)) return nullptr;
-    const size_t budget = o.lineage_budget >= 0
-                              ? static_cast<size_t>(o.lineage_budget)
-                              : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
-                                    static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;
+    const size_t budget = o.lineage_budget >= 0 ? static_cast<size_t>(o.lineage_budget)
+                                                : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
+                                                      static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;
     return std::make_unique<lineage::Cache>(budget, o.lru ? lineage::EvictionPolicy::Lru
                                                           : lineage::EvictionPolicy::CostNSize);
 }

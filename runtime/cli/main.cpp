@@ -25,8 +25,8 @@ struct CliOptions {
 };
 
 void print_usage(std::ostream &os) {
-    os << "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...]\n             " << linea::kEngineOptionsUsage
-       << "\n       linea -s \"print(1+1)\" [same options]\n";
+    os << "usage: linea -f script.dml [-args a b ... | -nvargs k=v ...]\n             "
+       << linea::kEngineOptionsUsage << "\n       linea -s \"print(1+1)\" [same options]\n";
 }
 
 [[noreturn]] void usage_error(const std::string &msg) {
@@ -104,7 +104,8 @@ int main(int argc, char **argv) {
         co.parse.args = cli.args;
         auto compiled = linea::compile_script(src, co);
         if (eo.explain == "hops" || eo.explain == "recompile_hops") std::cout << compiled->hops.explain();
-        if (eo.explain == "runtime" || eo.explain == "recompile_runtime") std::cout << compiled->runtime->explain();
+        if (eo.explain == "runtime" || eo.explain == "recompile_runtime")
+            std::cout << compiled->runtime->explain();
         linea::rt::RuntimeStats stats;
         stats.enabled = eo.stats;
         std::unique_ptr<linea::lineage::Cache> cache = linea::make_cache(eo);
@@ -125,7 +126,8 @@ int main(int argc, char **argv) {
             std::snprintf(buf, sizeof buf, "Total elapsed time:\t\t%.3f sec.\n",
                           std::chrono::duration<double>(t2 - t0).count());
             s += buf;
-            std::snprintf(buf, sizeof buf, "Total compilation time:\t\t%.3f sec.\n", compiled->compile_seconds);
+            std::snprintf(buf, sizeof buf, "Total compilation time:\t\t%.3f sec.\n",
+                          compiled->compile_seconds);
             s += buf;
             std::snprintf(buf, sizeof buf, "Total execution time:\t\t%.3f sec.\n",
                           std::chrono::duration<double>(t2 - t1).count());

@@ -5,10 +5,10 @@
 #include "runtime/program/program.h"
 
 #include <cctype>
-#include <cstring>
-#include <filesystem>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <ostream>
 #include <unordered_map>
 
@@ -18,10 +18,16 @@ namespace {
 
 using kernels::MatrixBlock;
 
-[[noreturn]] void fail(BuiltinArgs &a, const std::string &msg) { throw DmlError(ErrorKind::Runtime, a.loc, msg); }
+[[noreturn]] void fail(BuiltinArgs &a, const std::string &msg) {
+    throw DmlError(ErrorKind::Runtime, a.loc, msg);
+}
 
-const Value &arg(BuiltinArgs &a, size_t i) { return a.args[i]; }
-bool has(BuiltinArgs &a, size_t i) { return i < a.args.size() && !a.args[i].is_empty(); }
+const Value &arg(BuiltinArgs &a, size_t i) {
+    return a.args[i];
+}
+bool has(BuiltinArgs &a, size_t i) {
+    return i < a.args.size() && !a.args[i].is_empty();
+}
 
 const MatrixPtr &matrix_arg(BuiltinArgs &a, size_t i, const char *fn, const char *param) {
     const Value &v = arg(a, i);
@@ -46,19 +52,22 @@ double number_arg(BuiltinArgs &a, size_t i, const char *fn, const char *param) {
 int64_t dim_arg(BuiltinArgs &a, size_t i, const char *fn, const char *param) {
     double d = number_arg(a, i, fn, param);
     if (std::isnan(d) || d < 0 || d > 9e15)
-        fail(a, std::string(fn) + ": '" + param + "' must be a non-negative integer but is " + kernels::format_double(d));
+        fail(a, std::string(fn) + ": '" + param + "' must be a non-negative integer but is " +
+                    kernels::format_double(d));
     return static_cast<int64_t>(std::floor(d));
 }
 
 std::string string_arg(BuiltinArgs &a, size_t i, const char *fn, const char *param) {
     const Value &v = arg(a, i);
-    if (!v.is_scalar()) fail(a, std::string(fn) + ": argument '" + param + "' must be a string but is a " + v.describe());
+    if (!v.is_scalar())
+        fail(a, std::string(fn) + ": argument '" + param + "' must be a string but is a " + v.describe());
     return v.to_print_string();
 }
 
 bool bool_arg(BuiltinArgs &a, size_t i, const char *fn, const char *param) {
     const Value &v = arg(a, i);
-    if (!v.is_scalar()) fail(a, std::string(fn) + ": argument '" + param + "' must be a boolean but is a " + v.describe());
+    if (!v.is_scalar())
+        fail(a, std::string(fn) + ": argument '" + param + "' must be a boolean but is a " + v.describe());
     return v.to_bool();
 }
 
@@ -106,10 +115,14 @@ void fn_rand(BuiltinArgs &a) {
     const double lambda = number_arg(a, 6, "rand", "lambda");
     const double seed = number_arg(a, 7, "rand", "seed");
     kernels::RandPdf p;
-    if (pdf == "uniform") p = kernels::RandPdf::Uniform;
-    else if (pdf == "normal") p = kernels::RandPdf::Normal;
-    else if (pdf == "poisson") p = kernels::RandPdf::Poisson;
-    else fail(a, "rand: unknown pdf '" + pdf + "' (expected uniform, normal or poisson)");
+    if (pdf == "uniform")
+        p = kernels::RandPdf::Uniform;
+    else if (pdf == "normal")
+        p = kernels::RandPdf::Normal;
+    else if (pdf == "poisson")
+        p = kernels::RandPdf::Poisson;
+    else
+        fail(a, "rand: unknown pdf '" + pdf + "' (expected uniform, normal or poisson)");
     uint64_t s = seed < 0 ? a.ctx.next_seed() : static_cast<uint64_t>(seed);
     a.outputs.emplace_back(kernels::rand(rows, cols, mn, mx, sp, p, lambda, s));
 }
@@ -152,22 +165,32 @@ void fn_solve(BuiltinArgs &a) {
 // ------------------------------------------------------------------ shape and casts
 void fn_nrow(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
-    if (v.is_matrix()) a.outputs.emplace_back(v.matrix()->rows());
-    else if (v.is_list()) a.outputs.emplace_back(static_cast<int64_t>(v.list()->items.size()));
-    else fail(a, "nrow expects a matrix but was given a " + v.describe());
+    if (v.is_matrix())
+        a.outputs.emplace_back(v.matrix()->rows());
+    else if (v.is_list())
+        a.outputs.emplace_back(static_cast<int64_t>(v.list()->items.size()));
+    else
+        fail(a, "nrow expects a matrix but was given a " + v.describe());
 }
 void fn_ncol(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
-    if (v.is_matrix()) a.outputs.emplace_back(v.matrix()->cols());
-    else if (v.is_list()) a.outputs.emplace_back(int64_t{1});
-    else fail(a, "ncol expects a matrix but was given a " + v.describe());
+    if (v.is_matrix())
+        a.outputs.emplace_back(v.matrix()->cols());
+    else if (v.is_list())
+        a.outputs.emplace_back(int64_t{1});
+    else
+        fail(a, "ncol expects a matrix but was given a " + v.describe());
 }
 void fn_length(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
-    if (v.is_matrix()) a.outputs.emplace_back(v.matrix()->cells());
-    else if (v.is_list()) a.outputs.emplace_back(static_cast<int64_t>(v.list()->items.size()));
-    else if (v.is_scalar()) a.outputs.emplace_back(int64_t{1});
-    else fail(a, "length expects a matrix or list but was given a " + v.describe());
+    if (v.is_matrix())
+        a.outputs.emplace_back(v.matrix()->cells());
+    else if (v.is_list())
+        a.outputs.emplace_back(static_cast<int64_t>(v.list()->items.size()));
+    else if (v.is_scalar())
+        a.outputs.emplace_back(int64_t{1});
+    else
+        fail(a, "length expects a matrix or list but was given a " + v.describe());
 }
 
 void fn_as_scalar(BuiltinArgs &a) {
@@ -187,21 +210,32 @@ void fn_as_scalar(BuiltinArgs &a) {
 
 void fn_as_matrix(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
-    if (v.is_matrix()) a.outputs.push_back(v);
-    else if (v.is_numeric_scalar() || v.is_string()) a.outputs.emplace_back(kernels::fill(1, 1, v.to_double()));
-    else if (v.is_list() && v.list()->items.size() == 1 && v.list()->items[0].is_matrix()) a.outputs.push_back(v.list()->items[0]);
-    else fail(a, "as.matrix cannot convert a " + v.describe());
+    if (v.is_matrix())
+        a.outputs.push_back(v);
+    else if (v.is_numeric_scalar() || v.is_string())
+        a.outputs.emplace_back(kernels::fill(1, 1, v.to_double()));
+    else if (v.is_list() && v.list()->items.size() == 1 && v.list()->items[0].is_matrix())
+        a.outputs.push_back(v.list()->items[0]);
+    else
+        fail(a, "as.matrix cannot convert a " + v.describe());
 }
 
 Value scalar_of(BuiltinArgs &a, const char *fn) {
     const Value &v = arg(a, 0);
     if (v.is_scalar()) return v;
-    if (v.is_matrix() && v.matrix()->rows() == 1 && v.matrix()->cols() == 1) return Value(v.matrix()->get(0, 0));
+    if (v.is_matrix() && v.matrix()->rows() == 1 && v.matrix()->cols() == 1)
+        return Value(v.matrix()->get(0, 0));
     fail(a, std::string(fn) + " expects a scalar but was given a " + v.describe());
 }
-void fn_as_double(BuiltinArgs &a) { a.outputs.emplace_back(scalar_of(a, "as.double").to_double()); }
-void fn_as_integer(BuiltinArgs &a) { a.outputs.emplace_back(scalar_of(a, "as.integer").to_int()); }
-void fn_as_logical(BuiltinArgs &a) { a.outputs.emplace_back(scalar_of(a, "as.logical").to_bool()); }
+void fn_as_double(BuiltinArgs &a) {
+    a.outputs.emplace_back(scalar_of(a, "as.double").to_double());
+}
+void fn_as_integer(BuiltinArgs &a) {
+    a.outputs.emplace_back(scalar_of(a, "as.integer").to_int());
+}
+void fn_as_logical(BuiltinArgs &a) {
+    a.outputs.emplace_back(scalar_of(a, "as.logical").to_bool());
+}
 
 void fn_ifelse(BuiltinArgs &a) {
     const Value &c = arg(a, 0), &y = arg(a, 1), &n = arg(a, 2);
@@ -232,10 +266,10 @@ std::string value_to_string(BuiltinArgs &a, const Value &v, int64_t rows, int64_
 }
 
 void fn_to_string(BuiltinArgs &a) {
-    a.outputs.emplace_back(value_to_string(a, arg(a, 0), dim_arg(a, 1, "toString", "rows"),
-                                           dim_arg(a, 2, "toString", "cols"),
-                                           static_cast<int>(dim_arg(a, 3, "toString", "decimal")),
-                                           string_arg(a, 5, "toString", "sep"), string_arg(a, 6, "toString", "linesep")));
+    a.outputs.emplace_back(
+        value_to_string(a, arg(a, 0), dim_arg(a, 1, "toString", "rows"), dim_arg(a, 2, "toString", "cols"),
+                        static_cast<int>(dim_arg(a, 3, "toString", "decimal")),
+                        string_arg(a, 5, "toString", "sep"), string_arg(a, 6, "toString", "linesep")));
 }
 
 // ------------------------------------------------------------------ lists
@@ -296,7 +330,8 @@ std::string format_printf(BuiltinArgs &a, const std::string &fmt) {
         }
         if (j >= fmt.size()) fail(a, "print: incomplete format specifier at the end of \"" + fmt + "\"");
         char conv = fmt[j];
-        if (next >= a.args.size()) fail(a, "print: the format \"" + fmt + "\" needs more arguments than were given");
+        if (next >= a.args.size())
+            fail(a, "print: the format \"" + fmt + "\" needs more arguments than were given");
         const Value &v = a.args[next++];
         char buf[512];
         switch (conv) {
@@ -308,26 +343,37 @@ std::string format_printf(BuiltinArgs &a, const std::string &fmt) {
             out += buf;
             break;
         }
-        case 'f': case 'e': case 'E': case 'g': case 'G': {
-            if (!v.is_numeric_scalar()) fail(a, std::string("print: %") + conv + " needs a number but was given a " + v.describe());
+        case 'f':
+        case 'e':
+        case 'E':
+        case 'g':
+        case 'G': {
+            if (!v.is_numeric_scalar())
+                fail(a, std::string("print: %") + conv + " needs a number but was given a " + v.describe());
             spec += conv;
             std::snprintf(buf, sizeof buf, spec.c_str(), v.to_double());
             out += buf;
             break;
         }
-        case 's': case 'S': {
+        case 's':
+        case 'S': {
             // Java's String.format renders a boolean argument of %s as true/false (lower case).
-            std::string s = v.is_bool() ? std::string(v.to_bool() ? "true" : "false")
-                : v.is_scalar() ? v.to_print_string() : value_to_string(a, v, 100, 100, 3, " ", "\n");
+            std::string s = v.is_bool()     ? std::string(v.to_bool() ? "true" : "false")
+                            : v.is_scalar() ? v.to_print_string()
+                                            : value_to_string(a, v, 100, 100, 3, " ", "\n");
             spec += 's';
             std::string r(static_cast<size_t>(std::snprintf(nullptr, 0, spec.c_str(), s.c_str())), '\0');
             std::snprintf(r.data(), r.size() + 1, spec.c_str(), s.c_str());
-            if (conv == 'S') for (char &c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (conv == 'S')
+                for (char &c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             out += r;
             break;
         }
-        case 'b': out += v.to_bool() ? "true" : "false"; break;
-        default: fail(a, std::string("print: unsupported format conversion '%") + conv + "'");
+        case 'b':
+            out += v.to_bool() ? "true" : "false";
+            break;
+        default:
+            fail(a, std::string("print: unsupported format conversion '%") + conv + "'");
         }
         i = j;
     }
@@ -384,7 +430,8 @@ void fn_eval(BuiltinArgs &a) {
             }
             size_t k = 0;
             while (k < fn->params.size() && fn->params[k].name != l.names[i]) ++k;
-            if (k == fn->params.size()) fail(a, "eval: function " + fn->name + " has no parameter '" + l.names[i] + "'");
+            if (k == fn->params.size())
+                fail(a, "eval: function " + fn->name + " has no parameter '" + l.names[i] + "'");
             args[k] = l.items[i];
         }
     } else {
@@ -402,28 +449,40 @@ void fn_read(BuiltinArgs &a) {
     if (!std::filesystem::exists(path, ec)) fail(a, "cannot read '" + path + "': no such file or directory");
     try {
         std::optional<io::MatrixMeta> meta = io::read_mtd(path);
-        std::string data_type = has(a, 9) ? string_arg(a, 9, "read", "data_type") : (meta ? meta->data_type : "matrix");
+        std::string data_type =
+            has(a, 9) ? string_arg(a, 9, "read", "data_type") : (meta ? meta->data_type : "matrix");
         if (data_type == "scalar") {
-            std::string vt = has(a, 10) ? string_arg(a, 10, "read", "value_type") : (meta ? meta->value_type : "double");
+            std::string vt =
+                has(a, 10) ? string_arg(a, 10, "read", "value_type") : (meta ? meta->value_type : "double");
             std::string text = io::read_scalar_text(path);
             Value s(text);
-            if (vt == "string") a.outputs.push_back(s);
-            else if (vt == "int") a.outputs.emplace_back(s.to_int());
-            else if (vt == "boolean") a.outputs.emplace_back(s.to_bool());
-            else a.outputs.emplace_back(s.to_double());
+            if (vt == "string")
+                a.outputs.push_back(s);
+            else if (vt == "int")
+                a.outputs.emplace_back(s.to_int());
+            else if (vt == "boolean")
+                a.outputs.emplace_back(s.to_bool());
+            else
+                a.outputs.emplace_back(s.to_double());
             return;
         }
         if (data_type != "matrix") fail(a, "read: data_type '" + data_type + "' is not supported yet");
         io::ReadOptions o;
         o.format = has(a, 1) ? string_arg(a, 1, "read", "format") : (meta ? meta->format : "text");
-        if (has(a, 2)) o.rows = dim_arg(a, 2, "read", "rows");
-        else if (meta) o.rows = meta->rows;
-        if (has(a, 3)) o.cols = dim_arg(a, 3, "read", "cols");
-        else if (meta) o.cols = meta->cols;
+        if (has(a, 2))
+            o.rows = dim_arg(a, 2, "read", "rows");
+        else if (meta)
+            o.rows = meta->rows;
+        if (has(a, 3))
+            o.cols = dim_arg(a, 3, "read", "cols");
+        else if (meta)
+            o.cols = meta->cols;
         if (meta && has(a, 2) && meta->rows && *meta->rows != *o.rows)
-            fail(a, "read: rows=" + std::to_string(*o.rows) + " disagrees with " + path + ".mtd (" + std::to_string(*meta->rows) + ")");
+            fail(a, "read: rows=" + std::to_string(*o.rows) + " disagrees with " + path + ".mtd (" +
+                        std::to_string(*meta->rows) + ")");
         if (meta && has(a, 3) && meta->cols && *meta->cols != *o.cols)
-            fail(a, "read: cols=" + std::to_string(*o.cols) + " disagrees with " + path + ".mtd (" + std::to_string(*meta->cols) + ")");
+            fail(a, "read: cols=" + std::to_string(*o.cols) + " disagrees with " + path + ".mtd (" +
+                        std::to_string(*meta->cols) + ")");
         o.header = has(a, 4) ? bool_arg(a, 4, "read", "header") : (meta ? meta->header : false);
         o.sep = has(a, 5) ? string_arg(a, 5, "read", "sep") : (meta ? meta->sep : ",");
         if (has(a, 6)) o.fill = bool_arg(a, 6, "read", "fill");
