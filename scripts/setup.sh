@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libopenblas-dev libeigen3-dev libtbb-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy
+  python3 python3-numpy clang-format git
 )
 missing=()
 for p in "${packages[@]}"; do
