@@ -514,8 +514,8 @@ void fn_write(BuiltinArgs &a) {
         if (!v.is_matrix()) fail(a, "write: cannot write a " + v.describe() + " yet");
         io::WriteOptions o;
         o.format = string_arg(a, 2, "write", "format");
-        if (o.format != "text" && o.format != "csv" && o.format != "mm")
-            fail(a, "write: unsupported format '" + o.format + "' (expected text, csv or mm)");
+        if (o.format != "text" && o.format != "csv" && o.format != "mm" && o.format != "binary")
+            fail(a, "write: unsupported format '" + o.format + "' (expected text, csv, mm or binary)");
         o.header = bool_arg(a, 3, "write", "header");
         o.sep = string_arg(a, 4, "write", "sep");
         o.description = string_arg(a, 5, "write", "description");

@@ -1,12 +1,20 @@
-// Matrix/scalar file I/O. Files are read whole into memory and parsed with std::from_chars (no
-// iostreams per value); parsing is sequential for now.
+// Matrix/scalar file I/O. Files are memory-mapped and parsed with std::from_chars (no iostreams per
+// value). csv and text are parsed in parallel: the bytes are split into ranges at line boundaries, each
+// range is parsed on its own, and the results are merged in file order, so the matrix and the first
+// error (with its file:line) are the same as a sequential parse, whatever the thread count.
 #include "runtime/io/matrix_io.h"
+
+#include "runtime/io/binary_format.h"
+#include "runtime/io/source_files.h"
 
 #include "kernels/ops.h"
 
 #include <nlohmann/json.hpp>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -27,47 +35,8 @@ using kernels::MatrixPtr;
 
 namespace {
 
-struct SourceFile {
-    std::string name; // as shown in messages
-    std::string text;
-};
-
 [[noreturn]] void fail_at(const std::string &file, int64_t line, const std::string &msg) {
     throw IoError(file + ":" + std::to_string(line) + ": " + msg);
-}
-
-std::string read_whole(const std::string &path) {
-    std::FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f) throw IoError("cannot read '" + path + "': " + std::strerror(errno));
-    std::string out;
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    const bool err = std::ferror(f);
-    std::fclose(f);
-    if (err) throw IoError("cannot read '" + path + "': read error");
-    return out;
-}
-
-/// The file itself, or the part files of a directory sorted by name (hidden, .mtd and .crc skipped).
-std::vector<SourceFile> load_sources(const std::string &path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        std::vector<std::string> parts;
-        for (const auto &e : fs::directory_iterator(path, ec)) {
-            const std::string name = e.path().filename().string();
-            if (name.empty() || name[0] == '.' || name[0] == '_') continue;
-            if (name.ends_with(".mtd") || name.ends_with(".crc")) continue;
-            if (!e.is_regular_file()) continue;
-            parts.push_back(e.path().string());
-        }
-        if (ec) throw IoError("cannot read '" + path + "': " + ec.message());
-        std::sort(parts.begin(), parts.end());
-        std::vector<SourceFile> out;
-        for (const auto &p : parts) out.push_back({p, read_whole(p)});
-        return out;
-    }
-    return {{path, read_whole(path)}};
 }
 
 /// Iterates over the lines of a text (handles \n and \r\n); calls fn(line, 1-based number).
@@ -102,7 +71,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 /// Parses a whole token as a double (accepts a leading '+', NaN, Infinity, Inf in any case).
-bool parse_double(std::string_view tok, double &out) {
+bool parse_double_slow(std::string_view tok, double &out) {
     if (tok.empty()) return false;
     std::string_view body = tok;
     bool neg = false;
@@ -129,6 +98,20 @@ bool parse_double(std::string_view tok, double &out) {
     }
     out = neg ? -v : v;
     return true;
+}
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+/// parse_double with a fast path for plain numbers ("12", "-0.5", "1e-3").
+inline bool parse_double(std::string_view tok, double &out) {
+    if (!tok.empty() && (is_digit(tok[0]) || tok[0] == '.' ||
+                         (tok[0] == '-' && tok.size() > 1 && (is_digit(tok[1]) || tok[1] == '.')))) {
+        auto res = std::from_chars(tok.data(), tok.data() + tok.size(), out);
+        if (res.ec == std::errc() && res.ptr == tok.data() + tok.size()) return true;
+    }
+    return parse_double_slow(tok, out);
 }
 
 bool parse_index(std::string_view tok, int64_t &out) {
@@ -161,96 +144,283 @@ std::string dims(int64_t r, int64_t c) {
     return std::to_string(r) + "x" + std::to_string(c);
 }
 
+// ------------------------------------------------------------------ line ranges (parallel parsing)
+
+/// Bytes [begin, end) of one source file, starting at a line start and ending after a '\n' or at the
+/// end of the file.
+struct LineRange {
+    size_t file;
+    size_t begin, end;
+};
+
+/// Ranges are at least this big, so tiny files stay on one thread.
+constexpr size_t kMinRangeBytes = size_t{256} << 10;
+
+/// Range size: the whole file on one thread, else ~16 ranges per thread, within [kMinRangeBytes, max].
+size_t range_bytes(size_t total, size_t max_bytes) {
+    const int threads = kernels::num_threads();
+    if (threads <= 1) return std::numeric_limits<size_t>::max();
+    return std::clamp(total / (static_cast<size_t>(threads) * 16), kMinRangeBytes, max_bytes);
+}
+
+/// Splits each file, from byte starts[k] of file k, into line-aligned ranges of about `bytes` bytes.
+std::vector<LineRange> split_ranges(const std::vector<SourceFile> &files, const std::vector<size_t> &starts,
+                                    size_t bytes) {
+    std::vector<LineRange> out;
+    for (size_t k = 0; k < files.size(); ++k) {
+        const std::string_view t = files[k].text();
+        size_t pos = starts[k];
+        while (pos < t.size()) {
+            size_t end = t.size();
+            if (t.size() - pos > bytes) {
+                const void *nl = std::memchr(t.data() + pos + bytes, '\n', t.size() - pos - bytes);
+                if (nl) end = static_cast<size_t>(static_cast<const char *>(nl) - t.data()) + 1;
+            }
+            out.push_back({k, pos, end});
+            pos = end;
+        }
+    }
+    return out;
+}
+
+std::string_view range_text(const std::vector<SourceFile> &files, const LineRange &r) {
+    return files[r.file].text().substr(r.begin, r.end - r.begin);
+}
+
+/// Calls fn(line, index) for each line of `text` (index 0-based, a '\r' before the '\n' dropped) until
+/// fn returns false; returns the number of lines visited.
+template <class F> int64_t for_each_line_in(std::string_view text, F &&fn) {
+    size_t pos = 0;
+    int64_t idx = 0;
+    while (pos < text.size()) {
+        const void *nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+        const size_t end =
+            nl ? static_cast<size_t>(static_cast<const char *>(nl) - text.data()) : text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!fn(line, idx++)) return idx;
+        pos = end + 1;
+    }
+    return idx;
+}
+
+/// Number of line ends in a fully visited range of `lines` lines.
+int64_t newlines_of(std::string_view text, int64_t lines) {
+    return !text.empty() && text.back() != '\n' ? lines - 1 : lines;
+}
+
+/// The first error of a range: its 0-based line index in the range and the message.
+struct RangeError {
+    int64_t line = -1;
+    std::string msg;
+    bool set() const { return line >= 0; }
+};
+
 // ------------------------------------------------------------------ text (ijv)
 
+/// One parsed range of an ijv file: its non-zero cells in file order.
+struct TextRangeResult {
+    const LineRange *range = nullptr;
+    std::vector<std::pair<int64_t, double>> cells; // (row-major cell index, value)
+    int64_t newlines = 0;
+    RangeError error;
+};
+
+void parse_text_range(std::string_view text, int64_t rows, int64_t cols, TextRangeResult &r) {
+    r.cells.clear();
+    r.error = {};
+    const int64_t lines = for_each_line_in(text, [&](std::string_view line, int64_t idx) {
+        auto bad = [&](std::string msg) {
+            r.error = {idx, std::move(msg)};
+            return false;
+        };
+        std::string_view t[3];
+        const size_t n = split_ws(line, t, 3);
+        if (n == 0) return true;
+        if (n != 3) return bad("expected 'row col value', found '" + std::string(trim(line)) + "'");
+        int64_t i, j;
+        double v;
+        if (!parse_index(t[0], i)) return bad("malformed row index '" + std::string(t[0]) + "'");
+        if (!parse_index(t[1], j)) return bad("malformed column index '" + std::string(t[1]) + "'");
+        if (!parse_double(t[2], v)) return bad("malformed number '" + std::string(t[2]) + "'");
+        if (v == 0.0 && i == 0 && j == 0) return true; // "0 0 0" marks an all-zero matrix
+        if (i < 1 || i > rows || j < 1 || j > cols)
+            return bad("index (" + std::to_string(i) + "," + std::to_string(j) + ") out of range for a " +
+                       dims(rows, cols) + " matrix");
+        if (v != 0.0) r.cells.emplace_back((i - 1) * cols + (j - 1), v);
+        return true;
+    });
+    r.newlines = newlines_of(text, lines);
+}
+
+/// Ranges are parsed in parallel and applied in file order (a serial in-order pipeline stage), so a
+/// cell listed twice keeps its last value and the first error reported is the first in the file.
 MatrixPtr read_text(const std::vector<SourceFile> &files, int64_t rows, int64_t cols) {
     auto out = std::make_shared<MatrixBlock>(rows, cols, 0.0);
     double *data = out->mutable_data();
-    for (const auto &f : files) {
-        for_each_line(f.text, [&](std::string_view line, int64_t lineno) {
-            std::string_view t[3];
-            const size_t n = split_ws(line, t, 3);
-            if (n == 0) return true;
-            if (n != 3)
-                fail_at(f.name, lineno, "expected 'row col value', found '" + std::string(trim(line)) + "'");
-            int64_t i, j;
-            double v;
-            if (!parse_index(t[0], i))
-                fail_at(f.name, lineno, "malformed row index '" + std::string(t[0]) + "'");
-            if (!parse_index(t[1], j))
-                fail_at(f.name, lineno, "malformed column index '" + std::string(t[1]) + "'");
-            if (!parse_double(t[2], v))
-                fail_at(f.name, lineno, "malformed number '" + std::string(t[2]) + "'");
-            if (v == 0.0 && i == 0 && j == 0) return true; // "0 0 0" marks an all-zero matrix
-            if (i < 1 || i > rows || j < 1 || j > cols)
-                fail_at(f.name, lineno,
-                        "index (" + std::to_string(i) + "," + std::to_string(j) + ") out of range for a " +
-                            dims(rows, cols) + " matrix");
-            if (v != 0.0) data[(i - 1) * cols + (j - 1)] = v;
-            return true;
-        });
-    }
+    size_t total = 0;
+    for (const auto &f : files) total += f.text().size();
+    const std::vector<LineRange> ranges =
+        split_ranges(files, std::vector<size_t>(files.size(), 0), range_bytes(total, size_t{4} << 20));
+    // At most `tokens` ranges are in flight and they retire in order, so range k can use slot k % tokens.
+    const size_t tokens = 2 * static_cast<size_t>(std::max(1, kernels::num_threads())) + 1;
+    std::vector<TextRangeResult> slots(std::min(tokens, std::max<size_t>(ranges.size(), 1)));
+    std::vector<int64_t> lines_before(files.size(), 0);
+    std::optional<std::string> error;
+    std::atomic<bool> failed{false};
+    size_t next = 0;
+    tbb::parallel_pipeline(
+        slots.size(),
+        tbb::make_filter<void, TextRangeResult *>(tbb::filter_mode::serial_in_order,
+                                                  [&](tbb::flow_control &fc) -> TextRangeResult * {
+                                                      if (next == ranges.size() || failed.load()) {
+                                                          fc.stop();
+                                                          return nullptr;
+                                                      }
+                                                      TextRangeResult *r = &slots[next % slots.size()];
+                                                      r->range = &ranges[next++];
+                                                      return r;
+                                                  }) &
+            tbb::make_filter<TextRangeResult *, TextRangeResult *>(
+                tbb::filter_mode::parallel,
+                [&](TextRangeResult *r) {
+                    parse_text_range(range_text(files, *r->range), rows, cols, *r);
+                    return r;
+                }) &
+            tbb::make_filter<TextRangeResult *, void>(
+                tbb::filter_mode::serial_in_order, [&](TextRangeResult *r) {
+                    if (error) return;
+                    const size_t f = r->range->file;
+                    if (r->error.set()) {
+                        error = files[f].name() + ":" + std::to_string(lines_before[f] + r->error.line + 1) +
+                                ": " + r->error.msg;
+                        failed = true;
+                        return;
+                    }
+                    for (const auto &[k, v] : r->cells) data[k] = v;
+                    lines_before[f] += r->newlines;
+                }));
+    if (error) throw IoError(*error);
     out->recompute_nnz();
     return out;
 }
 
 // ------------------------------------------------------------------ csv
 
+bool is_blank(std::string_view line) {
+    return trim(line).empty();
+}
+
+/// Number of fields of a csv line (separators + 1).
+int64_t count_fields(std::string_view line, std::string_view sep) {
+    int64_t n = 1;
+    for (size_t pos = line.find(sep); pos != std::string_view::npos; pos = line.find(sep, pos + sep.size()))
+        ++n;
+    return n;
+}
+
+/// Per-range bookkeeping of the csv reader.
+struct CsvRange {
+    int64_t newlines = 0, rows = 0;      // pass 1
+    int64_t line_base = 0, row_base = 0; // lines of the file before the range; data rows before it
+    RangeError error;                    // pass 2
+};
+
+/// Parses the data lines of one range into rows [row_base, ...) of `data` (ncols doubles each).
+void parse_csv_range(std::string_view text, const ReadOptions &o, std::string_view sep, int64_t ncols,
+                     double *data, CsvRange &r) {
+    const bool one_char = sep.size() == 1;
+    const bool any_na = !o.na_strings.empty();
+    int64_t row = r.row_base;
+    for_each_line_in(text, [&](std::string_view line, int64_t idx) {
+        auto bad = [&](std::string msg) {
+            r.error = {idx, std::move(msg)};
+            return false;
+        };
+        if (is_blank(line)) return true;
+        double *dst = data + row * ncols;
+        int64_t count = 0;
+        size_t pos = 0;
+        while (true) {
+            size_t end = one_char ? line.find(sep[0], pos) : line.find(sep, pos);
+            const bool last = end == std::string_view::npos;
+            if (last) end = line.size();
+            const std::string_view field = trim(line.substr(pos, end - pos));
+            ++count;
+            double v;
+            if (field.empty()) {
+                if (!o.fill) return bad("empty field in column " + std::to_string(count) + " (fill=FALSE)");
+                v = o.fill_value;
+            } else if (any_na &&
+                       std::find(o.na_strings.begin(), o.na_strings.end(), field) != o.na_strings.end()) {
+                v = std::numeric_limits<double>::quiet_NaN();
+            } else if (!parse_double(field, v)) {
+                return bad("malformed number '" + std::string(field) + "' in column " +
+                           std::to_string(count));
+            }
+            if (count <= ncols) dst[count - 1] = v;
+            if (last) break;
+            pos = end + sep.size();
+        }
+        if (count != ncols)
+            return bad("expected " + std::to_string(ncols) + " fields, found " + std::to_string(count));
+        ++row;
+        return true;
+    });
+}
+
+/// Two parallel passes over line ranges: count the lines and data rows of each range, then parse each
+/// range straight into its rows of the result.
 MatrixPtr read_csv(const std::vector<SourceFile> &files, const std::string &path, const ReadOptions &o,
                    bool header, const std::string &sep) {
     if (sep.empty()) throw IoError("cannot read '" + path + "': empty csv separator");
-    std::vector<double> values;
-    int64_t ncols = -1, nrows = 0;
-    bool first_file = true;
-    for (const auto &f : files) {
-        bool skip_header = header && first_file;
-        first_file = false;
-        for_each_line(f.text, [&](std::string_view line, int64_t lineno) {
-            if (skip_header) {
-                skip_header = false;
-                return true;
-            }
-            if (trim(line).empty()) return true;
-            int64_t count = 0;
-            size_t pos = 0;
-            while (true) {
-                size_t end = line.find(sep, pos);
-                const bool last = end == std::string_view::npos;
-                if (last) end = line.size();
-                std::string_view field = trim(line.substr(pos, end - pos));
-                ++count;
-                double v;
-                if (field.empty()) {
-                    if (!o.fill)
-                        fail_at(f.name, lineno,
-                                "empty field in column " + std::to_string(count) + " (fill=FALSE)");
-                    v = o.fill_value;
-                } else if (std::find(o.na_strings.begin(), o.na_strings.end(), field) != o.na_strings.end()) {
-                    v = std::numeric_limits<double>::quiet_NaN();
-                } else if (!parse_double(field, v)) {
-                    fail_at(f.name, lineno,
-                            "malformed number '" + std::string(field) + "' in column " +
-                                std::to_string(count));
-                }
-                values.push_back(v);
-                if (last) break;
-                pos = end + sep.size();
-            }
-            if (ncols < 0)
-                ncols = count;
-            else if (count != ncols)
-                fail_at(f.name, lineno,
-                        "expected " + std::to_string(ncols) + " fields, found " + std::to_string(count));
-            ++nrows;
+    std::vector<size_t> starts(files.size(), 0);
+    std::vector<int64_t> lines_before(files.size(), 0);
+    size_t total = 0;
+    for (const auto &f : files) total += f.text().size();
+    if (header && !files.empty() && !files[0].text().empty()) { // the header is the first file's first line
+        const size_t nl = files[0].text().find('\n');
+        starts[0] = nl == std::string_view::npos ? files[0].text().size() : nl + 1;
+        lines_before[0] = 1;
+    }
+    const std::vector<LineRange> ranges = split_ranges(files, starts, range_bytes(total, size_t{64} << 20));
+    std::vector<CsvRange> info(ranges.size());
+    tbb::parallel_for(size_t{0}, ranges.size(), [&](size_t k) {
+        const std::string_view text = range_text(files, ranges[k]);
+        int64_t rows = 0;
+        const int64_t lines = for_each_line_in(text, [&](std::string_view line, int64_t) {
+            rows += is_blank(line) ? 0 : 1;
             return true;
         });
+        info[k].rows = rows;
+        info[k].newlines = newlines_of(text, lines);
+    });
+    int64_t nrows = 0, ncols = -1;
+    for (size_t k = 0; k < ranges.size(); ++k) {
+        info[k].line_base = lines_before[ranges[k].file];
+        lines_before[ranges[k].file] += info[k].newlines;
+        info[k].row_base = nrows;
+        nrows += info[k].rows;
+        if (ncols < 0 && info[k].rows > 0) // the first data line fixes the number of columns
+            for_each_line_in(range_text(files, ranges[k]), [&](std::string_view line, int64_t) {
+                if (is_blank(line)) return true;
+                ncols = count_fields(line, sep);
+                return false;
+            });
     }
     if (ncols < 0) ncols = o.cols.value_or(0);
+    auto out = MatrixBlock::uninitialized(nrows, ncols);
+    double *data = out->mutable_data();
+    tbb::parallel_for(size_t{0}, ranges.size(), [&](size_t k) {
+        parse_csv_range(range_text(files, ranges[k]), o, sep, ncols, data, info[k]);
+    });
+    for (size_t k = 0; k < ranges.size(); ++k)
+        if (info[k].error.set())
+            fail_at(files[ranges[k].file].name(), info[k].line_base + info[k].error.line + 1,
+                    info[k].error.msg);
     if ((o.rows && *o.rows != nrows) || (o.cols && *o.cols != ncols))
         throw IoError("cannot read '" + path + "': the file holds a " + dims(nrows, ncols) + " matrix but " +
                       dims(o.rows.value_or(nrows), o.cols.value_or(ncols)) + " was expected");
-    auto out = MatrixBlock::uninitialized(nrows, ncols);
-    std::copy(values.begin(), values.end(), out->mutable_data());
     out->recompute_nnz();
     return out;
 }
@@ -264,27 +434,28 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
     std::shared_ptr<MatrixBlock> out;
     double *data = nullptr;
     for (const auto &f : files) {
-        for_each_line(f.text, [&](std::string_view line, int64_t lineno) {
+        for_each_line(f.text(), [&](std::string_view line, int64_t lineno) {
             if (stage == Stage::Banner) {
                 std::string_view t[6];
                 const size_t n = split_ws(line, t, 5);
                 if (n != 5 || !iequals(t[0], "%%MatrixMarket") || !iequals(t[1], "matrix"))
-                    fail_at(f.name, lineno,
+                    fail_at(f.name(), lineno,
                             "expected a '%%MatrixMarket matrix <format> <field> <symmetry>' header");
                 if (iequals(t[2], "coordinate"))
                     coordinate = true;
                 else if (iequals(t[2], "array"))
                     coordinate = false;
                 else
-                    fail_at(f.name, lineno, "unsupported Matrix Market format '" + std::string(t[2]) + "'");
+                    fail_at(f.name(), lineno, "unsupported Matrix Market format '" + std::string(t[2]) + "'");
                 if (iequals(t[3], "pattern") && coordinate)
                     pattern = true;
                 else if (!iequals(t[3], "real") && !iequals(t[3], "integer") && !iequals(t[3], "double"))
-                    fail_at(f.name, lineno, "unsupported Matrix Market field '" + std::string(t[3]) + "'");
+                    fail_at(f.name(), lineno, "unsupported Matrix Market field '" + std::string(t[3]) + "'");
                 if (iequals(t[4], "symmetric"))
                     symmetric = true;
                 else if (!iequals(t[4], "general"))
-                    fail_at(f.name, lineno, "unsupported Matrix Market symmetry '" + std::string(t[4]) + "'");
+                    fail_at(f.name(), lineno,
+                            "unsupported Matrix Market symmetry '" + std::string(t[4]) + "'");
                 stage = Stage::Size;
                 return true;
             }
@@ -296,12 +467,12 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
                 const size_t want = coordinate ? 3 : 2;
                 if (n != want || !parse_index(t[0], rows) || !parse_index(t[1], cols) ||
                     (coordinate && !parse_index(t[2], expected)) || rows < 0 || cols < 0)
-                    fail_at(f.name, lineno,
+                    fail_at(f.name(), lineno,
                             std::string("expected the size line '") +
                                 (coordinate ? "rows cols nnz" : "rows cols") + "', found '" +
                                 std::string(tl) + "'");
                 if (!coordinate) expected = symmetric ? rows * (rows + 1) / 2 : rows * cols;
-                if (symmetric && rows != cols) fail_at(f.name, lineno, "a symmetric matrix must be square");
+                if (symmetric && rows != cols) fail_at(f.name(), lineno, "a symmetric matrix must be square");
                 if ((o.rows && *o.rows != rows) || (o.cols && *o.cols != cols))
                     throw IoError("cannot read '" + path + "': the file holds a " + dims(rows, cols) +
                                   " matrix but " + dims(o.rows.value_or(rows), o.cols.value_or(cols)) +
@@ -312,30 +483,30 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
                 return true;
             }
             if (seen >= expected)
-                fail_at(f.name, lineno, "more entries than the " + std::to_string(expected) + " announced");
+                fail_at(f.name(), lineno, "more entries than the " + std::to_string(expected) + " announced");
             int64_t i, j;
             double v = 1.0;
             if (coordinate) {
                 const size_t want = pattern ? 2 : 3;
                 if (n != want)
-                    fail_at(f.name, lineno,
+                    fail_at(f.name(), lineno,
                             std::string("expected '") + (pattern ? "row col" : "row col value") +
                                 "', found '" + std::string(tl) + "'");
                 if (!parse_index(t[0], i))
-                    fail_at(f.name, lineno, "malformed row index '" + std::string(t[0]) + "'");
+                    fail_at(f.name(), lineno, "malformed row index '" + std::string(t[0]) + "'");
                 if (!parse_index(t[1], j))
-                    fail_at(f.name, lineno, "malformed column index '" + std::string(t[1]) + "'");
+                    fail_at(f.name(), lineno, "malformed column index '" + std::string(t[1]) + "'");
                 if (!pattern && !parse_double(t[2], v))
-                    fail_at(f.name, lineno, "malformed number '" + std::string(t[2]) + "'");
+                    fail_at(f.name(), lineno, "malformed number '" + std::string(t[2]) + "'");
                 if (i < 1 || i > rows || j < 1 || j > cols)
-                    fail_at(f.name, lineno,
+                    fail_at(f.name(), lineno,
                             "index (" + std::to_string(i) + "," + std::to_string(j) +
                                 ") out of range for a " + dims(rows, cols) + " matrix");
             } else {
                 if (n != 1)
-                    fail_at(f.name, lineno, "expected one value per line, found '" + std::string(tl) + "'");
+                    fail_at(f.name(), lineno, "expected one value per line, found '" + std::string(tl) + "'");
                 if (!parse_double(t[0], v))
-                    fail_at(f.name, lineno, "malformed number '" + std::string(t[0]) + "'");
+                    fail_at(f.name(), lineno, "malformed number '" + std::string(t[0]) + "'");
                 // Column-major; a symmetric array lists the lower triangle column by column.
                 if (symmetric) {
                     int64_t k = seen, col = 0;
@@ -523,15 +694,13 @@ MatrixPtr read_matrix(const std::string &path, const ReadOptions &opts) {
         if (!o.header) o.header = meta->header;
         if (o.sep == "," && meta->format == "csv") o.sep = meta->sep;
     }
-    if (format != "text" && format != "csv" && format != "mm") {
-        if (format == "binary")
-            throw IoError("cannot read '" + path + "': the binary format is not supported yet");
+    if (format != "text" && format != "csv" && format != "mm" && format != "binary")
         throw IoError("cannot read '" + path + "': unknown format '" + format + "'");
-    }
     if (format == "text" && (!o.rows || !o.cols))
         throw IoError("cannot read '" + path +
                       "': the text format needs the dimensions (rows and cols from read() or an .mtd file)");
     const std::vector<SourceFile> files = load_sources(path);
+    if (format == "binary") return read_binary(files, path, o.rows, o.cols);
     if (format == "text") return read_text(files, *o.rows, *o.cols);
     if (format == "csv") return read_csv(files, path, o, o.header, o.sep);
     return read_mm(files, path, o);
@@ -541,7 +710,9 @@ void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOpti
     std::string format = opts.format;
     for (auto &c : format) c = static_cast<char>(std::tolower(c));
     const int64_t rows = m.rows(), cols = m.cols();
-    {
+    if (format == "binary") {
+        write_binary(path, m);
+    } else {
         Writer w(path);
         std::string &b = w.buf();
         if (format == "text") {
@@ -582,8 +753,6 @@ void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOpti
                 b += '\n';
                 w.maybe_flush();
             }
-        } else if (format == "binary") {
-            throw IoError("cannot write '" + path + "': the binary format is not supported yet");
         } else {
             throw IoError("cannot write '" + path + "': unknown format '" + format + "'");
         }

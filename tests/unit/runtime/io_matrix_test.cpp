@@ -1,5 +1,7 @@
 #include "runtime/io/matrix_io.h"
 
+#include "runtime/io/checksum.h"
+
 #include "kernels/ops.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <unistd.h>
@@ -66,7 +69,7 @@ void expect_equal(const MatrixBlock &a, const MatrixBlock &b) {
 }
 
 TEST_F(IoTest, RoundTripAllFormatsAndShapes) {
-    for (const char *format : {"text", "csv", "mm"})
+    for (const char *format : {"text", "csv", "mm", "binary"})
         for (auto [r, c] : std::vector<std::pair<int64_t, int64_t>>{{5, 4}, {1, 1}, {3, 1}, {1, 3}}) {
             for (bool zero : {false, true}) {
                 auto m = zero ? std::make_shared<MatrixBlock>(r, c, 0.0) : sample(r, c);
@@ -82,7 +85,7 @@ TEST_F(IoTest, RoundTripAllFormatsAndShapes) {
 }
 
 TEST_F(IoTest, EmptyMatrices) {
-    for (const char *format : {"text", "csv", "mm"}) {
+    for (const char *format : {"text", "csv", "mm", "binary"}) {
         MatrixBlock m(0, 0);
         WriteOptions wo;
         wo.format = format;
@@ -285,6 +288,189 @@ TEST_F(IoTest, DirectoryOfPartFiles) {
     auto c = read_matrix(path("cparts"), fmt_opts("csv"));
     EXPECT_EQ(c->rows(), 2);
     EXPECT_EQ(c->get(1, 0), 3);
+}
+
+std::string error_of(const std::function<void()> &fn) {
+    try {
+        fn();
+    } catch (const IoError &e) {
+        return e.what();
+    }
+    return "<no error>";
+}
+
+TEST(IoChecksum, Xxh64KnownValues) {
+    EXPECT_EQ(xxh64("", 0), 0xEF46DB3751D8E999ULL);
+    EXPECT_EQ(xxh64("abc", 3), 0x44BC2CF5AD770999ULL);
+    // Longer inputs take the 32-byte stripe path; every byte matters.
+    std::string s(1000, 'x');
+    const uint64_t h = xxh64(s.data(), s.size());
+    s[517] = 'y';
+    EXPECT_NE(xxh64(s.data(), s.size()), h);
+    EXPECT_NE(xxh64(s.data(), s.size(), 1), xxh64(s.data(), s.size()));
+}
+
+TEST_F(IoTest, BinaryFormatLayoutAndCorruption) {
+    const std::string p = path("b");
+    write_matrix(p, *sample(4, 3), wfmt("binary"));
+    const std::string good = slurp(p);
+    ASSERT_EQ(good.size(), 64u + 12 * 8);
+    EXPECT_EQ(good.substr(0, 8), "LINEAMTX");
+    ASSERT_TRUE(read_mtd(p));
+    EXPECT_EQ(read_mtd(p)->format, "binary");
+    EXPECT_EQ(read_mtd(p)->nnz, sample(4, 3)->nnz());
+    expect_equal(*sample(4, 3), *read_matrix(p, ReadOptions{}));
+    auto expect_error = [&](const std::string &bytes, const std::string &what) {
+        put("b", bytes);
+        const std::string msg = error_of([&] { read_matrix(p, ReadOptions{}); });
+        EXPECT_EQ(msg.rfind("cannot read '" + p + "': ", 0), 0u) << msg;
+        EXPECT_NE(msg.find(what), std::string::npos) << msg;
+    };
+    std::string bad = good;
+    bad[64 + 17] ^= 1;
+    expect_error(bad, "checksum mismatch (stored 0x");
+    expect_error(good.substr(0, 100), "truncated: expected 160 bytes, found 100");
+    expect_error(good.substr(0, 10), "truncated: expected at least 64 bytes (the binary header), found 10");
+    expect_error("", "truncated");
+    expect_error(good + "x", "unexpected trailing data: expected 160 bytes, found 161");
+    bad = good;
+    bad[20] ^= 1; // rows
+    expect_error(bad, "corrupt header (checksum mismatch)");
+    bad = good;
+    bad[0] = 'X';
+    expect_error(bad, "not a linea binary matrix file (bad magic number)");
+    put("b", good);
+    ReadOptions ro;
+    ro.format = "binary";
+    ro.cols = 4;
+    EXPECT_THROW(read_matrix(p, ro), IoError); // disagrees with the .mtd
+    fs::remove(p + ".mtd");
+    EXPECT_NE(error_of([&] { read_matrix(p, ro); }).find("holds a 4x3 matrix but 4x4 was expected"),
+              std::string::npos);
+    ro.cols.reset();
+    expect_equal(*sample(4, 3), *read_matrix(p, ro)); // dimensions come from the header
+}
+
+TEST_F(IoTest, BinaryDirectoryOfPartFiles) {
+    fs::create_directories(dir_ / "bparts");
+    auto a = sample(3, 2), b = sample(2, 2);
+    write_matrix(path("bparts/part-0"), *a, wfmt("binary"));
+    write_matrix(path("bparts/part-1"), *b, wfmt("binary"));
+    auto m = read_matrix(path("bparts"), fmt_opts("binary"));
+    ASSERT_EQ(m->rows(), 5);
+    ASSERT_EQ(m->cols(), 2);
+    for (int64_t j = 0; j < 2; ++j) {
+        EXPECT_EQ(m->get(2, j), a->get(2, j));
+        EXPECT_EQ(m->get(4, j), b->get(1, j));
+    }
+    EXPECT_EQ(m->nnz(), a->nnz() + b->nnz());
+    write_matrix(path("bparts/part-2"), *sample(1, 3), wfmt("binary"));
+    const std::string msg = error_of([&] { read_matrix(path("bparts"), fmt_opts("binary")); });
+    EXPECT_NE(msg.find("part-2': this part holds 3 columns but the first part 2"), std::string::npos) << msg;
+}
+
+/// Puts the default thread count back when a test ends.
+struct ThreadsGuard {
+    ~ThreadsGuard() { kernels::set_num_threads(0); }
+};
+
+/// Reads `p` on one thread (one range per file) and on four (many ranges); both must agree exactly,
+/// in the matrix or in the error message. Returns the matrix, or nullptr and the message.
+std::pair<kernels::MatrixPtr, std::string> read_both_ways(const std::string &p, const ReadOptions &ro) {
+    std::pair<kernels::MatrixPtr, std::string> res[2];
+    for (int k = 0; k < 2; ++k) {
+        kernels::set_num_threads(k == 0 ? 1 : 4);
+        try {
+            res[k].first = read_matrix(p, ro);
+        } catch (const IoError &e) {
+            res[k].second = e.what();
+        }
+    }
+    EXPECT_EQ(res[0].second, res[1].second);
+    EXPECT_EQ(!res[0].first, !res[1].first);
+    if (res[0].first && res[1].first) {
+        expect_equal(*res[0].first, *res[1].first);
+        EXPECT_EQ(res[0].first->nnz(), res[1].first->nnz());
+    }
+    return res[1];
+}
+
+std::string join_lines(const std::vector<std::string> &lines) {
+    std::string out;
+    for (size_t k = 0; k < lines.size(); ++k) out += lines[k] + (k % 7 == 3 ? "\r\n" : "\n"); // some CRLF
+    return out;
+}
+
+TEST_F(IoTest, ParallelCsvParseEqualsSequential) {
+    ThreadsGuard guard;
+    const int64_t rows = 60000, cols = 10;
+    std::vector<std::string> lines{"a,b,c,d,e,f,g,h,i,j"}; // header
+    for (int64_t i = 0; i < rows; ++i) {
+        std::string l;
+        for (int64_t j = 0; j < cols; ++j) {
+            if (j > 0) l += ',';
+            if ((i + j) % 97 != 0) l += std::to_string(((i * 31 + j * 7) % 1000) * 0.37 - 100); // else empty
+        }
+        lines.push_back(l);
+        if (i % 1000 == 500) lines.push_back("  "); // blank lines are skipped
+    }
+    const std::string p = path("big.csv");
+    put("big.csv", join_lines(lines));
+    ASSERT_GT(fs::file_size(p), size_t{5} << 20);
+    ReadOptions ro;
+    ro.format = "csv";
+    ro.header = true;
+    ro.fill_value = -7;
+    auto [m, err] = read_both_ways(p, ro);
+    ASSERT_TRUE(m) << err;
+    ASSERT_EQ(m->rows(), rows);
+    ASSERT_EQ(m->cols(), cols);
+    EXPECT_EQ(m->get(rows - 1, 3), ((rows - 1) * 31 + 21) % 1000 * 0.37 - 100);
+    EXPECT_EQ(m->get(0, 0), -7); // (0 + 0) % 97 == 0: an empty field, filled
+    // Errors in late ranges name the right line; the first error in the file wins.
+    const size_t late = lines.size() - 100, later = lines.size() - 10;
+    std::vector<std::string> bad = lines;
+    bad[later] = "1,2,3";
+    put("big.csv", join_lines(bad));
+    EXPECT_EQ(read_both_ways(p, ro).second,
+              p + ":" + std::to_string(later + 1) + ": expected 10 fields, found 3");
+    bad[late] = "1,2,x,4,5,6,7,8,9,10";
+    put("big.csv", join_lines(bad));
+    EXPECT_EQ(read_both_ways(p, ro).second,
+              p + ":" + std::to_string(late + 1) + ": malformed number 'x' in column 3");
+    ro.fill = false;
+    const std::string msg = read_both_ways(p, ro).second;
+    EXPECT_EQ(msg, p + ":2: empty field in column 1 (fill=FALSE)");
+}
+
+TEST_F(IoTest, ParallelTextParseEqualsSequential) {
+    ThreadsGuard guard;
+    const int64_t rows = 50000, cols = 12;
+    std::vector<std::string> lines{"7 5 1.5"}; // listed again at the end: the last value wins
+    for (int64_t i = 1; i <= rows; ++i)
+        for (int64_t j = 1; j <= cols; ++j)
+            if ((i + j) % 3 != 0)
+                lines.push_back(std::to_string(i) + " " + std::to_string(j) + " " +
+                                std::to_string((i * 13 + j) % 101 - 50));
+    lines.insert(lines.begin() + 100000, "0 0 0");
+    lines.push_back("7 5 2.5");
+    const std::string p = path("big.ijv");
+    put("big.ijv", join_lines(lines));
+    ASSERT_GT(fs::file_size(p), size_t{4} << 20);
+    ReadOptions ro;
+    ro.format = "text";
+    ro.rows = rows;
+    ro.cols = cols;
+    auto [m, err] = read_both_ways(p, ro);
+    ASSERT_TRUE(m) << err;
+    EXPECT_EQ(m->get(6, 4), 2.5);
+    EXPECT_EQ(m->get(rows - 1, cols - 1), (rows * 13 + cols) % 101 - 50);
+    std::vector<std::string> bad = lines;
+    const size_t late = lines.size() - 1000;
+    bad[late] = "70000 1 3";
+    put("big.ijv", join_lines(bad));
+    EXPECT_EQ(read_both_ways(p, ro).second,
+              p + ":" + std::to_string(late + 1) + ": index (70000,1) out of range for a 50000x12 matrix");
 }
 
 } // namespace

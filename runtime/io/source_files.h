@@ -1,0 +1,39 @@
+// Internal to runtime/io: the bytes of a file (or of each part file of a directory), memory-mapped.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linea::io {
+
+/// One input file's bytes: memory-mapped when possible (else read whole). Move-only; unmaps on destruction.
+class SourceFile {
+public:
+    /// Maps (or reads) `path`; throws IoError "cannot read '<path>': <reason>".
+    explicit SourceFile(std::string path);
+    SourceFile(SourceFile &&other) noexcept;
+    SourceFile &operator=(SourceFile &&) = delete;
+    SourceFile(const SourceFile &) = delete;
+    SourceFile &operator=(const SourceFile &) = delete;
+    ~SourceFile();
+
+    /// The file name as shown in messages.
+    const std::string &name() const { return name_; }
+    std::string_view text() const { return view_; }
+
+private:
+    std::string name_;
+    std::string owned_; // the bytes when the file could not be mapped
+    void *map_ = nullptr;
+    size_t map_len_ = 0;
+    std::string_view view_;
+};
+
+/// The file itself, or the part files of a directory sorted by name (hidden, `_*`, .mtd and .crc skipped).
+std::vector<SourceFile> load_sources(const std::string &path);
+
+/// Reads a small file whole (metadata, scalars).
+std::string read_whole(const std::string &path);
+
+} // namespace linea::io
