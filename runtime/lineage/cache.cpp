@@ -32,13 +32,17 @@ size_t Cache::size_of(const Value &v) {
     return 32;
 }
 
+Cache::Entry *Cache::find(const ItemPtr &item) {
+    auto it = map_.find(item->hash());
+    if (it == map_.end()) return nullptr;
+    for (Entry &e : it->second)
+        if (e.item == item || Item::equal(*e.item, *item)) return &e;
+    return nullptr;
+}
+
 bool Cache::contains(const ItemPtr &item) {
     std::lock_guard lock(mutex_);
-    auto it = map_.find(item->hash());
-    if (it == map_.end()) return false;
-    for (const Entry &e : it->second)
-        if (e.item == item || Item::equal(*e.item, *item)) return true;
-    return false;
+    return find(item) != nullptr;
 }
 
 void Cache::note_function_hit() {
@@ -48,18 +52,13 @@ void Cache::note_function_hit() {
 
 std::optional<Value> Cache::probe(const ItemPtr &item, Level level) {
     std::lock_guard lock(mutex_);
-    auto it = map_.find(item->hash());
-    if (it != map_.end()) {
-        for (Entry &e : it->second) {
-            if (e.item == item || Item::equal(*e.item, *item)) {
-                e.hits++;
-                e.last_use = ++clock_;
-                stats_.hits_mem++;
-                if (level == Level::Instruction) stats_.ml_ins++;
-                stats_.saved_s += e.compute_s;
-                return e.value;
-            }
-        }
+    if (Entry *e = find(item)) {
+        e->hits++;
+        e->last_use = ++clock_;
+        stats_.hits_mem++;
+        if (level == Level::Instruction) stats_.ml_ins++;
+        stats_.saved_s += e->compute_s;
+        return e->value;
     }
     if (evicted_.count(item->hash())) stats_.hits_del++;
     return std::nullopt;
@@ -92,7 +91,6 @@ void Cache::evict_for(size_t bytes) {
         if (!found) break;
         auto &entries = map_[victim_hash];
         used_ -= entries[victim_index].bytes;
-        stats_.missed_s += 0; // the missed time is counted when a Del hit recomputes
         entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(victim_index));
         if (entries.empty()) map_.erase(victim_hash);
         evicted_[victim_hash]++;
@@ -104,9 +102,7 @@ void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds)
     const size_t bytes = size_of(value);
     std::lock_guard lock(mutex_);
     if (bytes > budget_) return; // larger than the whole budget: never cached
-    auto &entries = map_[item->hash()];
-    for (const Entry &e : entries)
-        if (e.item == item || Item::equal(*e.item, *item)) return;
+    if (find(item)) return;
     evict_for(bytes);
     map_[item->hash()].push_back(Entry{item, value, compute_seconds, bytes, 0, ++clock_});
     used_ += bytes;

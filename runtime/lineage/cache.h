@@ -59,6 +59,8 @@ private:
         int64_t hits = 0;
         uint64_t last_use = 0;
     };
+    /// The entry equal to `item`, or nullptr (the caller holds the mutex).
+    Entry *find(const ItemPtr &item);
     static size_t size_of(const Value &v);
     void evict_for(size_t bytes);
     double score(const Entry &e) const;
