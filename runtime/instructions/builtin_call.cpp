@@ -44,6 +44,20 @@ std::string BuiltinInstruction::explain() const {
     return s;
 }
 
+namespace {
+/// ctx.call, adding the call site as a note to a user error raised inside the function body (which
+/// points into the body), so an error inside a library function also names the caller's line.
+std::vector<Value> call_noting_site(ExecContext &ctx, const Function &fn, std::vector<Value> args,
+                                    const SourceLoc &site, std::vector<lineage::ItemPtr> *items) {
+    try {
+        return ctx.call(fn, std::move(args), site, items);
+    } catch (const DmlError &e) {
+        if (!site.file || e.kind() == ErrorKind::Internal) throw;
+        throw e.with_note(site, "in the call to '" + fn.name + "' here");
+    }
+}
+} // namespace
+
 void FunctionCallInstruction::execute(ExecContext &ctx) const {
     std::vector<Value> args;
     args.reserve(args_.size());
@@ -85,7 +99,7 @@ void FunctionCallInstruction::execute(ExecContext &ctx) const {
             }
         }
         auto t0 = std::chrono::steady_clock::now();
-        std::vector<Value> out = ctx.call(*fn_, std::move(args), loc(), &items);
+        std::vector<Value> out = call_noting_site(ctx, *fn_, std::move(args), loc(), &items);
         if (reuse_call) {
             const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             for (size_t k = 0; k < out.size() && k < keys.size(); ++k) {
@@ -100,7 +114,7 @@ void FunctionCallInstruction::execute(ExecContext &ctx) const {
         }
         return;
     }
-    std::vector<Value> out = ctx.call(*fn_, std::move(args), loc());
+    std::vector<Value> out = call_noting_site(ctx, *fn_, std::move(args), loc(), nullptr);
     for (size_t i = 0; i < out_.size() && i < out.size(); ++i)
         if (out_[i] >= 0) ctx.set(out_[i], std::move(out[i]));
 }

@@ -64,4 +64,19 @@ DmlError::DmlError(ErrorKind kind, SourceLoc loc, std::string message)
     : std::runtime_error(format_diagnostic(kind, loc, message)), kind_(kind), loc_(std::move(loc)),
       message_(std::move(message)) {}
 
+DmlError::DmlError(ErrorKind kind, SourceLoc loc, std::string message, const std::string &formatted)
+    : std::runtime_error(formatted), kind_(kind), loc_(std::move(loc)), message_(std::move(message)) {}
+
+DmlError DmlError::with_note(const SourceLoc &at, const std::string &note) const {
+    std::string text = what();
+    text += "\n";
+    if (at.file) {
+        text += at.file->path();
+        if (at.line > 0) text += ":" + std::to_string(at.line) + ":" + std::to_string(at.col);
+        text += ": ";
+    }
+    text += "note: " + note;
+    return DmlError(kind_, loc_, message_, text);
+}
+
 } // namespace linea

@@ -51,8 +51,12 @@ public:
     ErrorKind kind() const { return kind_; }
     const SourceLoc &loc() const { return loc_; }
     const std::string &message() const { return message_; }
+    /// The same error with a note line appended (`file:line:col: note: text`), e.g. the call site of
+    /// the function in which the error happened, so errors inside library functions name the caller.
+    DmlError with_note(const SourceLoc &at, const std::string &note) const;
 
 private:
+    DmlError(ErrorKind kind, SourceLoc loc, std::string message, const std::string &formatted);
     ErrorKind kind_;
     SourceLoc loc_;
     std::string message_;
