@@ -138,7 +138,8 @@ std::vector<std::string> discover() {
         if (!e.is_regular_file() || e.path().extension() != ".dml") {
             continue;
         }
-        fs::path rel = fs::relative(e.path(), root);
+        // Lexically, so a test that is a symlink (e.g. to a shipped example) keeps its place here.
+        fs::path rel = e.path().lexically_relative(root);
         // Helper files (sourced libraries, data generators) live in folders named "lib" or "data".
         bool helper = false;
         for (const auto &part : rel) {
