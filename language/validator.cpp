@@ -1,5 +1,6 @@
 #include "language/validator.h"
 
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -182,7 +183,9 @@ private:
         case ExprKind::IntLit:
         case ExprKind::DoubleLit:
         case ExprKind::BoolLit:
+            return;
         case ExprKind::StringLit:
+            preload_named_builtin(static_cast<StringLit &>(e));
             return;
         case ExprKind::Ident: {
             auto &id = static_cast<Ident &>(e);
@@ -235,6 +238,17 @@ private:
             error(loc, "script builtin file for '" + name + "' defines neither m_" + name + " nor s_" + name);
         validate_namespace(key);
         return f;
+    }
+
+    /// A string literal naming a script builtin (`gridSearch(train="lm", ...)`, `f = "lm"`) may reach
+    /// eval() by a name known only at run time: load that builtin now, so the call can find it.
+    void preload_named_builtin(const StringLit &s) {
+        const std::string &n = s.value;
+        if (n.empty() || !(std::isalpha(static_cast<unsigned char>(n[0])) || n[0] == '_')) return;
+        for (char ch : n)
+            if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_') return;
+        if (find_function(ns_key_, n) || find_function("", n) || find_builtin(n) >= 0) return;
+        script_builtin(n, s.loc);
     }
 
     void call(Call &c, std::set<std::string> &defined, int outputs) {

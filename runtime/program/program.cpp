@@ -520,7 +520,16 @@ std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args
                            "missing argument '" + p.name + "' in call to function " + fn.name);
         }
     }
-    execute_blocks(fn.body, *this);
+    try {
+        execute_blocks(fn.body, *this);
+    } catch (const DmlError &e) {
+        // An error inside a function from another file (a script builtin or a sourced library) is
+        // reported at the call site in the caller's file, with where it was raised as a note.
+        if (!call_loc.valid() || !fn.loc.file || fn.loc.file == call_loc.file || !e.loc().valid()) throw;
+        throw DmlError(e.kind(), call_loc,
+                       e.message() + "\n  raised in " + fn.name + " at " + e.loc().file->path() + ":" +
+                           std::to_string(e.loc().line) + ":" + std::to_string(e.loc().col));
+    }
     std::vector<Value> out;
     out.reserve(fn.returns.size());
     for (const FunctionParam &r : fn.returns) {

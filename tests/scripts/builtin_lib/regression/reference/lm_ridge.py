@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""Expected output of lm_ridge.dml: ridge coefficients from the normal equations in NumPy.
+icpt=2 standardizes each feature with its mean and sample standard deviation, solves, and maps the
+coefficients back to the original scale. Run from the parent folder: python3 reference/lm_ridge.py > lm_ridge.out"""
+import numpy as np
+
+
+def ridge(X, y, icpt, reg):
+    n, m = X.shape
+    Z = X.copy()
+    if icpt == 2:
+        mu, sd = X.mean(0), X.std(0, ddof=1)
+        Z = (X - mu) / sd
+    if icpt > 0:
+        Z = np.hstack([Z, np.ones((n, 1))])
+    lam = np.full(Z.shape[1], reg)
+    if icpt > 0:
+        lam[-1] = 0
+    b = np.linalg.solve(Z.T @ Z + np.diag(lam), Z.T @ y)
+    if icpt == 2:
+        b = np.concatenate([b[:m] / sd, [b[m] - np.sum(b[:m] * mu / sd)]])
+    return b
+
+
+def out(b):
+    for v in b:
+        print("%.15g" % v)
+
+
+X = np.loadtxt("data/lm_X.csv", delimiter=",")
+y = np.loadtxt("data/lm_y.csv", delimiter=",")
+for icpt in range(3):
+    print("lmDS icpt=%d" % icpt)
+    out(ridge(X, y, icpt, 2.5))
+print("lmCG icpt=2")
+out(ridge(X, y, 2, 2.5))
+S = np.loadtxt("data/step_X.csv", delimiter=",")
+ys = np.loadtxt("data/step_y.csv", delimiter=",")
+for icpt in range(2):
+    print("lmCG step icpt=%d" % icpt)
+    out(ridge(S, ys, icpt, 0.5))

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Writes the inputs of the gridSearch tests (data/*.csv) and their expected outputs, computed with
+NumPy from the definitions: ridge regression (lm with icpt 0/1/2, penalty not on the intercept,
+icpt = 2 on standardized columns), contiguous folds rows floor((k-1)n/K)+1 .. floor(kn/K), the model
+averaged over folds and the loss the averaged fold MSE; first parameter varies slowest; of equal losses the last wins.
+Run from the parent folder: /usr/bin/python3 reference/gridsearch.py"""
+import itertools
+
+import numpy as np
+
+rng = np.random.default_rng(11)
+n, m = 45, 4
+X = rng.normal(size=(n, m)) * np.array([1.0, 2.0, 0.5, 4.0]) + np.array([0.0, 3.0, -1.0, 10.0])
+y = X @ np.array([0.8, -0.4, 1.5, 0.1]) + 2.0 + 1.5 * rng.normal(size=n)
+np.savetxt("data/X.csv", X, delimiter=",", fmt="%.17g")
+np.savetxt("data/y.csv", y[:, None], delimiter=",", fmt="%.17g")
+
+
+def ridge(X, y, icpt, reg):
+    n, m = X.shape
+    Z = X.copy()
+    if icpt == 2:
+        mu, sd = X.mean(0), X.std(0, ddof=1)
+        Z = (X - mu) / sd
+    if icpt > 0:
+        Z = np.hstack([Z, np.ones((n, 1))])
+    lam = np.full(Z.shape[1], reg)
+    if icpt > 0:
+        lam[-1] = 0
+    b = np.linalg.solve(Z.T @ Z + np.diag(lam), Z.T @ y)
+    if icpt == 2:
+        b = np.concatenate([b[:m] / sd, [b[m] - np.sum(b[:m] * mu / sd)]])
+    return b
+
+
+def mse(X, y, b):
+    yhat = X @ b[: X.shape[1]] + (b[-1] if len(b) == X.shape[1] + 1 else 0)
+    return np.mean((y - yhat) ** 2)
+
+
+def search(regs, icpts, tols, cv, K):
+    best = None
+    for reg, icpt, tol in itertools.product(regs, icpts, tols):
+        if cv:
+            B, loss = np.zeros(m + 1), 0.0
+            for k in range(1, K + 1):
+                lo, hi = (k - 1) * n // K, k * n // K
+                mask = np.ones(n, bool)
+                mask[lo:hi] = False
+                b = ridge(X[mask], y[mask], icpt, reg)
+                B[: len(b)] += b
+                loss += mse(X[~mask], y[~mask], b)
+            B, loss = B / K, loss / K
+        else:
+            b = ridge(X, y, icpt, reg)
+            B = np.zeros(m + 1)
+            B[: len(b)] = b
+            loss = mse(X, y, b)
+        if best is None or loss <= best[0]:  # ties: the last one, as rowIndexMin
+            best = (loss, B, (reg, icpt, tol))
+    return best
+
+
+def f(v):
+    return "%.15g" % v
+
+
+with open("gridsearch_lm_cv.out", "w") as o:
+    for cv in (False, True):
+        loss, B, opt = search([1e-4, 3.0, 30.0, 300.0], [0, 1, 2], [1e-7, 1e-9], cv, 5)
+        o.write("cv=%s opt: %s loss: %s\n" % ("TRUE" if cv else "FALSE", " ".join(f(v) for v in opt), f(loss)))
+        o.write("".join(f(v) + "\n" for v in B))
