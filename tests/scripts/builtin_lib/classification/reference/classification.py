@@ -155,3 +155,8 @@ for alpha in (1.0, 0.5):
         lines.append("raw " + " ".join(num(v) for v in jll[i]))
     lines.append("correct " + str(int(np.sum(nb.predict(nb_X) == nb_lab))))
 golden("naiveBayes", lines)
+
+# naiveBayes with its default verbose=TRUE prints the training accuracy (laplace=1)
+nb = MultinomialNB(alpha=1.0).fit(nb_X, nb_lab)
+golden("naiveBayes_verbose", ["Training Accuracy (%): " + num(nb.score(nb_X, nb_lab) * 100),
+                              "classes " + str(len(nb.classes_))])
