@@ -8,13 +8,17 @@
 namespace linea::rt {
 
 void BuiltinInstruction::execute(ExecContext &ctx) const {
-    BuiltinArgs call{ctx, loc(), {}, names_, {}};
+    BuiltinArgs call{ctx, loc(), {}, names_, {}, {}};
     call.args.reserve(in_.size());
     for (const Operand &op : in_) {
         if (op.slot < 0 && op.constant.is_empty())
             call.args.emplace_back();
         else
             call.args.push_back(ctx.get(op, loc()));
+    }
+    if (ctx.tracing() && name_ == "eval") {
+        call.items.reserve(in_.size());
+        for (const Operand &op : in_) call.items.push_back(ctx.item_of(op));
     }
     try {
         (*fn_)(call);

@@ -414,6 +414,10 @@ void fn_eval(BuiltinArgs &a) {
     if (!fn) fn = prog.find_function("builtin:" + name + "::s_" + name);
     if (!fn) fail(a, "eval: unknown function '" + name + "'");
     std::vector<Value> args(fn->params.size());
+    // With tracing, each argument keeps its lineage (a list element its own), so the body's results
+    // are reusable across eval calls on the same data.
+    const bool trace = !a.items.empty();
+    std::vector<lineage::ItemPtr> items(trace ? fn->params.size() : 0);
     auto bind_positional = [&](size_t i, const Value &v) {
         if (i >= args.size())
             fail(a, "eval: too many arguments for function " + fn->name + " (it takes " +
@@ -426,6 +430,7 @@ void fn_eval(BuiltinArgs &a) {
         for (size_t i = 0; i < l.items.size(); ++i) {
             if (!l.named()) {
                 bind_positional(i, l.items[i]);
+                if (trace) items[i] = list_element_item(a.items[1], "", static_cast<int64_t>(i + 1));
                 continue;
             }
             size_t k = 0;
@@ -433,11 +438,15 @@ void fn_eval(BuiltinArgs &a) {
             if (k == fn->params.size())
                 fail(a, "eval: function " + fn->name + " has no parameter '" + l.names[i] + "'");
             args[k] = l.items[i];
+            if (trace) items[k] = list_element_item(a.items[1], l.names[i], 0);
         }
     } else {
-        for (size_t i = 1; i < a.args.size(); ++i) bind_positional(i - 1, a.args[i]);
+        for (size_t i = 1; i < a.args.size(); ++i) {
+            bind_positional(i - 1, a.args[i]);
+            if (trace) items[i - 1] = a.items[i];
+        }
     }
-    std::vector<Value> out = a.ctx.call(*fn, std::move(args), a.loc);
+    std::vector<Value> out = a.ctx.call(*fn, std::move(args), a.loc, trace ? &items : nullptr);
     if (out.empty()) fail(a, "eval: function " + fn->name + " returns no value");
     a.outputs.push_back(std::move(out[0]));
 }

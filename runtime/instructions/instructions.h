@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kernels/ops.h"
+#include "runtime/lineage/item.h"
 #include "runtime/program/instruction.h"
 
 #include <functional>
@@ -190,7 +191,12 @@ struct BuiltinArgs {
     std::vector<Value> args;               ///< positional, in the builtin's parameter order; empty = absent
     const std::vector<std::string> &names; ///< argument names for builtins that take any names (list)
     std::vector<Value> outputs;
+    std::vector<lineage::ItemPtr> items; ///< the arguments' lineage items when tracing, else empty
 };
+/// The lineage of element `name` (or 1-based `pos` when name is empty) of a list with lineage `list`,
+/// found through the list(...) and single-key left-indexing items that built it, so an element keeps
+/// its own lineage; a derived item when the trace does not say.
+lineage::ItemPtr list_element_item(const lineage::ItemPtr &list, const std::string &name, int64_t pos);
 using BuiltinFn = std::function<void(BuiltinArgs &)>;
 /// The run-time implementation of a generic native builtin by DML name; nullptr if none.
 const BuiltinFn *find_builtin_fn(std::string_view name);

@@ -68,6 +68,7 @@ LineageSpec LeftIndexInstruction::lineage_spec() const {
     LineageSpec s = spec({&target_, &value_}, {out_}, has_cols_ ? "2" : "1");
     add_index(s, rows_, "r");
     add_index(s, cols_, "c");
+    if (!has_cols_ && rows_.single && !rows_.all) s.key_value = &rows_.lower; // L[key] = v on a list
     return s;
 }
 
@@ -93,6 +94,45 @@ LineageSpec BuiltinInstruction::lineage_spec() const {
         s.deterministic = false;
     }
     return s;
+}
+
+lineage::ItemPtr list_element_item(const lineage::ItemPtr &list, const std::string &name, int64_t pos) {
+    const lineage::Item *it = list.get();
+    while (it) {
+        const auto &in = it->inputs();
+        if (it->opcode() == "leftIndex" && it->data().rfind("1rs", 0) == 0 && in.size() == 3) {
+            // L[key] = v (the key's value is recorded in the data): the element is v if the key matches,
+            // else look further back; a key of the other kind (name vs position) ends the search.
+            const std::string &d = it->data();
+            const size_t at = d.find(" key=");
+            if (at == std::string::npos) break;
+            const std::string key = d.substr(at + 5);
+            if (name.empty() ? key == "i:" + std::to_string(pos) : key == "s:" + name) return in[1];
+            if (key.rfind(name.empty() ? "i:" : "s:", 0) != 0) break;
+            it = in[0].get();
+        } else if (it->opcode() == "list") {
+            // list(a, b) or list(x=a, y=b): data is "list" followed by " x=" per named argument.
+            std::vector<std::string> names;
+            const std::string &d = it->data();
+            for (size_t i = d.find(' '); i != std::string::npos; i = d.find(' ', i + 1)) {
+                size_t eq = d.find('=', i);
+                if (eq == std::string::npos) break;
+                names.push_back(d.substr(i + 1, eq - i - 1));
+            }
+            if (name.empty()) {
+                if (names.empty() && pos >= 1 && static_cast<size_t>(pos) <= in.size()) return in[pos - 1];
+            } else if (names.size() == in.size()) {
+                for (size_t k = 0; k < names.size(); ++k)
+                    if (names[k] == name) return in[k];
+            }
+            break;
+        } else {
+            break;
+        }
+    }
+    return std::make_shared<const lineage::Item>("listElement",
+                                                 name.empty() ? "i:" + std::to_string(pos) : "s:" + name,
+                                                 std::vector<lineage::ItemPtr>{list});
 }
 
 } // namespace linea::rt

@@ -36,6 +36,9 @@ struct LineageSpec {
     bool copy = false;         ///< the output's lineage is the input's (variable copies)
     bool deterministic = true; ///< false: every execution gets a unique item (rand without seed, ...)
     bool draws_seed = false;   ///< a draw without a fixed seed: its item records the seed drawn at run time
+    /// A scalar operand whose run-time value is appended to data as " key=<value>" (the key of a list
+    /// element assignment, so a list element's lineage can be found by key; see list_element_item).
+    const Operand *key_value = nullptr;
 };
 
 class Instruction {

@@ -140,6 +140,13 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         return;
     }
     std::string data = spec.data;
+    if (spec.key_value) {
+        const Value &k = ctx.get(*spec.key_value, in.loc());
+        if (k.is_string())
+            data += " key=s:" + k.as_string_unchecked();
+        else if (k.is_numeric_scalar() && k.to_double() == std::floor(k.to_double()))
+            data += " key=i:" + std::to_string(static_cast<int64_t>(k.to_double()));
+    }
     if (!spec.deterministic) {
         if (spec.draws_seed) {
             // rand/sample without a seed: draw it now and record it, so the item says which data it is.

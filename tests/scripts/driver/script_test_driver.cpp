@@ -5,7 +5,8 @@
 //   # args: -args 1 2            extra command-line flags
 //   # expect-error: some text    the run must fail (non-zero exit) and stderr must contain the text
 //   # expect-error-at: 3:7       ...and the error must point at <name>.dml:3:7
-//   # tolerance: 1e-9            numbers in stdout may differ from .out by this relative tolerance
+//   # tolerance: 1e-9            numbers in stdout (also comma-separated fields) may differ from .out by this
+//                                relative tolerance
 // Extra flags for every script (the configuration matrix) come from $LINEA_TEST_FLAGS.
 #include <gtest/gtest.h>
 
@@ -116,17 +117,39 @@ RunResult run_linea(const fs::path &dir, const std::vector<std::string> &args) {
     return r;
 }
 
-/// Compares outputs token by token, allowing numbers to differ by a relative tolerance.
+/// Two words are equal, or both numbers within the relative tolerance.
+bool word_equal(const std::string &a, const std::string &b, double tol) {
+    if (a == b) return true;
+    char *ea = nullptr, *eb = nullptr;
+    double x = std::strtod(a.c_str(), &ea), y = std::strtod(b.c_str(), &eb);
+    if (a.empty() || b.empty() || *ea != '\0' || *eb != '\0') return false;
+    if (std::isnan(x) && std::isnan(y)) return true;
+    return std::abs(x - y) <= tol * std::max(1.0, std::max(std::abs(x), std::abs(y)));
+}
+
+std::vector<std::string> split_commas(const std::string &s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (size_t i = 0; i <= s.size(); ++i) {
+        if (i == s.size() || s[i] == ',') {
+            out.push_back(s.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+/// Compares outputs token by token (whitespace-separated; a token with commas, e.g. "R2,1,,0.5", field
+/// by field), allowing numbers to differ by a relative tolerance.
 bool equal_with_tolerance(const std::string &a, const std::string &b, double tol) {
     auto ta = split_ws(a), tb = split_ws(b);
     if (ta.size() != tb.size()) return false;
     for (size_t i = 0; i < ta.size(); ++i) {
-        if (ta[i] == tb[i]) continue;
-        char *ea = nullptr, *eb = nullptr;
-        double x = std::strtod(ta[i].c_str(), &ea), y = std::strtod(tb[i].c_str(), &eb);
-        if (*ea != '\0' || *eb != '\0') return false;
-        if (std::isnan(x) && std::isnan(y)) continue;
-        if (std::abs(x - y) > tol * std::max(1.0, std::max(std::abs(x), std::abs(y)))) return false;
+        if (word_equal(ta[i], tb[i], tol)) continue;
+        auto fa = split_commas(ta[i]), fb = split_commas(tb[i]);
+        if (fa.size() < 2 || fa.size() != fb.size()) return false;
+        for (size_t k = 0; k < fa.size(); ++k)
+            if (!word_equal(fa[k], fb[k], tol)) return false;
     }
     return true;
 }
