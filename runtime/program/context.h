@@ -40,6 +40,7 @@ struct RuntimeOptions {
     bool explain_recompile_runtime = false; ///< -explain recompile_runtime: print recompiled instructions
     bool lineage = false;                   ///< trace lineage (-lineage)
     lineage::ReuseMode reuse = lineage::ReuseMode::None;
+    bool partial_reuse = false; ///< on a cache miss, try compensation plans (runtime/lineage/partial/)
 };
 
 class ExecContext {

@@ -1,6 +1,7 @@
 #include "runtime/program/program.h"
 
 #include "kernels/ops.h"
+#include "runtime/lineage/partial/partial.h"
 #include "runtime/program/context.h"
 
 #include <algorithm>
@@ -112,6 +113,37 @@ std::string RuntimeStats::heavy_hitters(int k) const {
 // ------------------------------------------------------------------ execution
 namespace {
 
+/// Partial reuse after a cache miss: computes the output from cached relatives (runtime/lineage/partial/),
+/// binds and caches it under its own item. False when no compensation plan applies.
+bool try_partial_reuse(const Instruction &in, const LineageSpec &spec, const lineage::ItemPtr &item,
+                       ExecContext &ctx) {
+    lineage::partial::Operands ops;
+    for (const Operand *op : spec.inputs)
+        ops.values.push_back(op->slot >= 0 ? &ctx.frame()[static_cast<size_t>(op->slot)] : &op->constant);
+    ops.lookup = [&ctx](const lineage::ItemPtr &it) -> std::optional<Value> {
+        const auto &items = ctx.lineage_frame();
+        for (size_t s = 0; s < items.size(); ++s)
+            if (items[s] &&
+                (items[s] == it ||
+                 (items[s]->hash() == it->hash() && lineage::Item::equal(*items[s], *it))) &&
+                !ctx.frame()[s].is_empty())
+                return ctx.frame()[s];
+        return std::nullopt;
+    };
+    auto t0 = std::chrono::steady_clock::now();
+    std::optional<Value> v = lineage::partial::try_compensate(item, *ctx.cache(), ops);
+    if (!v) return false;
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (ctx.stats().enabled)
+        ctx.stats().record(in.opcode_id(), dt);
+    else
+        ctx.stats().count(in.opcode_id());
+    ctx.cache()->put(item, *v, dt);
+    ctx.set(spec.outputs[0], std::move(*v));
+    ctx.set_item(spec.outputs[0], item);
+    return true;
+}
+
 /// The traced execution of one instruction: builds its output items before it runs, probes the cache.
 void run_traced(const Instruction &in, ExecContext &ctx) {
     LineageSpec spec = in.lineage_spec();
@@ -166,6 +198,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             ctx.set_item(spec.outputs[0], std::move(items[0]));
             return;
         }
+        if (ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
     }
     auto t0 = std::chrono::steady_clock::now();
     in.execute(ctx);
