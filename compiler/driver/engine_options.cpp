@@ -125,6 +125,9 @@ CompileOptions compile_options(const EngineOptions &o) {
     co.rewrites.enabled = o.rewrites;
     co.rewrites.disabled = o.disabled_rewrites;
     co.rewrites.enabled_extra = o.enabled_rewrites;
+    // Partial reuse with compiler assistance: Gram matrices of cbind-extended data in block form.
+    if (o.lineage && o.reuse && o.partial && !o.disabled_rewrites.count("gram_of_cbind_blocks"))
+        co.rewrites.enabled_extra.insert("gram_of_cbind_blocks");
     const char *verify = std::getenv("LINEA_VERIFY_DAGS");
     co.rewrites.verify = verify && *verify && std::string(verify) != "0";
     return co;

@@ -18,11 +18,17 @@ namespace fs = std::filesystem;
 struct ReuseResult {
     std::string out;
     linea::lineage::CacheStats cache;
+    linea::rt::RuntimeStats stats;
+    int compiler_blocks = 0; ///< gram_of_cbind_blocks applications at compile time
 };
 
 ReuseResult run_with(const std::string &text, const std::string &options) {
-    auto cp = linea::test::compile_text(text);
     linea::EngineOptions eo = linea::parse_engine_options(options + " -seed 7");
+    // Compile options follow the engine options (-lineage reuse_partial enables gram_of_cbind_blocks).
+    linea::CompileOptions co = linea::compile_options(eo);
+    co.builtin_dir = LINEA_SOURCE_DIR "/scripts/builtin";
+    co.rewrites.verify = true;
+    auto cp = linea::compile_script(std::make_shared<const linea::SourceFile>("test.dml", text), co);
     std::unique_ptr<linea::lineage::Cache> cache = linea::make_cache(eo);
     std::ostringstream out;
     linea::rt::RuntimeStats stats;
@@ -31,6 +37,9 @@ ReuseResult run_with(const std::string &text, const std::string &options) {
     linea::rt::run_program(*cp->runtime, ctx);
     ReuseResult r;
     r.out = out.str();
+    r.stats = stats;
+    auto fired = cp->rewrite_stats.fired.find("gram_of_cbind_blocks");
+    r.compiler_blocks = fired == cp->rewrite_stats.fired.end() ? 0 : fired->second;
     if (cache) r.cache = cache->stats();
     return r;
 }
@@ -72,12 +81,18 @@ TEST(PartialReuse, EveryScriptMatchesNoReuseAndCountsItsRewrites) {
         ASSERT_TRUE(std::regex_search(text, m, std::regex("# rewrites: (\\d+)")))
             << "no '# rewrites: N' header";
         const int64_t expected = std::stoll(m[1]);
+        // The runtime plans alone (the compiler's block form would leave them nothing to do)...
+        const char *runtime_only = " -rewrites -gram_of_cbind_blocks";
         ReuseResult none = run_with(text, "-lineage none"),
-                    partial = run_with(text, "-lineage reuse_partial"),
-                    hybrid = run_with(text, "-lineage reuse_hybrid"),
-                    full = run_with(text, "-lineage reuse_full");
+                    partial = run_with(text, std::string("-lineage reuse_partial") + runtime_only),
+                    hybrid = run_with(text, std::string("-lineage reuse_hybrid") + runtime_only),
+                    full = run_with(text, "-lineage reuse_full"),
+                    // ... and with compiler assistance.
+            assisted = run_with(text, "-lineage reuse_partial");
         expect_close(partial.out, none.out);
         expect_close(hybrid.out, none.out);
+        expect_close(assisted.out, none.out);
+        EXPECT_EQ(full.compiler_blocks, 0);
         EXPECT_EQ(partial.cache.rewrites, expected);
         EXPECT_EQ(hybrid.cache.rewrites, expected);
         EXPECT_EQ(full.cache.rewrites, 0); // full reuse alone never compensates
@@ -101,10 +116,45 @@ TEST(PartialReuse, CompensatedResultsAreCachedUnderTheirOwnLineage) {
     const char *s = "X = rand(rows=50, cols=5, seed=1)\nZ = rand(rows=50, cols=3, seed=2)\n"
                     "G = t(X) %*% X\nprint(sum(G))\nfor (i in 1:3) {\n"
                     "  B = t(cbind(X, Z[,2])) %*% cbind(X, Z[,2])\n  print(sum(B))\n}\n";
-    ReuseResult r = run_with(s, "-lineage reuse_partial"), none = run_with(s, "-lineage none");
+    ReuseResult r = run_with(s, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks"),
+                none = run_with(s, "-lineage none");
     expect_close(r.out, none.out);
     EXPECT_EQ(r.cache.rewrites, 1);
     EXPECT_GE(r.cache.hits_mem, 2);
+}
+
+const char *kSweep = "X = rand(rows=300, cols=6, seed=1)\nZ = rand(rows=300, cols=4, seed=2)\ns = 0\n"
+                     "for (i in 1:4) {\n  S = t(cbind(X, Z[,i])) %*% cbind(X, Z[,i])\n  s = s + sum(S)\n"
+                     "  print(toString(S[6:7,], decimal=10))\n}\nprint(s)\n";
+
+TEST(PartialReuse, CompilerAssistanceBuildsTheGramMatrixFromBlocks) {
+    ReuseResult none = run_with(kSweep, "-lineage none"),
+                assisted = run_with(kSweep, "-lineage reuse_partial"),
+                hybrid = run_with(kSweep, "-lineage reuse_hybrid"),
+                full = run_with(kSweep, "-lineage reuse_full");
+    expect_close(assisted.out, none.out);
+    expect_close(hybrid.out, none.out);
+    EXPECT_GE(assisted.compiler_blocks, 1);
+    EXPECT_GE(hybrid.compiler_blocks, 1);
+    EXPECT_EQ(full.compiler_blocks, 0);
+    EXPECT_EQ(none.compiler_blocks, 0);
+    // cbind(X, Z[,i]) is never materialised (the only cbinds left join blocks of the result, 2 per
+    // iteration), and t(X)%*%X is computed once and then hit from the cache.
+    EXPECT_EQ(linea::test::executed(full.stats, "cbind"), 4);
+    EXPECT_EQ(linea::test::executed(assisted.stats, "cbind"), 8);
+    EXPECT_GE(assisted.cache.hits_mem, 3);
+    EXPECT_EQ(assisted.cache.rewrites, 0);
+}
+
+TEST(PartialReuse, CompilerAssistanceLeavesWideExtensionsAlone) {
+    // D wider than X: the block form would not save the product's work; the rule must not fire.
+    const char *s = "X = rand(rows=50, cols=2, seed=1)\nD = rand(rows=50, cols=5, seed=2)\n"
+                    "print(sum(t(cbind(X, D)) %*% cbind(X, D)))\n";
+    ReuseResult none = run_with(s, "-lineage none"), assisted = run_with(s, "-lineage reuse_partial");
+    expect_close(assisted.out, none.out);
+    EXPECT_EQ(assisted.compiler_blocks, 0);
+    // -rewrites -gram_of_cbind_blocks switches it off under partial reuse too.
+    EXPECT_EQ(run_with(kSweep, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks").compiler_blocks, 0);
 }
 
 } // namespace
