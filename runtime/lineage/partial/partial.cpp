@@ -22,6 +22,11 @@ MatrixPtr Target::value_of(const ItemPtr &it) const {
     return cached(it);
 }
 
+bool relative_opcode(const std::string &opcode) {
+    return opcode == "tsmm" || opcode == "ba+*" || opcode == "groupedagg" || opcode == "+" || opcode == "-" ||
+           opcode == "*";
+}
+
 std::optional<Value> try_compensate(const ItemPtr &item, Cache &cache, const Operands &operands) {
     const Target target(item, cache, operands);
     for (const Rewrite &r : rewrite_list()) {

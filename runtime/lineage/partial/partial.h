@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace linea::lineage::partial {
@@ -18,6 +19,10 @@ struct Operands {
     /// A live value by lineage item (the running frame's variables), or nothing; may be empty.
     std::function<std::optional<Value>(const ItemPtr &)> lookup;
 };
+
+/// Whether values of this opcode serve compensation plans as cached relatives (kept in the cache even
+/// inside a loop sweep, where the exact value never repeats).
+bool relative_opcode(const std::string &opcode);
 
 /// Tries the registered compensation plans (rewrite_list.cpp) in order for `item`, which missed the
 /// cache. Returns the value of `item` computed from cached relatives, or nothing when no plan applies.

@@ -157,4 +157,27 @@ TEST(PartialReuse, CompilerAssistanceLeavesWideExtensionsAlone) {
     EXPECT_EQ(run_with(kSweep, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks").compiler_blocks, 0);
 }
 
+TEST(PartialReuse, LoopDependentIntermediatesAreNotCached) {
+    // cbind(X, Z[,i]), Z[,i] and everything after them change with i: never cached. t(X)%*%X is cached once
+    // and hit in every later iteration; under partial reuse the Gram matrices stay (compensation relatives).
+    const char *s = "X = rand(rows=80, cols=4, seed=1)\nZ = rand(rows=80, cols=5, seed=2)\nt = 0\n"
+                    "for (i in 1:5) {\n  G = t(X) %*% X\n  S = t(cbind(X, Z[,i])) %*% cbind(X, Z[,i])\n"
+                    "  t = t + sum(S) + sum(G)\n}\nprint(t)\n";
+    ReuseResult none = run_with(s, "-lineage none"), full = run_with(s, "-lineage reuse_full"),
+                partial = run_with(s, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks");
+    expect_close(full.out, none.out);
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(full.cache.writes_mem, 1);
+    EXPECT_EQ(full.cache.hits_mem, 4);
+    EXPECT_EQ(partial.cache.writes_mem, 1 + 5);
+    EXPECT_EQ(partial.cache.rewrites, 5); // every S from t(X)%*%X (tsmm_cbind)
+    // Nested loops: the inner variable repeats over the outer iterations, so what depends on it alone is
+    // kept.
+    const char *n = "Z = rand(rows=30, cols=3, seed=2)\nt = 0\nfor (o in 1:3) {\n  for (j in 1:3) {\n"
+                    "    t = t + sum(t(Z[,j]) %*% Z)\n  }\n}\nprint(t)\n";
+    ReuseResult nested = run_with(n, "-lineage reuse_full");
+    expect_close(nested.out, run_with(n, "-lineage none").out);
+    EXPECT_GE(nested.cache.hits_mem, 6);
+}
+
 } // namespace
