@@ -12,7 +12,7 @@ namespace linea {
 const char *kEngineOptionsUsage =
     "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
     "             [-rewrites on|off|-name,+name,...] [-lineage "
-    "[none|reuse_full|reuse_multilevel|policy_lru|policy_costnsize]]\n"
+    "[none|reuse_full|reuse_multilevel|reuse_partial|reuse_hybrid|policy_lru|policy_costnsize]]\n"
     "             [-lineage-budget bytes]";
 
 namespace {
@@ -85,15 +85,19 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
                 o.reuse = true;
             else if (m == "reuse_multilevel")
                 o.reuse = o.multilevel = true;
+            else if (m == "reuse_partial")
+                o.reuse = o.partial = true;
+            else if (m == "reuse_hybrid")
+                o.reuse = o.multilevel = o.partial = true;
             else if (m == "policy_lru")
                 o.lru = true;
             else if (m == "policy_costnsize")
                 o.lru = false;
-            else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "dedup" || m == "policy_dagheight")
+            else if (m == "dedup" || m == "policy_dagheight")
                 throw OptionError(
                     "-lineage " + m +
                     " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, "
-                    "policy_lru, policy_costnsize)");
+                    "reuse_partial, reuse_hybrid, policy_lru, policy_costnsize)");
             else
                 throw OptionError("-lineage: unknown option '" + m + "'");
         }
@@ -121,6 +125,9 @@ CompileOptions compile_options(const EngineOptions &o) {
     co.rewrites.enabled = o.rewrites;
     co.rewrites.disabled = o.disabled_rewrites;
     co.rewrites.enabled_extra = o.enabled_rewrites;
+    // Partial reuse with compiler assistance: Gram matrices of cbind-extended data in block form.
+    if (o.lineage && o.reuse && o.partial && !o.disabled_rewrites.count("gram_of_cbind_blocks"))
+        co.rewrites.enabled_extra.insert("gram_of_cbind_blocks");
     const char *verify = std::getenv("LINEA_VERIFY_DAGS");
     co.rewrites.verify = verify && *verify && std::string(verify) != "0";
     return co;
@@ -136,6 +143,7 @@ rt::RuntimeOptions runtime_options(const EngineOptions &o) {
     ro.reuse = !(o.reuse && o.lineage) ? lineage::ReuseMode::None
                : o.multilevel          ? lineage::ReuseMode::MultiLevel
                                        : lineage::ReuseMode::Full;
+    ro.partial_reuse = ro.reuse != lineage::ReuseMode::None && o.partial;
     return ro;
 }
 

@@ -32,6 +32,7 @@ struct EngineOptions {
     bool lineage = false;
     bool reuse = false;
     bool multilevel = false;
+    bool partial = false; ///< reuse_partial / reuse_hybrid: compensation plans from cached relatives
     bool lru = false;
     int64_t lineage_budget = -1; ///< bytes; -1 = 5% of physical memory
 };

@@ -58,7 +58,9 @@ private:
             bool changed = false;
             for (Hop *h : d.topological()) {
                 for (const auto &rule : rule_registry()) {
-                    if (rule->dynamic() != dynamic || opts_.disabled.count(rule->name())) continue;
+                    if (rule->dynamic() != dynamic || opts_.disabled.count(rule->name()) ||
+                        (!rule->default_on() && !opts_.enabled_extra.count(rule->name())))
+                        continue;
                     Hop *r = rule->apply(h, ctx);
                     if (!r || r == h) continue;
                     d.replace(h, r);

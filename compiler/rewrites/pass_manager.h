@@ -14,7 +14,8 @@ struct RewriteOptions {
     std::set<std::string> disabled; ///< rule or pass names switched off (-rewrites -name,...)
     bool verify = false;            ///< verify every DAG after every pass (tests, debug builds)
     std::set<std::string>
-        enabled_extra; ///< passes that are off by default (-rewrites +name): loop_invariant_code_motion
+        enabled_extra; ///< passes that are off by default (-rewrites +name): loop_invariant_code_motion,
+                       ///< gram_of_cbind_blocks (also on with -lineage reuse_partial/reuse_hybrid)
 };
 
 struct RewriteStats {

@@ -41,6 +41,9 @@ public:
     virtual const char *name() const = 0;
     /// Size-dependent rules run after the static ones, once dimensions are propagated.
     virtual bool dynamic() const { return false; }
+    /// Rules that are off by default run only when named in RewriteOptions::enabled_extra (`-rewrites +name`,
+    /// or implied by an option such as -lineage reuse_partial).
+    virtual bool default_on() const { return true; }
     virtual Hop *apply(Hop *h, RewriteContext &ctx) const = 0;
 };
 

@@ -115,6 +115,29 @@ void Cache::note_probe_time(double s) {
     stats_.probe_s += s;
 }
 
+std::optional<Value> Cache::peek(const ItemPtr &item) {
+    std::lock_guard lock(mutex_);
+    if (Entry *e = find(item)) {
+        e->last_use = ++clock_;
+        return e->value;
+    }
+    return std::nullopt;
+}
+
+std::vector<ItemPtr> Cache::items_where(const std::function<bool(const Item &)> &pred) const {
+    std::lock_guard lock(mutex_);
+    std::vector<ItemPtr> out;
+    for (const auto &[h, entries] : map_)
+        for (const Entry &e : entries)
+            if (pred(*e.item)) out.push_back(e.item);
+    return out;
+}
+
+void Cache::note_rewrite() {
+    std::lock_guard lock(mutex_);
+    stats_.rewrites++;
+}
+
 CacheStats Cache::stats() const {
     std::lock_guard lock(mutex_);
     CacheStats s = stats_;

@@ -5,6 +5,7 @@
 #include "runtime/lineage/item.h"
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -49,6 +50,15 @@ public:
 
     CacheStats stats() const;
     void note_probe_time(double s);
+
+    // ---- for partial reuse (runtime/lineage/partial/)
+    /// The cached value for an equal item without counting a hit (a cached relative used by a
+    /// compensation plan, or an operand looked up by lineage); refreshes its recency.
+    std::optional<Value> peek(const ItemPtr &item);
+    /// The cached items for which `pred` holds (pred runs under the cache lock: it must not call the cache).
+    std::vector<ItemPtr> items_where(const std::function<bool(const Item &)> &pred) const;
+    /// Counts one result computed by a compensation plan (`LinCache Rewrites`).
+    void note_rewrite();
 
 private:
     struct Entry {

@@ -40,6 +40,7 @@ struct RuntimeOptions {
     bool explain_recompile_runtime = false; ///< -explain recompile_runtime: print recompiled instructions
     bool lineage = false;                   ///< trace lineage (-lineage)
     lineage::ReuseMode reuse = lineage::ReuseMode::None;
+    bool partial_reuse = false; ///< on a cache miss, try compensation plans (runtime/lineage/partial/)
 };
 
 class ExecContext {
@@ -80,6 +81,16 @@ public:
         (*lframe_)[static_cast<size_t>(slot)] = std::move(item);
     }
     std::vector<lineage::ItemPtr> &lineage_frame() { return *lframe_; }
+    // ---- loop-dependence (values derived from the running for loop's variable are not cached)
+    /// Starts tracking the variable in `slot` of the current frame as the outermost loop's variable;
+    /// false if a loop is tracked already (nested loops: only the outermost variable counts).
+    bool begin_loop_taint(int slot);
+    void end_loop_taint();
+    /// Whether any input slot of the current frame derives from the tracked loop variable.
+    bool loop_tainted(const std::vector<const Operand *> &inputs) const;
+    /// Records whether the value in `slot` (current frame) derives from the tracked loop variable.
+    void set_loop_taint(int slot, bool tainted);
+
     /// A number unique within this context, to make items of non-deterministic operations distinct.
     uint64_t next_unique() { return ++unique_; }
 
@@ -100,6 +111,8 @@ private:
     lineage::Cache *cache_ = nullptr;
     uint64_t unique_ = 0;
     std::optional<uint64_t> forced_seed_;
+    const std::vector<Value> *taint_frame_ = nullptr; ///< the frame of the tracked loop, or none
+    std::vector<char> taint_;                         ///< per slot of taint_frame_
     const Function *function_ = nullptr;
     uint64_t seed_state_;
     int call_depth_ = 0;

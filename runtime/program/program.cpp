@@ -1,6 +1,7 @@
 #include "runtime/program/program.h"
 
 #include "kernels/ops.h"
+#include "runtime/lineage/partial/partial.h"
 #include "runtime/program/context.h"
 
 #include <algorithm>
@@ -112,6 +113,37 @@ std::string RuntimeStats::heavy_hitters(int k) const {
 // ------------------------------------------------------------------ execution
 namespace {
 
+/// Partial reuse after a cache miss: computes the output from cached relatives (runtime/lineage/partial/),
+/// binds and caches it under its own item. False when no compensation plan applies.
+bool try_partial_reuse(const Instruction &in, const LineageSpec &spec, const lineage::ItemPtr &item,
+                       ExecContext &ctx) {
+    lineage::partial::Operands ops;
+    for (const Operand *op : spec.inputs)
+        ops.values.push_back(op->slot >= 0 ? &ctx.frame()[static_cast<size_t>(op->slot)] : &op->constant);
+    ops.lookup = [&ctx](const lineage::ItemPtr &it) -> std::optional<Value> {
+        const auto &items = ctx.lineage_frame();
+        for (size_t s = 0; s < items.size(); ++s)
+            if (items[s] &&
+                (items[s] == it ||
+                 (items[s]->hash() == it->hash() && lineage::Item::equal(*items[s], *it))) &&
+                !ctx.frame()[s].is_empty())
+                return ctx.frame()[s];
+        return std::nullopt;
+    };
+    auto t0 = std::chrono::steady_clock::now();
+    std::optional<Value> v = lineage::partial::try_compensate(item, *ctx.cache(), ops);
+    if (!v) return false;
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (ctx.stats().enabled)
+        ctx.stats().record(in.opcode_id(), dt);
+    else
+        ctx.stats().count(in.opcode_id());
+    ctx.cache()->put(item, *v, dt);
+    ctx.set(spec.outputs[0], std::move(*v));
+    ctx.set_item(spec.outputs[0], item);
+    return true;
+}
+
 /// The traced execution of one instruction: builds its output items before it runs, probes the cache.
 void run_traced(const Instruction &in, ExecContext &ctx) {
     LineageSpec spec = in.lineage_spec();
@@ -122,6 +154,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         return;
     }
     if (spec.copy) {
+        ctx.set_loop_taint(spec.outputs[0], ctx.loop_tainted(spec.inputs));
         lineage::ItemPtr item = ctx.item_of(*spec.inputs[0]);
         in.execute(ctx);
         stats.count(in.opcode_id());
@@ -164,6 +197,14 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     lineage::Cache *cache = ctx.cache();
     const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
                           lineage::reusable_opcode(in.opcode());
+    // A value derived from the loop variable is never computed again in this loop: caching it would only
+    // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
+    // compensation plans start from stay cached.
+    const bool loop_dependent = ctx.loop_tainted(spec.inputs);
+    for (int o : spec.outputs)
+        if (o >= 0) ctx.set_loop_taint(o, loop_dependent);
+    const bool keep =
+        !loop_dependent || (ctx.options().partial_reuse && lineage::partial::relative_opcode(in.opcode()));
     if (reusable) {
         auto t0 = std::chrono::steady_clock::now();
         std::optional<Value> hit = cache->probe(items[0]);
@@ -173,6 +214,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             ctx.set_item(spec.outputs[0], std::move(items[0]));
             return;
         }
+        if (ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
     }
     auto t0 = std::chrono::steady_clock::now();
     in.execute(ctx);
@@ -183,7 +225,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         stats.count(in.opcode_id());
     for (size_t k = 0; k < spec.outputs.size(); ++k)
         if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
-    if (reusable) {
+    if (reusable && keep) {
         const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
         if (v.is_matrix()) cache->put(items[0], v, dt);
     }
@@ -291,6 +333,13 @@ void ForBlock::execute(ExecContext &ctx) const {
         throw DmlError(ErrorKind::Runtime, loc, "the bounds of a for loop must be finite numbers");
     bool integral = f == std::floor(f) && t == std::floor(t) && inc == std::floor(inc) &&
                     std::abs(f) < 9e15 && std::abs(t) < 9e15;
+    struct LoopTaint {
+        ExecContext &c;
+        bool on;
+        ~LoopTaint() {
+            if (on) c.end_loop_taint();
+        }
+    } taint{ctx, ctx.tracing() && ctx.cache() && !parfor && ctx.begin_loop_taint(var_slot)};
     if (integral) {
         const auto fi = static_cast<int64_t>(f), ti = static_cast<int64_t>(t), ii = static_cast<int64_t>(inc);
         const int64_t n = (ti - fi) / ii + 1;
@@ -392,6 +441,39 @@ ExecContext::ExecContext(const Program &program, std::ostream &out, RuntimeStats
     else
         seed_state_ = std::random_device{}() ^
                       static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+bool ExecContext::begin_loop_taint(int slot) {
+    if (taint_frame_) {
+        // A loop inside the tracked one: its variable is a fresh value each iteration but repeats over the
+        // outer iterations; it taints nothing by itself.
+        if (taint_frame_ == frame_) set_loop_taint(slot, false);
+        return false;
+    }
+    taint_frame_ = frame_;
+    taint_.assign(frame_->size(), 0);
+    set_loop_taint(slot, true);
+    return true;
+}
+
+void ExecContext::end_loop_taint() {
+    taint_frame_ = nullptr;
+    taint_.clear();
+}
+
+bool ExecContext::loop_tainted(const std::vector<const Operand *> &inputs) const {
+    if (taint_frame_ != frame_) return false;
+    for (const Operand *op : inputs)
+        if (op->slot >= 0 && static_cast<size_t>(op->slot) < taint_.size() &&
+            taint_[static_cast<size_t>(op->slot)])
+            return true;
+    return false;
+}
+
+void ExecContext::set_loop_taint(int slot, bool tainted) {
+    if (taint_frame_ != frame_ || slot < 0) return;
+    if (static_cast<size_t>(slot) >= taint_.size()) taint_.resize(static_cast<size_t>(slot) + 1, 0);
+    taint_[static_cast<size_t>(slot)] = tainted ? 1 : 0;
 }
 
 uint64_t ExecContext::next_seed() {

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""Partial reuse benchmark, side by side in one run (best of N wall-clock seconds): the steplm-like sweep
+benchmarks/e2e/partial/steplm_sweep.dml (t(X)%*%X once, then t(cbind(X, Z[,i])) %*% cbind(X, Z[,i]) for
+k columns) with -lineage none, reuse_full, reuse_partial without compiler assistance (runtime
+compensation plans only), reuse_partial and reuse_hybrid (with the gram_of_cbind_blocks rule), and the
+hand-written C++ block update (benchmarks/e2e/partial/steplm_sweep_baseline.cpp).
+
+Each variant also runs with k=1; "sweep" is the difference, i.e. the k-1 extra candidates without data
+generation and the first t(X)%*%X, which every variant pays alike.
+
+With --threads T, linea runs with -threads T and the baseline with OPENBLAS_NUM_THREADS=T.
+
+Usage: run.py <linea> <steplm_sweep_baseline> [--n N --m M --k K --runs R --threads T] [--out results.md]
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+
+
+def arg(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def best_of(cmd, runs, env=None):
+    best, out = float("inf"), ""
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        dt = time.perf_counter() - t0
+        if p.returncode != 0:
+            sys.exit("failed: %s\n%s" % (" ".join(cmd), p.stderr))
+        best, out = min(best, dt), p.stdout
+    return best, out
+
+
+def close(a, b, tol=1e-9):
+    """The printed numbers agree to a relative tol (block-assembled sums round differently)."""
+    na = [float(x) for x in re.findall(r"-?\d+\.\d+(?:E-?\d+)?", a)]
+    nb = [float(x) for x in re.findall(r"-?\d+\.\d+(?:E-?\d+)?", b)]
+    return len(na) == len(nb) and all(abs(x - y) <= tol * max(1.0, abs(x), abs(y)) for x, y in zip(na, nb))
+
+
+def main():
+    linea, baseline = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    n, m, k, runs = arg("--n", "100000"), arg("--m", "500"), arg("--k", "50"), int(arg("--runs", "3"))
+    threads = arg("--threads", None)
+    env = dict(os.environ)
+    if threads:
+        env["OPENBLAS_NUM_THREADS"] = threads
+    script = os.path.join(ROOT, "benchmarks", "e2e", "partial", "steplm_sweep.dml")
+    variants = [("linea, -lineage none", ["-lineage", "none"]),
+                ("linea, -lineage reuse_full", ["-lineage", "reuse_full"]),
+                ("linea, -lineage reuse_partial, runtime plans only",
+                 ["-lineage", "reuse_partial", "-rewrites", "-gram_of_cbind_blocks"]),
+                ("linea, -lineage reuse_partial (+ compiler assistance)", ["-lineage", "reuse_partial"]),
+                ("linea, -lineage reuse_hybrid (+ compiler assistance)", ["-lineage", "reuse_hybrid"])]
+    rows, outputs = [], []
+    for name, flags in variants:
+        cmd = [linea, "-f", script] + flags + (["-threads", threads] if threads else []) + [
+            "-stats", "-nvargs", "n=" + n, "m=" + m]
+        t_all, out = best_of(cmd + ["k=" + k], runs)
+        t_one, _ = best_of(cmd + ["k=1"], runs)
+        rw = re.search(r"LinCache Rewrites:\s*(\d+)", out)
+        outputs.append(out.split("linea Statistics")[0])
+        rows.append([name, t_all, t_all - t_one, rw.group(1) if rw else "-"])
+    t_all, out_cpp = best_of([baseline, n, m, k], runs, env)
+    t_one, _ = best_of([baseline, n, m, "1"], runs, env)
+    rows.append(["hand-written C++ block update (OpenBLAS)", t_all, t_all - t_one, "-"])
+    same = all(close(o, outputs[0]) for o in outputs)
+    ref_all, ref_sweep = rows[0][1], rows[0][2]
+    assisted_sweep = rows[3][2]
+    lines = ["steplm-like sweep, X %sx%s, %s candidate columns; printed sums equal (1e-9) across linea variants: %s"
+             % (n, m, k, "yes" if same else "NO"), "",
+             "| variant | total s (best of %d) | sweep s (k=%s minus k=1) | none/this total | none/this sweep "
+             "| this/C++ sweep | LinCache Rewrites |" % (runs, k), "|---|---|---|---|---|---|---|"]
+    cpp_sweep = rows[-1][2]
+    for name, ta, ts, rw in rows:
+        lines.append("| %s | %.3f | %.3f | %.1f | %.1f | %.2f | %s |" % (
+            name, ta, ts, ref_all / ta, ref_sweep / max(ts, 1e-9), ts / max(cpp_sweep, 1e-9), rw))
+    text = "\n".join(lines)
+    print(text)
+    out = arg("--out", None)
+    if out:
+        with open(out, "w") as f:
+            f.write("# Partial reuse benchmark\n\nMachine: %s, %d cores (shared with other jobs while measured). "
+                    "Date: %s. Command: `benchmarks/e2e/partial/run.py build/linea "
+                    "build/benchmarks/steplm_sweep_baseline --n %s --m %s --k %s --runs %d%s --out "
+                    "benchmarks/results/partial.md`\n\n" % (os.uname().machine, os.cpu_count(),
+                                                             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                                             n, m, k, runs,
+                                                             " --threads " + threads if threads else ""))
+            f.write(text + "\n")
+    print("assisted sweep speed-up over none: %.1fx" % (ref_sweep / max(assisted_sweep, 1e-9)))
+
+
+if __name__ == "__main__":
+    main()

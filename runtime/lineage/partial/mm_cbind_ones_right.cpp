@@ -1,0 +1,19 @@
+// X %*% cbind(Y,1) -> cbind(X%*%Y, rowSums(X))
+#include "kernels/ops.h"
+#include "runtime/lineage/partial/rewrites.h"
+
+namespace linea::lineage::partial {
+
+MatrixPtr mm_cbind_ones_right(const Target &t) {
+    if (!is_plain_matmult(t.item())) return nullptr;
+    const Item &r = *t.input(1);
+    if (!is_op(r, "cbind", "cbind") || r.inputs().size() != 2 || !is_ones_column(*r.inputs()[1]))
+        return nullptr;
+    MatrixPtr x = t.operand(0), b = t.operand(1);
+    MatrixPtr xy = x && b ? t.cached(matmult_item(t.input(0), r.inputs()[0])) : nullptr;
+    if (!xy || xy->rows() != x->rows() || xy->cols() != b->cols() - 1) return nullptr;
+    MatrixPtr s = kernels::aggregate(kernels::AggOp::Sum, kernels::AggDir::Row, *x);
+    return kernels::cbind({xy.get(), s.get()});
+}
+
+} // namespace linea::lineage::partial

@@ -1,0 +1,32 @@
+// Partial reuse: on a cache miss, compute the result from a cached relative plus a small correction.
+#pragma once
+
+#include "runtime/data/value.h"
+#include "runtime/lineage/cache.h"
+#include "runtime/lineage/item.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linea::lineage::partial {
+
+/// What a compensation plan may read besides the cache.
+struct Operands {
+    /// The instruction's operand values, parallel to the target item's inputs (nullptr: not a value).
+    std::vector<const Value *> values;
+    /// A live value by lineage item (the running frame's variables), or nothing; may be empty.
+    std::function<std::optional<Value>(const ItemPtr &)> lookup;
+};
+
+/// Whether values of this opcode serve compensation plans as cached relatives (kept in the cache even
+/// inside a loop sweep, where the exact value never repeats).
+bool relative_opcode(const std::string &opcode);
+
+/// Tries the registered compensation plans (rewrite_list.cpp) in order for `item`, which missed the
+/// cache. Returns the value of `item` computed from cached relatives, or nothing when no plan applies.
+/// A success counts one `LinCache Rewrites`; the caller caches the result under `item` as usual.
+std::optional<Value> try_compensate(const ItemPtr &item, Cache &cache, const Operands &operands);
+
+} // namespace linea::lineage::partial

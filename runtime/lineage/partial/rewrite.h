@@ -1,0 +1,75 @@
+// The interface of one compensation plan and the helpers plans share (matching lineage, assembling blocks).
+#pragma once
+
+#include "kernels/matrix_block.h"
+#include "runtime/lineage/partial/partial.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linea::lineage::partial {
+
+using kernels::MatrixBlock;
+using kernels::MatrixPtr;
+
+/// The item that missed, with access to its operands and to the cache.
+class Target {
+public:
+    Target(const ItemPtr &item, Cache &cache, const Operands &operands)
+        : item_(item), cache_(cache), operands_(operands) {}
+    const Item &item() const { return *item_; }
+    const ItemPtr &input(size_t i) const { return item_->inputs()[i]; }
+    /// Operand i as a matrix, or nullptr.
+    MatrixPtr operand(size_t i) const;
+    /// The cached matrix for `it` (a relative), or nullptr; counts no hit.
+    MatrixPtr cached(const ItemPtr &it) const;
+    /// The value of `it` from the running frame or the cache, or nullptr.
+    MatrixPtr value_of(const ItemPtr &it) const;
+    Cache &cache() const { return cache_; }
+
+private:
+    const ItemPtr &item_;
+    Cache &cache_;
+    const Operands &operands_;
+};
+
+/// One compensation plan: returns the result, or nullptr when it does not apply.
+struct Rewrite {
+    const char *name;
+    MatrixPtr (*apply)(const Target &);
+};
+/// All plans in the order they are tried (rewrite_list.cpp).
+const std::vector<Rewrite> &rewrite_list();
+
+// ---- lineage matching
+/// True when `it` has this opcode (and, if given, this data).
+bool is_op(const Item &it, const char *opcode, const char *data = nullptr);
+/// The number of a literal item ("i:3", "d:1.0", "b:TRUE"), or nothing.
+std::optional<double> literal_number(const Item &it);
+/// `matrix(1, rows, 1)`: a column of ones, by its lineage.
+bool is_ones_column(const Item &it);
+/// An item like `like` (opcode, data) with other inputs.
+ItemPtr with_inputs(const Item &like, std::vector<ItemPtr> inputs);
+/// t(x) %*% x as the tsmm instruction traces it.
+ItemPtr tsmm_item(const ItemPtr &x);
+/// t(x) %*% x items: tsmm over a cbind (or rbind) item; nullptr if `t` is not one.
+const Item *tsmm_over(const Item &t, const char *bind);
+/// A %*% B as the plain ba+* instruction traces it.
+ItemPtr matmult_item(const ItemPtr &a, const ItemPtr &b);
+bool is_plain_matmult(const Item &it);
+/// The column widths of a cbind's inputs whose total is `total`: from lineage (ones columns, column
+/// ranges with literal bounds) or live values; one unknown width is solved from the total.
+std::optional<std::vector<int64_t>> cbind_widths(const Target &t, const Item &cbind, int64_t total);
+
+// ---- assembly
+/// t(C) %*% C for C (n x w), where map[j] >= 0 says column j of C is column map[j] of the columns whose
+/// Gram matrix G is cached, and -1 marks a new column: G supplies the old-old block, one pass
+/// t(C) %*% C[, new] the rest (by symmetry).
+MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::vector<int64_t> &map);
+/// Columns [c0, c1) of m (all rows), or rows [r0, r1) (all columns).
+MatrixPtr columns(const MatrixBlock &m, int64_t c0, int64_t c1);
+MatrixPtr rows(const MatrixBlock &m, int64_t r0, int64_t r1);
+
+} // namespace linea::lineage::partial
