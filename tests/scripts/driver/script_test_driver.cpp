@@ -124,6 +124,7 @@ bool word_equal(const std::string &a, const std::string &b, double tol) {
     double x = std::strtod(a.c_str(), &ea), y = std::strtod(b.c_str(), &eb);
     if (a.empty() || b.empty() || *ea != '\0' || *eb != '\0') return false;
     if (std::isnan(x) && std::isnan(y)) return true;
+    if (x == y) return true; // also equal infinities, whose difference is NaN
     return std::abs(x - y) <= tol * std::max(1.0, std::max(std::abs(x), std::abs(y)));
 }
 
