@@ -89,7 +89,9 @@ LineageSpec BuiltinInstruction::lineage_spec() const {
         s.deterministic =
             seed.slot < 0 && seed.constant.is_numeric_scalar() && seed.constant.to_double() >= 0;
         s.draws_seed = !s.deterministic && seed.slot < 0;
-    } else if (name_ == "eval" || name_ == "read") {
+    } else if (name_ == "read") {
+        s.file = &in_[0]; // deterministic by the fingerprint of the file, taken when it runs
+    } else if (name_ == "eval") {
         s.deterministic = false;
     }
     return s;

@@ -137,7 +137,7 @@ bool reusable_opcode(const std::string &opcode) {
         "acos",     "atan",    "sinh",    "cosh",    "tanh",     "sigmoid", "rightIndex", "cbind",
         "rbind",    "ucumk+",  "ucum*",   "ucummin", "ucummax",  "ctable",  "groupedagg", "sort",
         "rmempty",  "replace", "qsort",   "qpick",   "median",   "cm",      "cov",        "outer",
-        "xor"};
+        "xor",      "read"};
     return ops.count(opcode) > 0;
 }
 

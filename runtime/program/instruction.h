@@ -36,6 +36,9 @@ struct LineageSpec {
     bool copy = false;         ///< the output's lineage is the input's (variable copies)
     bool deterministic = true; ///< false: every execution gets a unique item (rand without seed, ...)
     bool draws_seed = false;   ///< a draw without a fixed seed: its item records the seed drawn at run time
+    /// A file read: the path operand. Its item records the file's fingerprint (lineage/fingerprint.h), which
+    /// makes the read deterministic; a file that cannot be fingerprinted keeps the read unique.
+    const Operand *file = nullptr;
 };
 
 class Instruction {

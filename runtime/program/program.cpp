@@ -1,6 +1,7 @@
 #include "runtime/program/program.h"
 
 #include "kernels/ops.h"
+#include "runtime/lineage/fingerprint.h"
 #include "runtime/program/context.h"
 
 #include <algorithm>
@@ -140,6 +141,16 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         return;
     }
     std::string data = spec.data;
+    if (spec.file) {
+        // A read is identified by its path (an input) and the fingerprint of the data behind it.
+        const Value &path = ctx.get(*spec.file, in.loc());
+        std::optional<std::string> fp;
+        if (path.is_string()) fp = lineage::file_fingerprint(path.as_string_unchecked());
+        if (fp)
+            data += " fp=" + *fp;
+        else
+            spec.deterministic = false;
+    }
     if (!spec.deterministic) {
         if (spec.draws_seed) {
             // rand/sample without a seed: draw it now and record it, so the item says which data it is.

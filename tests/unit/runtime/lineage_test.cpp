@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <unistd.h>
+
 namespace {
 
 using linea::lineage::Item;
@@ -146,6 +149,46 @@ TEST(Lineage, TraceAsText) {
     EXPECT_NE(r.out.find("tsmm"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("rand"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("L i:1"), std::string::npos) << r.out;
+}
+
+} // namespace
+
+namespace {
+
+std::string temp_path(const std::string &name) {
+    return (std::filesystem::temp_directory_path() /
+            ("linea_lineage_" + std::to_string(::getpid()) + "_" + name))
+        .string();
+}
+
+TEST(Lineage, FileReadsAreReusedUntilTheFileChanges) {
+    const std::string f = temp_path("read.csv");
+    for (const char *fmt : {"csv", "binary"}) {
+        std::string write = std::string("write(A, \"") + f + "\", format=\"" + fmt + "\")\n";
+        std::string read = "B = read(\"" + f + "\")\n";
+        // Same file twice: the second read is a hit (its item carries the file's fingerprint).
+        std::string same = "A = matrix(\"1 2 3 4\", 2, 2)\n" + write + read + "print(sum(B))\n" +
+                           "C = read(\"" + f + "\")\nprint(sum(C))\n";
+        ReuseRun r = run_reuse(same, true);
+        EXPECT_EQ(r.out, "10.0\n10.0\n") << fmt;
+        EXPECT_EQ(linea::test::executed(r.stats, "read"), 1) << fmt;
+        // Rewritten between the reads (same size, same shape): never confused with the old file.
+        std::string changed = "A = matrix(\"1 2 3 4\", 2, 2)\n" + write + read + "print(sum(B))\n" +
+                              "A = matrix(\"5 6 7 8\", 2, 2)\n" + write + "C = read(\"" + f +
+                              "\")\nprint(sum(C))\n";
+        ReuseRun c = run_reuse(changed, true);
+        EXPECT_EQ(c.out, "10.0\n26.0\n") << fmt;
+        EXPECT_EQ(linea::test::executed(c.stats, "read"), 2) << fmt;
+        std::filesystem::remove_all(f);
+        std::filesystem::remove(f + ".mtd");
+    }
+    // The trace names the fingerprint.
+    ReuseRun t = run_reuse("A = matrix(1, 2, 2)\nwrite(A, \"" + f + "\", format=\"csv\")\nB = read(\"" + f +
+                               "\")\nprint(lineage(B))\n",
+                           false);
+    EXPECT_NE(t.out.find(" fp="), std::string::npos) << t.out;
+    std::filesystem::remove_all(f);
+    std::filesystem::remove(f + ".mtd");
 }
 
 } // namespace
