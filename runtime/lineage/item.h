@@ -33,8 +33,13 @@ public:
     /// A leaf for a literal value (data = its text with a type tag).
     static ItemPtr literal(const std::string &typed_text);
 
-    /// The trace as text, one line per distinct item: "(id) opcode data (input ids)".
+    /// The trace as text, one line per distinct item, inputs before their users, the root last:
+    /// "(id) opcode data (input id) ...". In `data`, a backslash, '(' and line breaks are escaped with a
+    /// backslash ("\\", "\(", "\n", "\r"), so that the text parses back unambiguously.
     static std::string explain(const ItemPtr &root);
+    /// Parses explain() text back into items (equal to the traced ones: same hashes). Throws
+    /// std::invalid_argument naming the line for malformed text or references to unknown ids.
+    static ItemPtr parse(const std::string &text);
 
 private:
     std::string opcode_;
