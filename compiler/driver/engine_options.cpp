@@ -12,7 +12,7 @@ namespace linea {
 const char *kEngineOptionsUsage =
     "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
     "             [-rewrites on|off|-name,+name,...] [-lineage "
-    "[none|reuse_full|reuse_multilevel|policy_lru|policy_costnsize]]\n"
+    "[none|reuse_full|reuse_multilevel|dedup|policy_lru|policy_costnsize]]\n"
     "             [-lineage-budget bytes]";
 
 namespace {
@@ -89,10 +89,12 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
                 o.lru = true;
             else if (m == "policy_costnsize")
                 o.lru = false;
-            else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "dedup" || m == "policy_dagheight")
+            else if (m == "dedup")
+                o.dedup = true;
+            else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "policy_dagheight")
                 throw OptionError(
                     "-lineage " + m +
-                    " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, "
+                    " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, dedup, "
                     "policy_lru, policy_costnsize)");
             else
                 throw OptionError("-lineage: unknown option '" + m + "'");
@@ -133,6 +135,7 @@ rt::RuntimeOptions runtime_options(const EngineOptions &o) {
     ro.explain_recompile_hops = o.explain == "recompile_hops";
     ro.explain_recompile_runtime = o.explain == "recompile_runtime";
     ro.lineage = o.lineage;
+    ro.dedup = o.lineage && o.dedup;
     ro.reuse = !(o.reuse && o.lineage) ? lineage::ReuseMode::None
                : o.multilevel          ? lineage::ReuseMode::MultiLevel
                                        : lineage::ReuseMode::Full;

@@ -32,6 +32,7 @@ struct EngineOptions {
     bool lineage = false;
     bool reuse = false;
     bool multilevel = false;
+    bool dedup = false; ///< -lineage dedup
     bool lru = false;
     int64_t lineage_budget = -1; ///< bytes; -1 = 5% of physical memory
 };

@@ -1,5 +1,6 @@
 #include "runtime/lineage/item.h"
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <set>
@@ -31,6 +32,14 @@ std::string escape(const std::string &data) {
             out += c;
     }
     return out;
+}
+
+std::atomic<int64_t> g_live{0}, g_live_bytes{0}, g_peak{0}, g_peak_bytes{0};
+
+void raise_peak(std::atomic<int64_t> &peak, int64_t v) {
+    int64_t p = peak.load(std::memory_order_relaxed);
+    while (v > p && !peak.compare_exchange_weak(p, v, std::memory_order_relaxed)) {
+    }
 }
 
 [[noreturn]] void bad_line(size_t line, const std::string &what) {
@@ -119,9 +128,35 @@ Item::Item(std::string opcode, std::string data, std::vector<ItemPtr> inputs)
     }
     hash_ = h;
     height_ = height;
+    size_t bytes = sizeof(Item) + 16 + inputs_.capacity() * sizeof(ItemPtr);
+    if (opcode_.capacity() > 15) bytes += opcode_.capacity() + 1;
+    if (data_.capacity() > 15) bytes += data_.capacity() + 1;
+    bytes_ = static_cast<uint32_t>(bytes);
+    raise_peak(g_peak, g_live.fetch_add(1, std::memory_order_relaxed) + 1);
+    raise_peak(g_peak_bytes, g_live_bytes.fetch_add(static_cast<int64_t>(bytes_), std::memory_order_relaxed) +
+                                 static_cast<int64_t>(bytes_));
+}
+
+int64_t Item::live_count() {
+    return g_live.load(std::memory_order_relaxed);
+}
+int64_t Item::live_bytes() {
+    return g_live_bytes.load(std::memory_order_relaxed);
+}
+int64_t Item::peak_count() {
+    return g_peak.load(std::memory_order_relaxed);
+}
+int64_t Item::peak_bytes() {
+    return g_peak_bytes.load(std::memory_order_relaxed);
+}
+void Item::reset_peak() {
+    g_peak.store(g_live.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    g_peak_bytes.store(g_live_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
 }
 
 Item::~Item() {
+    g_live.fetch_sub(1, std::memory_order_relaxed);
+    g_live_bytes.fetch_sub(static_cast<int64_t>(bytes_), std::memory_order_relaxed);
     std::vector<ItemPtr> stack = std::move(inputs_);
     while (!stack.empty()) {
         ItemPtr p = std::move(stack.back());

@@ -27,6 +27,14 @@ public:
     uint64_t hash() const { return hash_; }
     uint32_t height() const { return height_; }
 
+    /// Items alive in this process, their approximate bytes (object, control block, input vector, long
+    /// strings) and the peak of both since reset_peak(): the memory a trace holds.
+    static int64_t live_count();
+    static int64_t live_bytes();
+    static int64_t peak_count();
+    static int64_t peak_bytes();
+    static void reset_peak();
+
     /// Structural equality without recursion (traces of long loops are deep).
     static bool equal(const Item &a, const Item &b);
 
@@ -47,6 +55,7 @@ private:
     std::vector<ItemPtr> inputs_; // cleared only by the destructor
     uint64_t hash_;
     uint32_t height_;
+    uint32_t bytes_; ///< this item's share of live_bytes()
 };
 
 } // namespace linea::lineage

@@ -190,6 +190,7 @@ std::vector<const Item *> bottom_up(const ItemPtr &root) {
     seen[root.get()] = true;
     while (!stack.empty()) {
         auto &[it, i] = stack.back();
+        if (i == 0 && it->opcode() == "dedup") i = 1; // the patch is evaluated per use, over its inputs
         if (i < it->inputs().size()) {
             const Item *in = it->inputs()[i++].get();
             if (!seen[in]) {
@@ -255,7 +256,23 @@ Value recompute(const ItemPtr &root, const RecomputeOptions &options) {
             literal[it] = true;
             continue;
         }
-        if (it->inputs().empty() && (it->opcode() == "V" || it->opcode() == "input")) {
+        if (it->opcode() == "dedup" && !it->inputs().empty()) {
+            // A deduplicated loop iteration: the patch with its placeholders "P k" bound to the inputs.
+            std::vector<Value> ins;
+            for (size_t k = 1; k < it->inputs().size(); ++k) ins.push_back(values.at(it->inputs()[k].get()));
+            RecomputeOptions inner = options;
+            inner.leaf = [&](const Item &leaf) -> std::optional<Value> {
+                if (leaf.opcode() == "P") {
+                    const size_t k = std::strtoul(leaf.data().c_str(), nullptr, 10);
+                    if (k < ins.size()) return ins[k];
+                    return std::nullopt;
+                }
+                return options.leaf ? options.leaf(leaf) : std::nullopt;
+            };
+            values[it] = recompute(it->inputs()[0], inner);
+            continue;
+        }
+        if (it->inputs().empty() && (it->opcode() == "V" || it->opcode() == "input" || it->opcode() == "P")) {
             std::optional<Value> v = options.leaf ? options.leaf(*it) : std::nullopt;
             if (!v) cannot(*it, "a value without lineage; supply it through RecomputeOptions::leaf");
             values[it] = std::move(*v);

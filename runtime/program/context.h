@@ -40,6 +40,7 @@ struct RuntimeOptions {
     bool explain_recompile_runtime = false; ///< -explain recompile_runtime: print recompiled instructions
     bool lineage = false;                   ///< trace lineage (-lineage)
     lineage::ReuseMode reuse = lineage::ReuseMode::None;
+    bool dedup = false; ///< -lineage dedup: last-level loop bodies traced once per control path
 };
 
 class ExecContext {
@@ -80,6 +81,9 @@ public:
         (*lframe_)[static_cast<size_t>(slot)] = std::move(item);
     }
     std::vector<lineage::ItemPtr> &lineage_frame() { return *lframe_; }
+    /// While a deduplicated loop body runs: the control path taken so far ('0'/'1' per if), else nullptr.
+    std::string *dedup_path() const { return dedup_path_; }
+    void set_dedup_path(std::string *p) { dedup_path_ = p; }
     /// A number unique within this context, to make items of non-deterministic operations distinct.
     uint64_t next_unique() { return ++unique_; }
 
@@ -98,6 +102,7 @@ private:
     std::vector<Value> *frame_ = nullptr;
     std::vector<lineage::ItemPtr> *lframe_ = nullptr;
     lineage::Cache *cache_ = nullptr;
+    std::string *dedup_path_ = nullptr;
     uint64_t unique_ = 0;
     std::optional<uint64_t> forced_seed_;
     const Function *function_ = nullptr;
