@@ -169,15 +169,25 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     lineage::Cache *cache = ctx.cache();
     const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
                           lineage::reusable_opcode(in.opcode());
+    // Placeholder held for items[0] while this thread computes it (other workers wait for the result).
+    struct Placeholder {
+        lineage::Cache *cache = nullptr;
+        lineage::ItemPtr item;
+        ~Placeholder() {
+            if (cache) cache->abandon(item); // not completed: an exception, or a value that is not cached
+        }
+    } placeholder;
     if (reusable) {
         auto t0 = std::chrono::steady_clock::now();
-        std::optional<Value> hit = cache->probe(items[0]);
+        std::optional<Value> hit = cache->acquire(items[0]);
         cache->note_probe_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         if (hit) {
             ctx.set(spec.outputs[0], std::move(*hit));
             ctx.set_item(spec.outputs[0], std::move(items[0]));
             return;
         }
+        placeholder.cache = cache;
+        placeholder.item = items[0];
     }
     auto t0 = std::chrono::steady_clock::now();
     in.execute(ctx);
@@ -190,7 +200,10 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
     if (reusable) {
         const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
-        if (v.is_matrix()) cache->put(items[0], v, dt);
+        if (v.is_matrix()) {
+            cache->put(items[0], v, dt);
+            placeholder.cache = nullptr;
+        }
     }
 }
 

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -189,6 +192,89 @@ TEST(Lineage, FileReadsAreReusedUntilTheFileChanges) {
     EXPECT_NE(t.out.find(" fp="), std::string::npos) << t.out;
     std::filesystem::remove_all(f);
     std::filesystem::remove(f + ".mtd");
+}
+
+} // namespace
+
+namespace {
+
+TEST(LineageCache, ConcurrentWorkersComputeAnItemOnce) {
+    linea::lineage::Cache cache(size_t{1} << 20);
+    std::atomic<int> computed{0}, got{0};
+    auto worker = [&] {
+        ItemPtr key = op("tsmm", {Item::literal("s:X")}); // equal items, distinct objects per thread
+        while (true) {
+            std::optional<linea::Value> v = cache.acquire(key);
+            if (v) {
+                if (v->matrix()->get(0, 0) == 7.0) got++;
+                return;
+            }
+            ++computed;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50)); // an expensive computation
+            linea::Value m(linea::kernels::fill(10, 10, 7.0));
+            cache.put(key, m, 0.05);
+            got++;
+            return;
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) threads.emplace_back(worker);
+    for (auto &t : threads) t.join();
+    EXPECT_EQ(computed.load(), 1);
+    EXPECT_EQ(got.load(), 6);
+    EXPECT_EQ(cache.pending(), 0u);
+    EXPECT_EQ(cache.stats().hits_mem, 5);
+
+    // The first computation fails: another worker takes over, all others receive its result.
+    linea::lineage::Cache c2(size_t{1} << 20);
+    computed = 0;
+    got = 0;
+    std::vector<std::thread> t2;
+    auto worker2 = [&] {
+        ItemPtr key = op("tsmm", {Item::literal("s:Y")});
+        while (true) {
+            std::optional<linea::Value> v = c2.acquire(key);
+            if (v) {
+                got++;
+                return;
+            }
+            const int n = ++computed;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (n == 1) {
+                c2.abandon(key); // failed: the waiters must not hang, one of them computes instead
+                return;
+            }
+            c2.put(key, linea::Value(linea::kernels::fill(10, 10, 7.0)), 0.05);
+            got++;
+            return;
+        }
+    };
+    for (int i = 0; i < 5; ++i) t2.emplace_back(worker2);
+    for (auto &t : t2) t.join();
+    EXPECT_EQ(computed.load(), 2);
+    EXPECT_EQ(got.load(), 4);
+    EXPECT_EQ(c2.pending(), 0u);
+
+    // A value larger than the budget is not cached, but waiting workers still receive it.
+    linea::lineage::Cache tiny(100);
+    computed = 0;
+    got = 0;
+    std::vector<std::thread> t3;
+    for (int i = 0; i < 4; ++i)
+        t3.emplace_back([&] {
+            ItemPtr key = op("ba+*", {Item::literal("s:Z")});
+            std::optional<linea::Value> v = tiny.acquire(key);
+            if (!v) {
+                ++computed;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                tiny.put(key, linea::Value(linea::kernels::fill(10, 10, 7.0)), 0.05);
+            }
+            got++;
+        });
+    for (auto &t : t3) t.join();
+    EXPECT_EQ(computed.load(), 1);
+    EXPECT_EQ(got.load(), 4);
+    EXPECT_EQ(tiny.stats().entries, 0);
 }
 
 } // namespace
