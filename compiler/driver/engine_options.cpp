@@ -12,7 +12,7 @@ namespace linea {
 const char *kEngineOptionsUsage =
     "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
     "             [-rewrites on|off|-name,+name,...] [-lineage "
-    "[none|reuse_full|reuse_multilevel|dedup|policy_lru|policy_costnsize]]\n"
+    "[none|reuse_full|reuse_multilevel|dedup|policy_lru|policy_costnsize|policy_dagheight]]\n"
     "             [-lineage-budget bytes]";
 
 namespace {
@@ -86,16 +86,18 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
             else if (m == "reuse_multilevel")
                 o.reuse = o.multilevel = true;
             else if (m == "policy_lru")
-                o.lru = true;
+                o.policy = EngineOptions::Policy::Lru;
             else if (m == "policy_costnsize")
-                o.lru = false;
+                o.policy = EngineOptions::Policy::CostNSize;
+            else if (m == "policy_dagheight")
+                o.policy = EngineOptions::Policy::DagHeight;
             else if (m == "dedup")
                 o.dedup = true;
-            else if (m == "reuse_partial" || m == "reuse_hybrid" || m == "policy_dagheight")
+            else if (m == "reuse_partial" || m == "reuse_hybrid")
                 throw OptionError(
                     "-lineage " + m +
                     " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, dedup, "
-                    "policy_lru, policy_costnsize)");
+                    "policy_lru, policy_costnsize, policy_dagheight)");
             else
                 throw OptionError("-lineage: unknown option '" + m + "'");
         }
@@ -147,8 +149,11 @@ std::unique_ptr<lineage::Cache> make_cache(const EngineOptions &o) {
     const size_t budget = o.lineage_budget >= 0 ? static_cast<size_t>(o.lineage_budget)
                                                 : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
                                                       static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;
-    return std::make_unique<lineage::Cache>(budget, o.lru ? lineage::EvictionPolicy::Lru
-                                                          : lineage::EvictionPolicy::CostNSize);
+    const lineage::EvictionPolicy policy =
+        o.policy == EngineOptions::Policy::Lru         ? lineage::EvictionPolicy::Lru
+        : o.policy == EngineOptions::Policy::DagHeight ? lineage::EvictionPolicy::DagHeight
+                                                       : lineage::EvictionPolicy::CostNSize;
+    return std::make_unique<lineage::Cache>(budget, policy);
 }
 
 } // namespace linea

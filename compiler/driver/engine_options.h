@@ -33,8 +33,9 @@ struct EngineOptions {
     bool reuse = false;
     bool multilevel = false;
     bool dedup = false; ///< -lineage dedup
-    bool lru = false;
-    int64_t lineage_budget = -1; ///< bytes; -1 = 5% of physical memory
+    enum class Policy { CostNSize, Lru, DagHeight };
+    Policy policy = Policy::CostNSize; ///< -lineage policy_*
+    int64_t lineage_budget = -1;       ///< bytes; -1 = 5% of physical memory
 };
 
 /// If args[i] is an engine option (-stats, -explain, -seed, -threads, -rewrites, -lineage, -lineage-budget),

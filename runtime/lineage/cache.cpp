@@ -126,6 +126,8 @@ size_t Cache::pending() const {
 
 double Cache::score(const Entry &e) const {
     if (policy_ == EvictionPolicy::Lru) return static_cast<double>(e.last_use);
+    if (policy_ == EvictionPolicy::DagHeight)
+        return -static_cast<double>(e.item->height()) * 1e12 + static_cast<double>(e.last_use);
     // cost & size: compute time per byte, boosted by hits; recency breaks ties.
     return (e.compute_s * (1.0 + static_cast<double>(e.hits))) /
                static_cast<double>(std::max<size_t>(e.bytes, 1)) +

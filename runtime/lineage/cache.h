@@ -18,7 +18,10 @@ namespace linea::lineage {
 
 /// None: no reuse. Full: instruction-level reuse. MultiLevel: also whole function calls.
 enum class ReuseMode { None, Full, MultiLevel };
-enum class EvictionPolicy { CostNSize, Lru };
+/// CostNSize: evict the lowest compute time per byte (boosted by hits) first. Lru: least recently used
+/// first. DagHeight: the deepest lineage first (items near the leaves, like t(X)%*%X of an input, are the
+/// ones later computations share), ties least recently used first.
+enum class EvictionPolicy { CostNSize, Lru, DagHeight };
 
 struct CacheStats {
     int64_t hits_mem = 0, hits_fs = 0, hits_del = 0;

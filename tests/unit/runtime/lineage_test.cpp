@@ -60,6 +60,30 @@ TEST(LineageCache, HitsEvictionAndBudget) {
     EXPECT_FALSE(cache.probe(op("big", {})).has_value());
 }
 
+TEST(LineageCache, EvictionPolicies) {
+    auto m = [](double v) { return linea::Value(linea::kernels::fill(10, 10, v)); };
+    // k_deep (height 2) is the most recently used and the most expensive: only dagheight evicts it.
+    ItemPtr leaf = op("x", {}), k_flat = op("a", {}), k_mid = op("b", {leaf}), k_deep = op("c", {k_mid});
+    auto fill = [&](linea::lineage::EvictionPolicy p) {
+        auto c = std::make_unique<linea::lineage::Cache>(3 * (8 * 100 + 64), p);
+        c->put(k_flat, m(1), 0.01);
+        c->put(k_mid, m(2), 0.5);
+        c->put(k_deep, m(3), 1.0);
+        c->put(op("d", {}), m(4), 0.2); // needs room: one entry goes
+        return c;
+    };
+    using P = linea::lineage::EvictionPolicy;
+    auto dag = fill(P::DagHeight);
+    EXPECT_FALSE(dag->contains(k_deep));
+    EXPECT_TRUE(dag->contains(k_flat) && dag->contains(k_mid));
+    auto lru = fill(P::Lru);
+    EXPECT_FALSE(lru->contains(k_flat));
+    EXPECT_TRUE(lru->contains(k_deep));
+    auto cns = fill(P::CostNSize);
+    EXPECT_FALSE(cns->contains(k_flat));
+    EXPECT_TRUE(cns->contains(k_deep));
+}
+
 struct ReuseRun {
     std::string out;
     linea::rt::RuntimeStats stats;
