@@ -12,7 +12,8 @@ namespace linea {
 const char *kEngineOptionsUsage =
     "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
     "             [-rewrites on|off|-name,+name,...] [-lineage "
-    "[none|reuse_full|reuse_multilevel|reuse_partial|reuse_hybrid|policy_lru|policy_costnsize]]\n"
+    "[none|reuse_full|reuse_multilevel|reuse_partial|reuse_hybrid|dedup|policy_lru|policy_costnsize|"
+    "policy_dagheight]]\n"
     "             [-lineage-budget bytes]";
 
 namespace {
@@ -90,14 +91,13 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
             else if (m == "reuse_hybrid")
                 o.reuse = o.multilevel = o.partial = true;
             else if (m == "policy_lru")
-                o.lru = true;
+                o.policy = EngineOptions::Policy::Lru;
             else if (m == "policy_costnsize")
-                o.lru = false;
-            else if (m == "dedup" || m == "policy_dagheight")
-                throw OptionError(
-                    "-lineage " + m +
-                    " is not supported yet (supported: none, reuse_full, reuse, reuse_multilevel, "
-                    "reuse_partial, reuse_hybrid, policy_lru, policy_costnsize)");
+                o.policy = EngineOptions::Policy::CostNSize;
+            else if (m == "policy_dagheight")
+                o.policy = EngineOptions::Policy::DagHeight;
+            else if (m == "dedup")
+                o.dedup = true;
             else
                 throw OptionError("-lineage: unknown option '" + m + "'");
         }
@@ -140,6 +140,7 @@ rt::RuntimeOptions runtime_options(const EngineOptions &o) {
     ro.explain_recompile_hops = o.explain == "recompile_hops";
     ro.explain_recompile_runtime = o.explain == "recompile_runtime";
     ro.lineage = o.lineage;
+    ro.dedup = o.lineage && o.dedup;
     ro.reuse = !(o.reuse && o.lineage) ? lineage::ReuseMode::None
                : o.multilevel          ? lineage::ReuseMode::MultiLevel
                                        : lineage::ReuseMode::Full;
@@ -152,8 +153,11 @@ std::unique_ptr<lineage::Cache> make_cache(const EngineOptions &o) {
     const size_t budget = o.lineage_budget >= 0 ? static_cast<size_t>(o.lineage_budget)
                                                 : static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
                                                       static_cast<size_t>(sysconf(_SC_PAGE_SIZE)) / 20;
-    return std::make_unique<lineage::Cache>(budget, o.lru ? lineage::EvictionPolicy::Lru
-                                                          : lineage::EvictionPolicy::CostNSize);
+    const lineage::EvictionPolicy policy =
+        o.policy == EngineOptions::Policy::Lru         ? lineage::EvictionPolicy::Lru
+        : o.policy == EngineOptions::Policy::DagHeight ? lineage::EvictionPolicy::DagHeight
+                                                       : lineage::EvictionPolicy::CostNSize;
+    return std::make_unique<lineage::Cache>(budget, policy);
 }
 
 } // namespace linea

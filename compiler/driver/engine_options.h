@@ -33,8 +33,10 @@ struct EngineOptions {
     bool reuse = false;
     bool multilevel = false;
     bool partial = false; ///< reuse_partial / reuse_hybrid: compensation plans from cached relatives
-    bool lru = false;
-    int64_t lineage_budget = -1; ///< bytes; -1 = 5% of physical memory
+    bool dedup = false;   ///< -lineage dedup
+    enum class Policy { CostNSize, Lru, DagHeight };
+    Policy policy = Policy::CostNSize; ///< -lineage policy_*
+    int64_t lineage_budget = -1;       ///< bytes; -1 = 5% of physical memory
 };
 
 /// If args[i] is an engine option (-stats, -explain, -seed, -threads, -rewrites, -lineage, -lineage-budget),

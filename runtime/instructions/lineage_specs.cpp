@@ -80,9 +80,13 @@ LineageSpec BuiltinInstruction::lineage_spec() const {
     }
     s.outputs = out_;
     s.data = name_;
+    // Argument names (builtins that take any names, e.g. list): one "name=" per argument, "=" for unnamed
+    // ones, so that the trace says which argument has which name.
+    bool named = false;
+    for (const std::string &n : names_) named = named || !n.empty();
     for (size_t i = 0; i < in_.size(); ++i) {
         s.inputs.push_back(&in_[i]); // an omitted argument is an empty constant: traced as such
-        if (i < names_.size() && !names_[i].empty()) s.data += " " + names_[i] + "=";
+        if (named && i < names_.size()) s.data += " " + names_[i] + "=";
     }
     // Draws without a fixed seed, evaluation by name and file reads are never reused across executions.
     if (name_ == "rand" || name_ == "sample") {
@@ -90,7 +94,9 @@ LineageSpec BuiltinInstruction::lineage_spec() const {
         s.deterministic =
             seed.slot < 0 && seed.constant.is_numeric_scalar() && seed.constant.to_double() >= 0;
         s.draws_seed = !s.deterministic && seed.slot < 0;
-    } else if (name_ == "eval" || name_ == "read") {
+    } else if (name_ == "read") {
+        s.file = &in_[0]; // deterministic by the fingerprint of the file, taken when it runs
+    } else if (name_ == "eval") {
         s.deterministic = false;
     }
     return s;

@@ -50,22 +50,84 @@ void Cache::note_function_hit() {
     stats_.ml_fn++;
 }
 
+void Cache::count_hit(Entry &e, Level level) {
+    e.hits++;
+    e.last_use = ++clock_;
+    stats_.hits_mem++;
+    if (level == Level::Instruction) stats_.ml_ins++;
+    stats_.saved_s += e.compute_s;
+}
+
 std::optional<Value> Cache::probe(const ItemPtr &item, Level level) {
     std::lock_guard lock(mutex_);
     if (Entry *e = find(item)) {
-        e->hits++;
-        e->last_use = ++clock_;
-        stats_.hits_mem++;
-        if (level == Level::Instruction) stats_.ml_ins++;
-        stats_.saved_s += e->compute_s;
+        count_hit(*e, level);
         return e->value;
     }
     if (evicted_.count(item->hash())) stats_.hits_del++;
     return std::nullopt;
 }
 
+std::shared_ptr<Cache::Pending> Cache::find_pending(const ItemPtr &item, bool take) {
+    auto it = pending_.find(item->hash());
+    if (it == pending_.end()) return nullptr;
+    auto &list = it->second;
+    for (size_t i = 0; i < list.size(); ++i) {
+        if (list[i]->item != item && !Item::equal(*list[i]->item, *item)) continue;
+        std::shared_ptr<Pending> p = list[i];
+        if (take) {
+            list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+            if (list.empty()) pending_.erase(it);
+        }
+        return p;
+    }
+    return nullptr;
+}
+
+std::optional<Value> Cache::acquire(const ItemPtr &item, Level level) {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        if (Entry *e = find(item)) {
+            count_hit(*e, level);
+            return e->value;
+        }
+        std::shared_ptr<Pending> p = find_pending(item, false);
+        if (!p) {
+            if (evicted_.count(item->hash())) stats_.hits_del++;
+            auto own = std::make_shared<Pending>();
+            own->item = item;
+            pending_[item->hash()].push_back(std::move(own));
+            return std::nullopt; // the caller computes it
+        }
+        cv_.wait(lock, [&] { return p->done || p->failed; });
+        if (p->done) {
+            stats_.hits_mem++;
+            if (level == Level::Instruction) stats_.ml_ins++;
+            return p->value;
+        }
+        // The computation failed: try again (this thread may become the one computing it).
+    }
+}
+
+void Cache::abandon(const ItemPtr &item) {
+    std::lock_guard lock(mutex_);
+    if (std::shared_ptr<Pending> p = find_pending(item, true)) {
+        p->failed = true;
+        cv_.notify_all();
+    }
+}
+
+size_t Cache::pending() const {
+    std::lock_guard lock(mutex_);
+    size_t n = 0;
+    for (const auto &[h, list] : pending_) n += list.size();
+    return n;
+}
+
 double Cache::score(const Entry &e) const {
     if (policy_ == EvictionPolicy::Lru) return static_cast<double>(e.last_use);
+    if (policy_ == EvictionPolicy::DagHeight)
+        return -static_cast<double>(e.item->height()) * 1e12 + static_cast<double>(e.last_use);
     // cost & size: compute time per byte, boosted by hits; recency breaks ties.
     return (e.compute_s * (1.0 + static_cast<double>(e.hits))) /
                static_cast<double>(std::max<size_t>(e.bytes, 1)) +
@@ -101,6 +163,11 @@ void Cache::evict_for(size_t bytes) {
 void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds) {
     const size_t bytes = size_of(value);
     std::lock_guard lock(mutex_);
+    if (std::shared_ptr<Pending> p = find_pending(item, true)) {
+        p->value = value;
+        p->done = true;
+        cv_.notify_all();
+    }
     if (bytes > budget_) return; // larger than the whole budget: never cached
     if (find(item)) return;
     evict_for(bytes);
@@ -160,7 +227,7 @@ bool reusable_opcode(const std::string &opcode) {
         "acos",     "atan",    "sinh",    "cosh",    "tanh",     "sigmoid", "rightIndex", "cbind",
         "rbind",    "ucumk+",  "ucum*",   "ucummin", "ucummax",  "ctable",  "groupedagg", "sort",
         "rmempty",  "replace", "qsort",   "qpick",   "median",   "cm",      "cov",        "outer",
-        "xor"};
+        "xor",      "read"};
     return ops.count(opcode) > 0;
 }
 

@@ -4,9 +4,11 @@
 #include "runtime/data/value.h"
 #include "runtime/lineage/item.h"
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,7 +19,10 @@ namespace linea::lineage {
 
 /// None: no reuse. Full: instruction-level reuse. MultiLevel: also whole function calls.
 enum class ReuseMode { None, Full, MultiLevel };
-enum class EvictionPolicy { CostNSize, Lru };
+/// CostNSize: evict the lowest compute time per byte (boosted by hits) first. Lru: least recently used
+/// first. DagHeight: the deepest lineage first (items near the leaves, like t(X)%*%X of an input, are the
+/// ones later computations share), ties least recently used first.
+enum class EvictionPolicy { CostNSize, Lru, DagHeight };
 
 struct CacheStats {
     int64_t hits_mem = 0, hits_fs = 0, hits_del = 0;
@@ -45,8 +50,22 @@ public:
     bool contains(const ItemPtr &item);
     /// Counts one reuse of a whole function call.
     void note_function_hit();
-    /// Offers a freshly computed value; kept if it fits the budget (evicting others by policy).
+    /// Offers a freshly computed value; kept if it fits the budget (evicting others by policy). Also
+    /// completes a placeholder for `item`: threads waiting in acquire() receive the value (even when it
+    /// is too large to be cached).
     void put(const ItemPtr &item, const Value &value, double compute_seconds);
+
+    /// probe() for concurrent workers: a cached value is returned as a hit; if another thread holds a
+    /// placeholder for an equal item (it is computing it), waits for its result and returns that (a
+    /// hit). Otherwise inserts a placeholder and returns nullopt: the caller computes the value and must
+    /// then call put() (success) or abandon() (failure, e.g. an exception) exactly once for this item.
+    /// Waiters of an abandoned placeholder retry (one of them computes). Never waits on its own
+    /// placeholder... as long as a thread does not acquire an item it is itself computing.
+    std::optional<Value> acquire(const ItemPtr &item, Level level = Level::Instruction);
+    /// Releases the placeholder of `item` without a value (waiters retry).
+    void abandon(const ItemPtr &item);
+    /// Placeholders currently held (computations in flight).
+    size_t pending() const;
 
     CacheStats stats() const;
     void note_probe_time(double s);
@@ -69,13 +88,24 @@ private:
         int64_t hits = 0;
         uint64_t last_use = 0;
     };
+    /// A computation in flight: waiters block on `cv_` until done or failed.
+    struct Pending {
+        ItemPtr item;
+        bool done = false, failed = false;
+        Value value;
+    };
     /// The entry equal to `item`, or nullptr (the caller holds the mutex).
     Entry *find(const ItemPtr &item);
+    /// The placeholder equal to `item` (removed from the table if `take`), or nullptr (mutex held).
+    std::shared_ptr<Pending> find_pending(const ItemPtr &item, bool take);
+    void count_hit(Entry &e, Level level);
     static size_t size_of(const Value &v);
     void evict_for(size_t bytes);
     double score(const Entry &e) const;
 
     mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    std::unordered_map<uint64_t, std::vector<std::shared_ptr<Pending>>> pending_;
     std::unordered_map<uint64_t, std::vector<Entry>> map_;
     std::unordered_map<uint64_t, int> evicted_; ///< hashes of dropped entries, for Del hits
     size_t budget_;

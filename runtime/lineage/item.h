@@ -27,14 +27,27 @@ public:
     uint64_t hash() const { return hash_; }
     uint32_t height() const { return height_; }
 
+    /// Items alive in this process, their approximate bytes (object, control block, input vector, long
+    /// strings) and the peak of both since reset_peak(): the memory a trace holds.
+    static int64_t live_count();
+    static int64_t live_bytes();
+    static int64_t peak_count();
+    static int64_t peak_bytes();
+    static void reset_peak();
+
     /// Structural equality without recursion (traces of long loops are deep).
     static bool equal(const Item &a, const Item &b);
 
     /// A leaf for a literal value (data = its text with a type tag).
     static ItemPtr literal(const std::string &typed_text);
 
-    /// The trace as text, one line per distinct item: "(id) opcode data (input ids)".
+    /// The trace as text, one line per distinct item, inputs before their users, the root last:
+    /// "(id) opcode data (input id) ...". In `data`, a backslash, '(' and line breaks are escaped with a
+    /// backslash ("\\", "\(", "\n", "\r"), so that the text parses back unambiguously.
     static std::string explain(const ItemPtr &root);
+    /// Parses explain() text back into items (equal to the traced ones: same hashes). Throws
+    /// std::invalid_argument naming the line for malformed text or references to unknown ids.
+    static ItemPtr parse(const std::string &text);
 
 private:
     std::string opcode_;
@@ -42,6 +55,7 @@ private:
     std::vector<ItemPtr> inputs_; // cleared only by the destructor
     uint64_t hash_;
     uint32_t height_;
+    uint32_t bytes_; ///< this item's share of live_bytes()
 };
 
 } // namespace linea::lineage

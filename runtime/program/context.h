@@ -41,6 +41,7 @@ struct RuntimeOptions {
     bool lineage = false;                   ///< trace lineage (-lineage)
     lineage::ReuseMode reuse = lineage::ReuseMode::None;
     bool partial_reuse = false; ///< on a cache miss, try compensation plans (runtime/lineage/partial/)
+    bool dedup = false;         ///< -lineage dedup: last-level loop bodies traced once per control path
 };
 
 class ExecContext {
@@ -91,6 +92,9 @@ public:
     /// Records whether the value in `slot` (current frame) derives from the tracked loop variable.
     void set_loop_taint(int slot, bool tainted);
 
+    /// While a deduplicated loop body runs: the control path taken so far ('0'/'1' per if), else nullptr.
+    std::string *dedup_path() const { return dedup_path_; }
+    void set_dedup_path(std::string *p) { dedup_path_ = p; }
     /// A number unique within this context, to make items of non-deterministic operations distinct.
     uint64_t next_unique() { return ++unique_; }
 
@@ -109,6 +113,7 @@ private:
     std::vector<Value> *frame_ = nullptr;
     std::vector<lineage::ItemPtr> *lframe_ = nullptr;
     lineage::Cache *cache_ = nullptr;
+    std::string *dedup_path_ = nullptr;
     uint64_t unique_ = 0;
     std::optional<uint64_t> forced_seed_;
     const std::vector<Value> *taint_frame_ = nullptr; ///< the frame of the tracked loop, or none

@@ -39,6 +39,9 @@ struct LineageSpec {
     /// A scalar operand whose run-time value is appended to data as " key=<value>" (the key of a list
     /// element assignment, so a list element's lineage can be found by key; see list_element_item).
     const Operand *key_value = nullptr;
+    /// A file read: the path operand. Its item records the file's fingerprint (lineage/fingerprint.h), which
+    /// makes the read deterministic; a file that cannot be fingerprinted keeps the read unique.
+    const Operand *file = nullptr;
 };
 
 class Instruction {

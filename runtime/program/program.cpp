@@ -1,6 +1,8 @@
 #include "runtime/program/program.h"
 
 #include "kernels/ops.h"
+#include "runtime/lineage/dedup.h"
+#include "runtime/lineage/fingerprint.h"
 #include "runtime/lineage/partial/partial.h"
 #include "runtime/program/context.h"
 
@@ -180,6 +182,16 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         else if (k.is_numeric_scalar() && k.to_double() == std::floor(k.to_double()))
             data += " key=i:" + std::to_string(static_cast<int64_t>(k.to_double()));
     }
+    if (spec.file) {
+        // A read is identified by its path (an input) and the fingerprint of the data behind it.
+        const Value &path = ctx.get(*spec.file, in.loc());
+        std::optional<std::string> fp;
+        if (path.is_string()) fp = lineage::file_fingerprint(path.as_string_unchecked());
+        if (fp)
+            data += " fp=" + *fp;
+        else
+            spec.deterministic = false;
+    }
     if (!spec.deterministic) {
         if (spec.draws_seed) {
             // rand/sample without a seed: draw it now and record it, so the item says which data it is.
@@ -205,15 +217,25 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         if (o >= 0) ctx.set_loop_taint(o, loop_dependent);
     const bool keep =
         !loop_dependent || (ctx.options().partial_reuse && lineage::partial::relative_opcode(in.opcode()));
+    // Placeholder held for items[0] while this thread computes it (other workers wait for the result).
+    struct Placeholder {
+        lineage::Cache *cache = nullptr;
+        lineage::ItemPtr item;
+        ~Placeholder() {
+            if (cache) cache->abandon(item); // not completed: an exception, or a value that is not cached
+        }
+    } placeholder;
     if (reusable) {
         auto t0 = std::chrono::steady_clock::now();
-        std::optional<Value> hit = cache->probe(items[0]);
+        std::optional<Value> hit = cache->acquire(items[0]);
         cache->note_probe_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         if (hit) {
             ctx.set(spec.outputs[0], std::move(*hit));
             ctx.set_item(spec.outputs[0], std::move(items[0]));
             return;
         }
+        placeholder.cache = cache;
+        placeholder.item = items[0];
         if (ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
     }
     auto t0 = std::chrono::steady_clock::now();
@@ -227,7 +249,10 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
     if (reusable && keep) {
         const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
-        if (v.is_matrix()) cache->put(items[0], v, dt);
+        if (v.is_matrix()) {
+            cache->put(items[0], v, dt);
+            placeholder.cache = nullptr;
+        }
     }
 }
 
@@ -301,17 +326,83 @@ double loop_bound(ExecContext &ctx, const Operand &op, const SourceLoc &loc, con
 
 void IfBlock::execute(ExecContext &ctx) const {
     run_instructions(predicate, ctx);
-    if (predicate_value(ctx, pred, loc))
+    const bool taken = predicate_value(ctx, pred, loc);
+    if (std::string *path = ctx.dedup_path()) path->push_back(taken ? '1' : '0');
+    if (taken)
         execute_blocks(then_blocks, ctx);
     else
         execute_blocks(else_blocks, ctx);
 }
 
+namespace {
+bool has_call(const InstrList &instrs) {
+    for (const auto &in : instrs)
+        if (in->opcode() == "fcall") return true;
+    return false;
+}
+
+/// A last-level loop body: only straight-line code and ifs, no loops, no function calls, no blocks that
+/// are recompiled at run time (their instructions could differ between iterations of one path).
+bool last_level(const BlockList &blocks) {
+    for (const auto &b : blocks) {
+        if (const auto *bb = dynamic_cast<const BasicBlock *>(b.get())) {
+            if (bb->recompiler || has_call(bb->instructions)) return false;
+        } else if (const auto *ib = dynamic_cast<const IfBlock *>(b.get())) {
+            if (has_call(ib->predicate) || !last_level(ib->then_blocks) || !last_level(ib->else_blocks))
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// The patches of one deduplicated loop execution, by control path (nullopt: that path is not deduplicated).
+struct DedupLoop {
+    std::unordered_map<std::string, std::optional<lineage::DedupPatch>> patches;
+};
+
+/// Runs one iteration of a loop body; with dedup, replaces its outputs' lineage by dedup items.
+void run_body(const BlockList &body, ExecContext &ctx, DedupLoop *dedup) {
+    if (!dedup) {
+        execute_blocks(body, ctx);
+        return;
+    }
+    const std::vector<lineage::ItemPtr> start = ctx.lineage_frame();
+    std::string path;
+    struct PathScope {
+        ExecContext &c;
+        ~PathScope() { c.set_dedup_path(nullptr); }
+    } scope{ctx};
+    ctx.set_dedup_path(&path);
+    execute_blocks(body, ctx);
+    ctx.set_dedup_path(nullptr);
+    std::vector<lineage::ItemPtr> &frame = ctx.lineage_frame();
+    auto it = dedup->patches.find(path);
+    if (it == dedup->patches.end())
+        it = dedup->patches.emplace(path, lineage::make_patch(start, frame)).first;
+    if (!it->second) return;
+    for (const auto &out : it->second->outputs) {
+        for (int s : out.inputs)
+            if (!start[static_cast<size_t>(s)]) return; // an input without lineage: keep the full trace
+    }
+    for (const auto &out : it->second->outputs)
+        if (frame[static_cast<size_t>(out.slot)])
+            frame[static_cast<size_t>(out.slot)] = lineage::dedup_item(out, start);
+}
+
+std::optional<DedupLoop> dedup_for(const BlockList &body, const ExecContext &ctx) {
+    if (!ctx.tracing() || !ctx.options().dedup || !last_level(body)) return std::nullopt;
+    return DedupLoop{};
+}
+} // namespace
+
 void WhileBlock::execute(ExecContext &ctx) const {
+    std::optional<DedupLoop> dedup = dedup_for(body, ctx);
     while (true) {
         run_instructions(predicate, ctx);
         if (!predicate_value(ctx, pred, loc)) break;
-        execute_blocks(body, ctx);
+        run_body(body, ctx, dedup ? &*dedup : nullptr);
     }
 }
 
@@ -331,6 +422,8 @@ void ForBlock::execute(ExecContext &ctx) const {
     }
     if (std::isnan(f) || std::isnan(t) || std::isinf(f) || std::isinf(t))
         throw DmlError(ErrorKind::Runtime, loc, "the bounds of a for loop must be finite numbers");
+    std::optional<DedupLoop> dedup = dedup_for(body, ctx);
+    DedupLoop *dd = dedup ? &*dedup : nullptr;
     bool integral = f == std::floor(f) && t == std::floor(t) && inc == std::floor(inc) &&
                     std::abs(f) < 9e15 && std::abs(t) < 9e15;
     struct LoopTaint {
@@ -347,7 +440,7 @@ void ForBlock::execute(ExecContext &ctx) const {
             ctx.set(var_slot, Value(fi + k * ii));
             if (ctx.tracing())
                 ctx.set_item(var_slot, lineage::Item::literal("i:" + std::to_string(fi + k * ii)));
-            execute_blocks(body, ctx);
+            run_body(body, ctx, dd);
         }
     } else {
         const auto n = static_cast<int64_t>(std::floor((t - f) / inc + 1e-10)) + 1;
@@ -356,7 +449,7 @@ void ForBlock::execute(ExecContext &ctx) const {
             if (ctx.tracing())
                 ctx.set_item(var_slot, lineage::Item::literal(
                                            "d:" + kernels::format_double(f + static_cast<double>(k) * inc)));
-            execute_blocks(body, ctx);
+            run_body(body, ctx, dd);
         }
     }
 }

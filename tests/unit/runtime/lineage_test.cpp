@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <unistd.h>
+
 namespace {
 
 using linea::lineage::Item;
@@ -52,6 +58,30 @@ TEST(LineageCache, HitsEvictionAndBudget) {
     // Values larger than the whole budget are never cached.
     cache.put(op("big", {}), linea::Value(linea::kernels::fill(100, 100, 1.0)), 10.0);
     EXPECT_FALSE(cache.probe(op("big", {})).has_value());
+}
+
+TEST(LineageCache, EvictionPolicies) {
+    auto m = [](double v) { return linea::Value(linea::kernels::fill(10, 10, v)); };
+    // k_deep (height 2) is the most recently used and the most expensive: only dagheight evicts it.
+    ItemPtr leaf = op("x", {}), k_flat = op("a", {}), k_mid = op("b", {leaf}), k_deep = op("c", {k_mid});
+    auto fill = [&](linea::lineage::EvictionPolicy p) {
+        auto c = std::make_unique<linea::lineage::Cache>(3 * (8 * 100 + 64), p);
+        c->put(k_flat, m(1), 0.01);
+        c->put(k_mid, m(2), 0.5);
+        c->put(k_deep, m(3), 1.0);
+        c->put(op("d", {}), m(4), 0.2); // needs room: one entry goes
+        return c;
+    };
+    using P = linea::lineage::EvictionPolicy;
+    auto dag = fill(P::DagHeight);
+    EXPECT_FALSE(dag->contains(k_deep));
+    EXPECT_TRUE(dag->contains(k_flat) && dag->contains(k_mid));
+    auto lru = fill(P::Lru);
+    EXPECT_FALSE(lru->contains(k_flat));
+    EXPECT_TRUE(lru->contains(k_deep));
+    auto cns = fill(P::CostNSize);
+    EXPECT_FALSE(cns->contains(k_flat));
+    EXPECT_TRUE(cns->contains(k_deep));
 }
 
 struct ReuseRun {
@@ -146,6 +176,129 @@ TEST(Lineage, TraceAsText) {
     EXPECT_NE(r.out.find("tsmm"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("rand"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("L i:1"), std::string::npos) << r.out;
+}
+
+} // namespace
+
+namespace {
+
+std::string temp_path(const std::string &name) {
+    return (std::filesystem::temp_directory_path() /
+            ("linea_lineage_" + std::to_string(::getpid()) + "_" + name))
+        .string();
+}
+
+TEST(Lineage, FileReadsAreReusedUntilTheFileChanges) {
+    const std::string f = temp_path("read.csv");
+    for (const char *fmt : {"csv", "binary"}) {
+        std::string write = std::string("write(A, \"") + f + "\", format=\"" + fmt + "\")\n";
+        std::string read = "B = read(\"" + f + "\")\n";
+        // Same file twice: the second read is a hit (its item carries the file's fingerprint).
+        std::string same = "A = matrix(\"1 2 3 4\", 2, 2)\n" + write + read + "print(sum(B))\n" +
+                           "C = read(\"" + f + "\")\nprint(sum(C))\n";
+        ReuseRun r = run_reuse(same, true);
+        EXPECT_EQ(r.out, "10.0\n10.0\n") << fmt;
+        EXPECT_EQ(linea::test::executed(r.stats, "read"), 1) << fmt;
+        // Rewritten between the reads (same size, same shape): never confused with the old file.
+        std::string changed = "A = matrix(\"1 2 3 4\", 2, 2)\n" + write + read + "print(sum(B))\n" +
+                              "A = matrix(\"5 6 7 8\", 2, 2)\n" + write + "C = read(\"" + f +
+                              "\")\nprint(sum(C))\n";
+        ReuseRun c = run_reuse(changed, true);
+        EXPECT_EQ(c.out, "10.0\n26.0\n") << fmt;
+        EXPECT_EQ(linea::test::executed(c.stats, "read"), 2) << fmt;
+        std::filesystem::remove_all(f);
+        std::filesystem::remove(f + ".mtd");
+    }
+    // The trace names the fingerprint.
+    ReuseRun t = run_reuse("A = matrix(1, 2, 2)\nwrite(A, \"" + f + "\", format=\"csv\")\nB = read(\"" + f +
+                               "\")\nprint(lineage(B))\n",
+                           false);
+    EXPECT_NE(t.out.find(" fp="), std::string::npos) << t.out;
+    std::filesystem::remove_all(f);
+    std::filesystem::remove(f + ".mtd");
+}
+
+} // namespace
+
+namespace {
+
+TEST(LineageCache, ConcurrentWorkersComputeAnItemOnce) {
+    linea::lineage::Cache cache(size_t{1} << 20);
+    std::atomic<int> computed{0}, got{0};
+    auto worker = [&] {
+        ItemPtr key = op("tsmm", {Item::literal("s:X")}); // equal items, distinct objects per thread
+        while (true) {
+            std::optional<linea::Value> v = cache.acquire(key);
+            if (v) {
+                if (v->matrix()->get(0, 0) == 7.0) got++;
+                return;
+            }
+            ++computed;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50)); // an expensive computation
+            linea::Value m(linea::kernels::fill(10, 10, 7.0));
+            cache.put(key, m, 0.05);
+            got++;
+            return;
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) threads.emplace_back(worker);
+    for (auto &t : threads) t.join();
+    EXPECT_EQ(computed.load(), 1);
+    EXPECT_EQ(got.load(), 6);
+    EXPECT_EQ(cache.pending(), 0u);
+    EXPECT_EQ(cache.stats().hits_mem, 5);
+
+    // The first computation fails: another worker takes over, all others receive its result.
+    linea::lineage::Cache c2(size_t{1} << 20);
+    computed = 0;
+    got = 0;
+    std::vector<std::thread> t2;
+    auto worker2 = [&] {
+        ItemPtr key = op("tsmm", {Item::literal("s:Y")});
+        while (true) {
+            std::optional<linea::Value> v = c2.acquire(key);
+            if (v) {
+                got++;
+                return;
+            }
+            const int n = ++computed;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (n == 1) {
+                c2.abandon(key); // failed: the waiters must not hang, one of them computes instead
+                return;
+            }
+            c2.put(key, linea::Value(linea::kernels::fill(10, 10, 7.0)), 0.05);
+            got++;
+            return;
+        }
+    };
+    for (int i = 0; i < 5; ++i) t2.emplace_back(worker2);
+    for (auto &t : t2) t.join();
+    EXPECT_EQ(computed.load(), 2);
+    EXPECT_EQ(got.load(), 4);
+    EXPECT_EQ(c2.pending(), 0u);
+
+    // A value larger than the budget is not cached, but waiting workers still receive it.
+    linea::lineage::Cache tiny(100);
+    computed = 0;
+    got = 0;
+    std::vector<std::thread> t3;
+    for (int i = 0; i < 4; ++i)
+        t3.emplace_back([&] {
+            ItemPtr key = op("ba+*", {Item::literal("s:Z")});
+            std::optional<linea::Value> v = tiny.acquire(key);
+            if (!v) {
+                ++computed;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                tiny.put(key, linea::Value(linea::kernels::fill(10, 10, 7.0)), 0.05);
+            }
+            got++;
+        });
+    for (auto &t : t3) t.join();
+    EXPECT_EQ(computed.load(), 1);
+    EXPECT_EQ(got.load(), 4);
+    EXPECT_EQ(tiny.stats().entries, 0);
 }
 
 } // namespace
