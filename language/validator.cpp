@@ -1,5 +1,7 @@
 #include "language/validator.h"
 
+#include "language/parfor_check.h"
+
 #include <filesystem>
 #include <set>
 
@@ -382,6 +384,7 @@ std::vector<const ast::Expr *> bind_function_args(const ast::FunctionDef &fn, co
 
 void validate_program(ast::Program &prog, const ValidateOptions &opts) {
     Validator(prog, opts).run();
+    check_parfor_loops(prog);
 }
 
 } // namespace linea
