@@ -6,6 +6,8 @@
 //   # expect-error: some text    the run must fail (non-zero exit) and stderr must contain the text
 //   # expect-error-at: 3:7       ...and the error must point at <name>.dml:3:7
 //   # tolerance: 1e-9            numbers in stdout may differ from .out by this relative tolerance
+//   # sort-lines                 stdout is compared with its lines sorted (parallel prints)
+//   # parfor-only                a parfor script whose output differs as a for loop (not run as ParforAsFor)
 // Extra flags for every script (the configuration matrix) come from $LINEA_TEST_FLAGS.
 // Every script that contains `parfor` and expects no error also runs as ParforAsFor: with each `parfor`
 // turned into `for`, it must print the same expected output (a parallel loop equals the sequential one).
@@ -41,6 +43,8 @@ struct Spec {
     std::vector<std::string> errors;
     std::string error_at;
     double tolerance = 0;
+    bool sort_lines = false;
+    bool parfor_only = false;
 };
 
 std::vector<std::string> split_ws(const std::string &s) {
@@ -77,6 +81,10 @@ Spec read_spec(const std::string &script) {
             s.error_at = *v;
         } else if (auto v = value("tolerance")) {
             s.tolerance = std::stod(*v);
+        } else if (trim(line) == "# sort-lines") {
+            s.sort_lines = true;
+        } else if (trim(line) == "# parfor-only") {
+            s.parfor_only = true;
         }
     }
     return s;
@@ -196,6 +204,19 @@ void run_script_test(const std::string &param, bool parfor_as_for) {
     expected_out.replace_extension(".out");
     ASSERT_TRUE(fs::exists(expected_out)) << "missing " << expected_out << "; actual stdout:\n" << r.out;
     std::string expected = read_file(expected_out);
+    if (spec.sort_lines) {
+        auto sorted = [](const std::string &text) {
+            std::vector<std::string> lines;
+            std::istringstream is(text);
+            for (std::string l; std::getline(is, l);) lines.push_back(l);
+            std::sort(lines.begin(), lines.end());
+            std::string out;
+            for (const auto &l : lines) out += l + "\n";
+            return out;
+        };
+        r.out = sorted(r.out);
+        expected = sorted(expected);
+    }
     if (spec.tolerance > 0) {
         EXPECT_TRUE(equal_with_tolerance(r.out, expected, spec.tolerance)) << "actual:\n"
                                                                            << r.out << "expected:\n"
@@ -221,7 +242,8 @@ std::vector<std::string> discover_parfor() {
     for (const auto &rel : discover()) {
         std::string text = read_file(fs::path(LINEA_SCRIPT_DIR) / rel);
         Spec spec = read_spec(text);
-        if (text.find("parfor") != std::string::npos && spec.errors.empty() && spec.error_at.empty())
+        if (text.find("parfor") != std::string::npos && spec.errors.empty() && spec.error_at.empty() &&
+            !spec.parfor_only)
             out.push_back(rel);
     }
     return out;
