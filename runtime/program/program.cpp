@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -18,7 +19,7 @@ namespace linea::rt {
 namespace {
 struct OpcodeRegistry {
     std::mutex mutex;
-    std::vector<std::string> names;
+    std::deque<std::string> names; ///< a deque: opcode_name() references stay valid while others intern
     std::unordered_map<std::string, int> ids;
 };
 OpcodeRegistry &opcodes() {
