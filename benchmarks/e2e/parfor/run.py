@@ -8,7 +8,7 @@
 2. The embedded C sweep (scripts/examples/embed/ridge_embed.c, built as build/scripts/examples/embed/
    ridge_embed) with -lineage reuse_full: time of the first execution vs the average of executions 2..20.
 
-Usage: run.py <linea> <ridge_embed> [--runs R] [--embed-n N --embed-m M]
+Usage: run.py <linea> <ridge_embed> [--runs R] [--reps S] [--embed-n N --embed-m M]
               [--out-parfor benchmarks/results/parfor.md] [--out-embed benchmarks/results/embed.md]
 """
 import os
@@ -42,33 +42,38 @@ def machine():
     return "%s, %d cores, load average %.1f at start" % (os.uname().machine, os.cpu_count(), load)
 
 
-def parfor_bench(linea, runs):
+def parfor_bench(linea, runs, reps):
     template = open(os.path.join(HERE, "ridge_fits.dml")).read()
     tmp = tempfile.mkdtemp()
     scripts = {}
     for loop in ("for", "parfor"):
         path = os.path.join(tmp, loop + ".dml")
         with open(path, "w") as f:
-            f.write(template.replace("\nLOOP (", "\n%s (" % (loop if loop == "for" else "parfor")).replace(
-                "parfor (i in 1:fits)", "parfor (i in 1:fits, par=2)"))
+            f.write(template.replace("  LOOP (i in 1:fits)", "  for (i in 1:fits)" if loop == "for" else
+                                     "  parfor (i in 1:fits, par=2)"))
         scripts[loop] = path
-    nv = ["-nvargs", "n=2000", "m=200", "fits=200"]
-    times = {"for": [], "parfor": []}
+    nv = ["-nvargs", "n=2000", "m=200", "fits=200", "reps=" + reps]
+    times = {"for": [], "for1": [], "parfor": []}
     outs = {}
     for _ in range(runs):
-        for loop in ("for", "parfor"):
-            out = run([linea, "-f", scripts[loop], "-stats"] + nv)
+        for loop in ("for", "for1", "parfor"):
+            extra = ["-threads", "1"] if loop == "for1" else []
+            out = run([linea, "-f", scripts["for" if loop == "for1" else loop], "-stats"] + extra + nv)
             times[loop].append(exec_seconds(out))
             outs[loop] = out.splitlines()[0]
             if loop == "parfor":
                 outs["stats"] = [l for l in out.splitlines() if l.startswith("ParFor")][0]
     best = {k: min(v) for k, v in times.items()}
     med = {k: statistics.median(v) for k, v in times.items()}
-    lines = ["200 ridge fits on 2000x20 column subsets (X 2000x220), -lineage none, %d alternating runs each" % runs,
+    lines = ["200 ridge fits on 2000x20 column subsets (X 2000x220), the sweep repeated %s times per run, "
+             "-lineage none, %d alternating runs each" % (reps, runs),
              "", "| loop | best s | median s | best for / best this |", "|---|---|---|---|"]
-    for loop in ("for", "parfor"):
-        lines.append("| %s | %.3f | %.3f | %.2f |" % (loop, best[loop], med[loop], best["for"] / best[loop]))
-    lines += ["", "checksums: for `%s`, parfor `%s`; parfor stats: `%s`" % (outs["for"], outs["parfor"], outs["stats"])]
+    names = {"for": "for (kernels multi-threaded)", "for1": "for, -threads 1 (kernels single-threaded)",
+             "parfor": "parfor, par=2 (kernels single-threaded inside workers)"}
+    for loop in ("for", "for1", "parfor"):
+        lines.append("| %s | %.3f | %.3f | %.2f |" % (names[loop], best[loop], med[loop], best["for"] / best[loop]))
+    lines += ["", "checksums (same seed): for `%s`, parfor `%s`; parfor stats: `%s`" % (outs["for"], outs["parfor"], outs["stats"])]
+    lines.append("parfor vs for with -threads 1 (the loop's own parallelism only): %.2fx" % (best["for1"] / best["parfor"]))
     return "\n".join(lines), best["for"] / best["parfor"]
 
 
@@ -95,7 +100,7 @@ def main():
     linea, embed = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     runs = int(arg("--runs", "5"))
     cmd = "benchmarks/e2e/parfor/run.py build/linea build/scripts/examples/embed/ridge_embed " + " ".join(sys.argv[3:])
-    text, ratio = parfor_bench(linea, runs)
+    text, ratio = parfor_bench(linea, runs, arg("--reps", "10"))
     print(text)
     print("parfor speed-up: %.2fx (target >= 1.6x on 2 idle cores)\n" % ratio)
     etext = embed_bench(embed, arg("--embed-n", "100000"), arg("--embed-m", "100"))
