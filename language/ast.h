@@ -179,6 +179,9 @@ struct For : Stmt {
     std::vector<Arg>
         options; ///< parfor options (check=0, par=4, mode=LOCAL, ...); identifiers become StringLit
     Block body;
+    /// parfor only, filled by the dependency analysis (parfor_check.h): variables left-indexed in the
+    /// body that hold a value from before the iteration; their changed cells are merged after the loop.
+    std::vector<std::string> result_vars;
 };
 
 struct While : Stmt {

@@ -1,6 +1,8 @@
 #include "language/validator.h"
 
+#include "language/parfor_check.h"
 #include <cctype>
+
 #include <filesystem>
 #include <set>
 
@@ -396,6 +398,7 @@ std::vector<const ast::Expr *> bind_function_args(const ast::FunctionDef &fn, co
 
 void validate_program(ast::Program &prog, const ValidateOptions &opts) {
     Validator(prog, opts).run();
+    check_parfor_loops(prog);
 }
 
 } // namespace linea

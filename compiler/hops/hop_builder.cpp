@@ -734,6 +734,18 @@ private:
                 sb->incr = db.expr(*st.incr);
                 sb->dag.roots.push_back(sb->incr);
             }
+            if (st.parfor) {
+                for (const auto &o : st.options) {
+                    if (o.name == "par" || o.name == "tasksize") {
+                        Hop *h = db.expr(*o.value);
+                        (o.name == "par" ? sb->par : sb->tasksize) = h;
+                        sb->dag.roots.push_back(h);
+                    } else if (o.value->kind == ExprKind::StringLit) {
+                        sb->parfor_names[o.name] = static_cast<const StringLit &>(*o.value).value;
+                    }
+                }
+                sb->result_vars = st.result_vars;
+            }
             env = loop_fixpoint(st.body, env, &st.var);
             TypeEnv be = env;
             be[st.var] =

@@ -27,6 +27,11 @@ struct StatementBlock {
     std::string loop_var;
     bool is_seq = false;
     bool parfor = false;
+    /// parfor: `par` and `tasksize` (header DAG roots, or null), the named options (mode, taskpartitioner,
+    /// opt, ...) and the result variables from the dependency analysis.
+    Hop *par = nullptr, *tasksize = nullptr;
+    std::map<std::string, std::string> parfor_names;
+    std::vector<std::string> result_vars;
     std::vector<std::unique_ptr<StatementBlock>> body;      ///< If: then; For/While: body
     std::vector<std::unique_ptr<StatementBlock>> else_body; ///< If only
 };

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
@@ -394,7 +395,7 @@ public:
             if (h->kind == HopKind::TRead) inputs_.emplace_back(h->var, slots_->var(h->var));
     }
 
-    const rt::InstrList &instructions_for(rt::ExecContext &ctx) override {
+    std::shared_ptr<const rt::InstrList> instructions_for(rt::ExecContext &ctx) override {
         std::vector<std::pair<int64_t, int64_t>> sig;
         sig.reserve(inputs_.size());
         for (const auto &[name, slot] : inputs_) {
@@ -404,20 +405,33 @@ public:
             else
                 sig.emplace_back(-1, static_cast<int64_t>(v.data_type()));
         }
-        if (!compiled_ || sig != signature_) {
-            recompile(ctx);
-            signature_ = std::move(sig);
-            compiled_ = true;
+        std::shared_ptr<const rt::InstrList> out;
+        size_t num_slots;
+        {
+            // parfor workers recompile concurrently: the slot map and the function's slots are shared, so
+            // one recompilation runs at a time; a worker keeps the list it runs alive (shared_ptr).
+            std::lock_guard lock(recompile_mutex());
+            if (!instructions_ || sig != signature_) {
+                instructions_ = recompile(ctx);
+                signature_ = std::move(sig);
+            }
+            out = instructions_;
+            num_slots = static_cast<size_t>(fn_.num_slots.load());
         }
-        if (ctx.frame().size() < static_cast<size_t>(fn_.num_slots)) {
-            ctx.frame().resize(static_cast<size_t>(fn_.num_slots));
-            if (ctx.tracing()) ctx.lineage_frame().resize(static_cast<size_t>(fn_.num_slots));
+        if (ctx.frame().size() < num_slots) {
+            ctx.frame().resize(num_slots);
+            if (ctx.tracing()) ctx.lineage_frame().resize(num_slots);
         }
-        return instructions_;
+        return out;
     }
 
 private:
-    void recompile(rt::ExecContext &ctx) {
+    static std::mutex &recompile_mutex() {
+        static std::mutex m;
+        return m;
+    }
+
+    std::shared_ptr<const rt::InstrList> recompile(rt::ExecContext &ctx) {
         std::unique_ptr<HopDag> d = dag_->clone();
         for (const auto &node : d->nodes()) {
             Hop *h = node.get();
@@ -437,14 +451,15 @@ private:
         rewrites::optimize_dynamic(*d, opts_.rewrites);
         if (opts_.physical_operators) select_physical_operators(*d);
         DagLowering dl(*slots_, fn_.slot_names, functions_);
-        instructions_ = dl.lower(*d, {});
+        auto instructions = std::make_shared<rt::InstrList>(dl.lower(*d, {}));
         const int line = d->roots.empty() ? 0 : d->roots.front()->loc.line;
         if (ctx.options().explain_recompile_hops)
             ctx.out() << "RECOMPILE HOPS (" << fn_.name << ", line " << line << ")\n" << d->explain(1);
         if (ctx.options().explain_recompile_runtime) {
             ctx.out() << "RECOMPILE RUNTIME (" << fn_.name << ", line " << line << ")\n";
-            for (const auto &in : instructions_) ctx.out() << "  " << in->explain() << "\n";
+            for (const auto &in : *instructions) ctx.out() << "  " << in->explain() << "\n";
         }
+        return instructions;
     }
 
     std::unique_ptr<HopDag> dag_;
@@ -454,8 +469,7 @@ private:
     LoweringOptions opts_;
     std::vector<std::pair<std::string, int>> inputs_;
     std::vector<std::pair<int64_t, int64_t>> signature_;
-    rt::InstrList instructions_;
-    bool compiled_ = false;
+    std::shared_ptr<const rt::InstrList> instructions_;
 };
 
 class FunctionLowering {
@@ -560,7 +574,29 @@ private:
             DagLowering dl(*slots_, fn_.slot_names, functions_);
             std::vector<const Hop *> keep{b.from, b.to};
             if (b.incr) keep.push_back(b.incr);
+            if (b.par) keep.push_back(b.par);
+            if (b.tasksize) keep.push_back(b.tasksize);
             fb->header = dl.lower(b.dag, keep);
+            if (b.parfor) {
+                auto spec = std::make_unique<rt::ParforSpec>();
+                if (b.par) {
+                    spec->par = dl.operand(b.par);
+                    spec->has_par = true;
+                }
+                if (b.tasksize) {
+                    spec->tasksize = dl.operand(b.tasksize);
+                    spec->has_tasksize = true;
+                }
+                auto name = [&](const char *key, const char *dflt) {
+                    auto it = b.parfor_names.find(key);
+                    return it == b.parfor_names.end() ? std::string(dflt) : it->second;
+                };
+                spec->mode = name("mode", "LOCAL");
+                spec->partitioner = name("taskpartitioner", "");
+                spec->opt = name("opt", "");
+                for (const auto &v : b.result_vars) spec->results.emplace_back(v, slots_->var(v));
+                fb->parfor_spec = std::move(spec);
+            }
             fb->from = dl.operand(b.from);
             fb->to = dl.operand(b.to);
             if (b.incr) {

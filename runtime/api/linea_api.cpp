@@ -187,7 +187,7 @@ const char *linea_session_stats(linea_session *s) {
     std::snprintf(buf, sizeof buf,
                   "linea Statistics:\nExecutions:\t\t%lld\nTotal execution time:\t\t%.3f sec.\n",
                   static_cast<long long>(s->executions), s->execute_seconds);
-    s->stats_text = buf + s->stats.heavy_hitters(10);
+    s->stats_text = buf + s->stats.heavy_hitters(10) + s->stats.parfor_text();
     if (s->cache) s->stats_text += s->cache->stats().text();
     return s->stats_text.c_str();
 }

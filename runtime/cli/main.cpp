@@ -133,6 +133,7 @@ int main(int argc, char **argv) {
                           std::chrono::duration<double>(t2 - t1).count());
             s += buf;
             s += stats.heavy_hitters(eo.stats_k);
+            s += stats.parfor_text();
             if (cache) s += cache->stats().text();
             std::cout << s;
         }

@@ -5,9 +5,11 @@
 #include "runtime/lineage/cache.h"
 #include "runtime/program/instruction.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,12 +25,19 @@ struct OpcodeStats {
     int64_t count = 0;
 };
 
+/// Counters of one execution context. A parfor worker counts into its own and the loop merges them, so
+/// no counter is shared between threads.
 struct RuntimeStats {
     bool enabled = false; ///< time every instruction (only with -stats)
     std::vector<OpcodeStats> per_opcode;
     int64_t function_calls = 0;
+    int64_t parfor_loops = 0, parfor_workers = 0, parfor_tasks = 0, parfor_iterations = 0;
     void record(int opcode_id, double seconds);
     void count(int opcode_id);
+    /// Adds another context's counters (a finished parfor worker's).
+    void merge(const RuntimeStats &other);
+    /// The `ParFor ...` line of -stats ("" when no parfor loop ran).
+    std::string parfor_text() const;
     /// The SystemDS-style heavy hitter table of the top k opcodes.
     std::string heavy_hitters(int k) const;
 };
@@ -47,6 +56,10 @@ struct RuntimeOptions {
 class ExecContext {
 public:
     ExecContext(const Program &program, std::ostream &out, RuntimeStats &stats, RuntimeOptions options);
+    /// A context for a parfor worker: the parent's program, options, cache, function and call depth, and its
+    /// unique-number counter (shared, atomic); its own output stream, statistics and variable frames.
+    ExecContext(const ExecContext &parent, std::ostream &out, RuntimeStats &stats, std::vector<Value> &frame,
+                std::vector<lineage::ItemPtr> *lframe);
 
     const Program &program() const { return program_; }
     std::ostream &out() { return out_; }
@@ -96,12 +109,20 @@ public:
     std::string *dedup_path() const { return dedup_path_; }
     void set_dedup_path(std::string *p) { dedup_path_ = p; }
     /// A number unique within this context, to make items of non-deterministic operations distinct.
-    uint64_t next_unique() { return ++unique_; }
+    uint64_t next_unique() { return ++*unique_; }
 
     /// A fresh seed for rand/sample with seed=-1.
     uint64_t next_seed();
     /// Makes the next next_seed() return `seed` (lineage tracing draws the seed first to record it).
     void force_next_seed(uint64_t seed) { forced_seed_ = seed; }
+    /// Restarts the seed sequence (a parfor iteration draws from a sequence of its own).
+    void reseed(uint64_t state) {
+        seed_state_ = state;
+        forced_seed_.reset();
+    }
+
+    /// How many parfor workers this context runs inside (0 = not in a parfor).
+    int parfor_depth() const { return parfor_depth_; }
 
     [[noreturn]] void undefined_variable(int slot, const SourceLoc &loc) const;
 
@@ -114,13 +135,14 @@ private:
     std::vector<lineage::ItemPtr> *lframe_ = nullptr;
     lineage::Cache *cache_ = nullptr;
     std::string *dedup_path_ = nullptr;
-    uint64_t unique_ = 0;
+    std::shared_ptr<std::atomic<uint64_t>> unique_ = std::make_shared<std::atomic<uint64_t>>(0);
     std::optional<uint64_t> forced_seed_;
     const std::vector<Value> *taint_frame_ = nullptr; ///< the frame of the tracked loop, or none
     std::vector<char> taint_;                         ///< per slot of taint_frame_
     const Function *function_ = nullptr;
     uint64_t seed_state_;
     int call_depth_ = 0;
+    int parfor_depth_ = 0;
 };
 
 /// Runs a whole program's main function.

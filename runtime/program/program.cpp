@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -21,7 +22,7 @@ namespace linea::rt {
 namespace {
 struct OpcodeRegistry {
     std::mutex mutex;
-    std::vector<std::string> names;
+    std::deque<std::string> names; ///< a deque: opcode_name() references stay valid while others intern
     std::unordered_map<std::string, int> ids;
 };
 OpcodeRegistry &opcodes() {
@@ -81,6 +82,26 @@ void RuntimeStats::record(int opcode_id, double seconds) {
 void RuntimeStats::count(int opcode_id) {
     if (static_cast<size_t>(opcode_id) >= per_opcode.size()) per_opcode.resize(opcode_id + 1);
     per_opcode[opcode_id].count += 1;
+}
+
+void RuntimeStats::merge(const RuntimeStats &other) {
+    if (other.per_opcode.size() > per_opcode.size()) per_opcode.resize(other.per_opcode.size());
+    for (size_t i = 0; i < other.per_opcode.size(); ++i) {
+        per_opcode[i].seconds += other.per_opcode[i].seconds;
+        per_opcode[i].count += other.per_opcode[i].count;
+    }
+    function_calls += other.function_calls;
+    parfor_loops += other.parfor_loops;
+    parfor_workers += other.parfor_workers;
+    parfor_tasks += other.parfor_tasks;
+    parfor_iterations += other.parfor_iterations;
+}
+
+std::string RuntimeStats::parfor_text() const {
+    if (parfor_loops == 0) return "";
+    return "ParFor loops (runs/workers/tasks/iterations):\t" + std::to_string(parfor_loops) + "/" +
+           std::to_string(parfor_workers) + "/" + std::to_string(parfor_tasks) + "/" +
+           std::to_string(parfor_iterations) + ".\n";
 }
 
 std::string RuntimeStats::heavy_hitters(int k) const {
@@ -290,7 +311,8 @@ void execute_blocks(const BlockList &blocks, ExecContext &ctx) {
 
 void BasicBlock::execute(ExecContext &ctx) const {
     if (recompiler) {
-        run_instructions(recompiler->instructions_for(ctx), ctx);
+        const std::shared_ptr<const InstrList> instrs = recompiler->instructions_for(ctx);
+        run_instructions(*instrs, ctx);
         return;
     }
     run_instructions(instructions, ctx);
@@ -422,36 +444,44 @@ void ForBlock::execute(ExecContext &ctx) const {
     }
     if (std::isnan(f) || std::isnan(t) || std::isinf(f) || std::isinf(t))
         throw DmlError(ErrorKind::Runtime, loc, "the bounds of a for loop must be finite numbers");
+    IterationSpace it;
+    it.integral = f == std::floor(f) && t == std::floor(t) && inc == std::floor(inc) && std::abs(f) < 9e15 &&
+                  std::abs(t) < 9e15;
+    it.from = f;
+    it.incr = inc;
+    if (it.integral)
+        it.n = (static_cast<int64_t>(t) - static_cast<int64_t>(f)) / static_cast<int64_t>(inc) + 1;
+    else
+        it.n = static_cast<int64_t>(std::floor((t - f) / inc + 1e-10)) + 1;
+    if (parfor_spec) {
+        run_parfor(*this, it, ctx);
+        return;
+    }
     std::optional<DedupLoop> dedup = dedup_for(body, ctx);
     DedupLoop *dd = dedup ? &*dedup : nullptr;
-    bool integral = f == std::floor(f) && t == std::floor(t) && inc == std::floor(inc) &&
-                    std::abs(f) < 9e15 && std::abs(t) < 9e15;
+    // Values derived from the loop variable are never hit again in this loop: they are not cached.
     struct LoopTaint {
         ExecContext &c;
         bool on;
         ~LoopTaint() {
             if (on) c.end_loop_taint();
         }
-    } taint{ctx, ctx.tracing() && ctx.cache() && !parfor && ctx.begin_loop_taint(var_slot)};
-    if (integral) {
-        const auto fi = static_cast<int64_t>(f), ti = static_cast<int64_t>(t), ii = static_cast<int64_t>(inc);
-        const int64_t n = (ti - fi) / ii + 1;
-        for (int64_t k = 0; k < n; ++k) {
-            ctx.set(var_slot, Value(fi + k * ii));
-            if (ctx.tracing())
-                ctx.set_item(var_slot, lineage::Item::literal("i:" + std::to_string(fi + k * ii)));
-            run_body(body, ctx, dd);
-        }
-    } else {
-        const auto n = static_cast<int64_t>(std::floor((t - f) / inc + 1e-10)) + 1;
-        for (int64_t k = 0; k < n; ++k) {
-            ctx.set(var_slot, Value(f + static_cast<double>(k) * inc));
-            if (ctx.tracing())
-                ctx.set_item(var_slot, lineage::Item::literal(
-                                           "d:" + kernels::format_double(f + static_cast<double>(k) * inc)));
-            run_body(body, ctx, dd);
-        }
+    } taint{ctx, ctx.tracing() && ctx.cache() && ctx.begin_loop_taint(var_slot)};
+    for (int64_t k = 0; k < it.n; ++k) {
+        ctx.set(var_slot, it.value(k));
+        if (ctx.tracing()) ctx.set_item(var_slot, lineage::Item::literal(it.lineage_text(k)));
+        run_body(body, ctx, dd);
     }
+}
+
+Value IterationSpace::value(int64_t k) const {
+    if (integral) return Value(static_cast<int64_t>(from) + k * static_cast<int64_t>(incr));
+    return Value(from + static_cast<double>(k) * incr);
+}
+
+std::string IterationSpace::lineage_text(int64_t k) const {
+    if (integral) return "i:" + std::to_string(static_cast<int64_t>(from) + k * static_cast<int64_t>(incr));
+    return "d:" + kernels::format_double(from + static_cast<double>(k) * incr);
 }
 
 // ------------------------------------------------------------------ explain
@@ -568,6 +598,12 @@ void ExecContext::set_loop_taint(int slot, bool tainted) {
     if (static_cast<size_t>(slot) >= taint_.size()) taint_.resize(static_cast<size_t>(slot) + 1, 0);
     taint_[static_cast<size_t>(slot)] = tainted ? 1 : 0;
 }
+ExecContext::ExecContext(const ExecContext &parent, std::ostream &out, RuntimeStats &stats,
+                         std::vector<Value> &frame, std::vector<lineage::ItemPtr> *lframe)
+    : program_(parent.program_), out_(out), stats_(stats), options_(parent.options_), frame_(&frame),
+      lframe_(lframe), cache_(parent.cache_), unique_(parent.unique_), function_(parent.function_),
+      seed_state_(parent.seed_state_), call_depth_(parent.call_depth_),
+      parfor_depth_(parent.parfor_depth_ + 1) {}
 
 uint64_t ExecContext::next_seed() {
     if (forced_seed_) {

@@ -3,6 +3,7 @@
 
 #include "runtime/program/instruction.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,7 +31,8 @@ public:
     virtual ~BlockRecompiler() = default;
     /// The instructions to run for the current inputs: recompiled when their sizes changed since the last
     /// call, else the previous result.
-    virtual const InstrList &instructions_for(ExecContext &ctx) = 0;
+    /// Safe to call from concurrent parfor workers; the caller keeps the returned list alive while it runs.
+    virtual std::shared_ptr<const InstrList> instructions_for(ExecContext &ctx) = 0;
 };
 
 /// Straight-line code.
@@ -55,7 +57,19 @@ public:
     void explain(std::string &out, int depth) const override;
 };
 
-/// for / parfor (parfor runs its iterations in order for now) over from:to by incr.
+/// How a parfor loop runs (parfor.cpp): its options and result variables.
+struct ParforSpec {
+    Operand par, tasksize; ///< evaluated by the loop header when given
+    bool has_par = false, has_tasksize = false;
+    std::string mode = "LOCAL"; ///< anything else runs locally with a note
+    std::string partitioner;    ///< FIXED, NAIVE, STATIC, FACTORING(_CMIN/_CMAX); "" = FACTORING
+    std::string opt;            ///< optimizer name (all run the rule-based local plan)
+    /// Variables whose cells changed by the iterations are merged into the original after the loop.
+    std::vector<std::pair<std::string, int>> results;
+    mutable std::atomic<bool> noted{false}; ///< the unsupported-mode note was printed
+};
+
+/// for / parfor over from:to by incr. A parfor runs its iterations on parallel workers (parfor.cpp).
 class ForBlock : public ProgramBlock {
 public:
     InstrList header; ///< computes from, to, incr
@@ -63,12 +77,25 @@ public:
     bool has_incr = false;
     bool is_seq = false; ///< seq(a,b[,c]) rather than a:b
     bool parfor = false;
+    std::unique_ptr<ParforSpec> parfor_spec; ///< set for parfor
     int var_slot = -1;
     SourceLoc loc;
     BlockList body;
     void execute(ExecContext &ctx) const override;
     void explain(std::string &out, int depth) const override;
 };
+
+/// The values a for loop's variable takes: from + k*incr for k in [0, n).
+struct IterationSpace {
+    bool integral = true; ///< integer values (else doubles)
+    double from = 0, incr = 1;
+    int64_t n = 0;
+    Value value(int64_t k) const;
+    std::string lineage_text(int64_t k) const; ///< the literal lineage item of value(k)
+};
+
+/// Runs a parfor loop's iterations on parallel workers and merges its result variables (parfor.cpp).
+void run_parfor(const ForBlock &loop, const IterationSpace &it, ExecContext &ctx);
 
 class WhileBlock : public ProgramBlock {
 public:
@@ -100,7 +127,7 @@ public:
     SourceLoc loc;
     std::vector<FunctionParam> params;
     std::vector<FunctionParam> returns;
-    int num_slots = 0;
+    std::atomic<int> num_slots{0};       ///< grows when a block is recompiled (under the recompilation lock)
     std::vector<std::string> slot_names; ///< for explain and error messages
     bool deterministic = true; ///< from IPA: same inputs give the same outputs (no unseeded rand, no eval)
     bool side_effects = false; ///< from IPA: prints, writes or stops

@@ -7,7 +7,11 @@
 //   # expect-error-at: 3:7       ...and the error must point at <name>.dml:3:7
 //   # tolerance: 1e-9            numbers in stdout (also comma-separated fields) may differ from .out by this
 //                                relative tolerance
+//   # sort-lines                 stdout is compared with its lines sorted (parallel prints)
+//   # parfor-only                a parfor script whose output differs as a for loop (not run as ParforAsFor)
 // Extra flags for every script (the configuration matrix) come from $LINEA_TEST_FLAGS.
+// Every script that contains `parfor` and expects no error also runs as ParforAsFor: with each `parfor`
+// turned into `for`, it must print the same expected output (a parallel loop equals the sequential one).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -39,6 +44,8 @@ struct Spec {
     std::vector<std::string> errors;
     std::string error_at;
     double tolerance = 0;
+    bool sort_lines = false;
+    bool parfor_only = false;
 };
 
 std::vector<std::string> split_ws(const std::string &s) {
@@ -75,6 +82,10 @@ Spec read_spec(const std::string &script) {
             s.error_at = *v;
         } else if (auto v = value("tolerance")) {
             s.tolerance = std::stod(*v);
+        } else if (trim(line) == "# sort-lines") {
+            s.sort_lines = true;
+        } else if (trim(line) == "# parfor-only") {
+            s.parfor_only = true;
         }
     }
     return s;
@@ -85,7 +96,9 @@ struct RunResult {
     std::string out, err;
 };
 
-RunResult run_linea(const fs::path &dir, const std::vector<std::string> &args) {
+/// Runs linea in a scratch copy of `dir`; `replace_script` (when given) overwrites one file of the copy.
+RunResult run_linea(const fs::path &dir, const std::vector<std::string> &args,
+                    const std::optional<std::pair<std::string, std::string>> &replace_script = std::nullopt) {
     fs::path tmp = fs::temp_directory_path() / ("linea_script_test_" + std::to_string(::getpid()));
     fs::create_directories(tmp);
     fs::path out = tmp / "stdout", err = tmp / "stderr";
@@ -93,6 +106,8 @@ RunResult run_linea(const fs::path &dir, const std::vector<std::string> &args) {
     // names and configurations running at the same time never see each other's files.
     fs::path work = tmp / "work";
     fs::copy(dir, work, fs::copy_options::recursive);
+    if (replace_script)
+        std::ofstream(work / replace_script->first, std::ios::binary) << replace_script->second;
     pid_t pid = fork();
     if (pid == 0) {
         if (chdir(work.c_str()) != 0) _exit(126);
@@ -177,15 +192,20 @@ std::vector<std::string> discover() {
 
 class ScriptTest : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ScriptTest, Runs) {
-    fs::path script = fs::path(LINEA_SCRIPT_DIR) / GetParam();
+/// Runs one script test; with `parfor_as_for`, the script's parfor loops are run as for loops.
+void run_script_test(const std::string &param, bool parfor_as_for) {
+    fs::path script = fs::path(LINEA_SCRIPT_DIR) / param;
     std::string text = read_file(script);
+    std::optional<std::pair<std::string, std::string>> replace;
+    if (parfor_as_for)
+        replace = std::make_pair(script.filename().string(),
+                                 std::regex_replace(text, std::regex("\\bparfor\\b"), "for"));
     Spec spec = read_spec(text);
     std::vector<std::string> args{"-f", script.filename().string()};
     if (const char *extra = std::getenv("LINEA_TEST_FLAGS"))
         for (auto &a : split_ws(extra)) args.push_back(a);
     args.insert(args.end(), spec.args.begin(), spec.args.end());
-    RunResult r = run_linea(script.parent_path(), args);
+    RunResult r = run_linea(script.parent_path(), args, replace);
     ASSERT_LT(r.status, 100) << "linea was killed by a signal or timed out\nstderr:\n" << r.err;
     if (!spec.errors.empty() || !spec.error_at.empty()) {
         EXPECT_NE(r.status, 0) << "expected an error; stdout:\n" << r.out;
@@ -209,6 +229,19 @@ TEST_P(ScriptTest, Runs) {
     expected_out.replace_extension(".out");
     ASSERT_TRUE(fs::exists(expected_out)) << "missing " << expected_out << "; actual stdout:\n" << r.out;
     std::string expected = read_file(expected_out);
+    if (spec.sort_lines) {
+        auto sorted = [](const std::string &text) {
+            std::vector<std::string> lines;
+            std::istringstream is(text);
+            for (std::string l; std::getline(is, l);) lines.push_back(l);
+            std::sort(lines.begin(), lines.end());
+            std::string out;
+            for (const auto &l : lines) out += l + "\n";
+            return out;
+        };
+        r.out = sorted(r.out);
+        expected = sorted(expected);
+    }
     if (spec.tolerance > 0) {
         EXPECT_TRUE(equal_with_tolerance(r.out, expected, spec.tolerance)) << "actual:\n"
                                                                            << r.out << "expected:\n"
@@ -216,6 +249,29 @@ TEST_P(ScriptTest, Runs) {
     } else {
         EXPECT_EQ(r.out, expected);
     }
+}
+
+TEST_P(ScriptTest, Runs) {
+    run_script_test(GetParam(), false);
+}
+
+class ParforAsForTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParforAsForTest, Runs) {
+    run_script_test(GetParam(), true);
+}
+
+/// The script tests with a parfor loop and an expected output (not an expected error).
+std::vector<std::string> discover_parfor() {
+    std::vector<std::string> out;
+    for (const auto &rel : discover()) {
+        std::string text = read_file(fs::path(LINEA_SCRIPT_DIR) / rel);
+        Spec spec = read_spec(text);
+        if (text.find("parfor") != std::string::npos && spec.errors.empty() && spec.error_at.empty() &&
+            !spec.parfor_only)
+            out.push_back(rel);
+    }
+    return out;
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::string> &info) {
@@ -226,6 +282,8 @@ std::string test_name(const ::testing::TestParamInfo<std::string> &info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dml, ScriptTest, ::testing::ValuesIn(discover()), test_name);
+INSTANTIATE_TEST_SUITE_P(Dml, ParforAsForTest, ::testing::ValuesIn(discover_parfor()), test_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ParforAsForTest);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ScriptTest);
 
 } // namespace
