@@ -13,7 +13,7 @@ const char *kEngineOptionsUsage =
     "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
     "             [-rewrites on|off|-name,+name,...] [-lineage "
     "[none|reuse_full|reuse_multilevel|policy_lru|policy_costnsize]]\n"
-    "             [-lineage-budget bytes]";
+    "             [-lineage-budget bytes] [-sparse auto|force]";
 
 namespace {
 
@@ -48,6 +48,11 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
             throw OptionError("unknown -explain type '" + o.explain + "'");
     } else if (a == "-seed") {
         o.seed = parse_int(a, need("a number"));
+    } else if (a == "-sparse") {
+        const std::string &v = need("auto or force");
+        if (v != "auto" && v != "force")
+            throw OptionError("-sparse expects auto or force but got '" + v + "'");
+        o.force_sparse = v == "force";
     } else if (a == "-threads") {
         o.threads = static_cast<int>(parse_int(a, need("a number")));
         if (o.threads < 1) throw OptionError("-threads expects a positive number");

@@ -715,28 +715,32 @@ void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOpti
     } else {
         Writer w(path);
         std::string &b = w.buf();
+        // The non-zero cells of row i in column order, from either format.
+        auto each_nonzero = [&](int64_t i, auto &&fn) {
+            if (m.is_sparse()) {
+                for (int64_t k = m.row_ptr()[i]; k < m.row_ptr()[i + 1]; ++k)
+                    fn(m.col_idx()[k], m.values()[k]);
+                return;
+            }
+            const double *r = m.row(i);
+            for (int64_t j = 0; j < cols; ++j)
+                if (r[j] != 0.0) fn(j, r[j]);
+        };
         if (format == "text") {
-            bool any = false;
             for (int64_t i = 0; i < rows; ++i) {
-                const double *r = m.row(i);
-                for (int64_t j = 0; j < cols; ++j)
-                    if (r[j] != 0.0) {
-                        append_ijv(b, i + 1, j + 1, r[j]);
-                        any = true;
-                    }
+                each_nonzero(i, [&](int64_t j, double v) { append_ijv(b, i + 1, j + 1, v); });
                 w.maybe_flush();
             }
-            if (!any) b += "0 0 0\n"; // all-zero matrix marker (DML.md)
+            if (m.nnz() == 0) b += "0 0 0\n"; // all-zero matrix marker (DML.md)
         } else if (format == "mm") {
             b += "%%MatrixMarket matrix coordinate real general\n";
             b += std::to_string(rows) + " " + std::to_string(cols) + " " + std::to_string(m.nnz()) + "\n";
             for (int64_t i = 0; i < rows; ++i) {
-                const double *r = m.row(i);
-                for (int64_t j = 0; j < cols; ++j)
-                    if (r[j] != 0.0) append_ijv(b, i + 1, j + 1, r[j]);
+                each_nonzero(i, [&](int64_t j, double v) { append_ijv(b, i + 1, j + 1, v); });
                 w.maybe_flush();
             }
         } else if (format == "csv") {
+            const MatrixPtr dense = kernels::dense_input(m);
             if (opts.header) {
                 for (int64_t j = 0; j < cols; ++j) {
                     if (j > 0) b += opts.sep;
@@ -745,7 +749,7 @@ void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOpti
                 b += '\n';
             }
             for (int64_t i = 0; i < rows; ++i) {
-                const double *r = m.row(i);
+                const double *r = dense->row(i);
                 for (int64_t j = 0; j < cols; ++j) {
                     if (j > 0) b += opts.sep;
                     b += kernels::format_double(r[j]);
