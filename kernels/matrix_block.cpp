@@ -64,6 +64,14 @@ size_t padded_bytes(int64_t rows, int64_t cols) {
 }
 } // namespace
 
+void *detail::pool_take(size_t bytes) {
+    return BufferPool::instance().take(bytes);
+}
+
+bool detail::pool_give(void *p, size_t bytes) {
+    return BufferPool::instance().give(p, bytes);
+}
+
 void MatrixBlock::allocate() {
     if (rows_ < 0 || cols_ < 0)
         throw KernelError("invalid matrix dimensions " + std::to_string(rows_) + "x" + std::to_string(cols_));
@@ -94,8 +102,8 @@ std::shared_ptr<MatrixBlock> MatrixBlock::uninitialized(int64_t rows, int64_t co
 
 MatrixBlock::MatrixBlock(int64_t rows, int64_t cols, Sparse) : rows_(rows), cols_(cols), sparse_(true) {}
 
-std::shared_ptr<MatrixBlock> MatrixBlock::sparse(int64_t rows, int64_t cols, std::vector<int64_t> row_ptr,
-                                                 std::vector<int32_t> col_idx, std::vector<double> values) {
+std::shared_ptr<MatrixBlock> MatrixBlock::sparse(int64_t rows, int64_t cols, CsrVector<int64_t> row_ptr,
+                                                 CsrVector<int32_t> col_idx, CsrVector<double> values) {
     if (rows < 0 || cols < 0 || cols > INT32_MAX)
         throw std::logic_error("internal error: invalid sparse matrix dimensions " + std::to_string(rows) +
                                "x" + std::to_string(cols));
@@ -132,9 +140,9 @@ std::shared_ptr<MatrixBlock> MatrixBlock::sparse(int64_t rows, int64_t cols, std
 }
 
 std::shared_ptr<MatrixBlock> MatrixBlock::sparse_trusted(int64_t rows, int64_t cols,
-                                                         std::vector<int64_t> row_ptr,
-                                                         std::vector<int32_t> col_idx,
-                                                         std::vector<double> values) {
+                                                         CsrVector<int64_t> row_ptr,
+                                                         CsrVector<int32_t> col_idx,
+                                                         CsrVector<double> values) {
     std::shared_ptr<MatrixBlock> m(new MatrixBlock(rows, cols, Sparse{}));
     m->nnz_ = static_cast<int64_t>(values.size());
     m->row_ptr_ = std::move(row_ptr);

@@ -3,9 +3,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace linea::kernels {
@@ -16,6 +19,41 @@ class KernelError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+namespace detail {
+/// Large-buffer reuse shared by dense cells and CSR arrays (matrix_block.cpp): nullptr / false when the
+/// pool has no buffer of exactly `bytes` / does not keep this one.
+void *pool_take(size_t bytes);
+bool pool_give(void *p, size_t bytes);
+
+/// Allocator of the CSR arrays: 64-byte aligned, large buffers recycled through the pool (a fresh
+/// allocation costs a page fault per 4 KiB on first touch), and elements default-initialised (no
+/// zeroing pass; builders write every element).
+template <class T> struct CsrAllocator {
+    using value_type = T;
+    CsrAllocator() noexcept = default;
+    template <class U> CsrAllocator(const CsrAllocator<U> &) noexcept {}
+    static size_t bytes_of(size_t n) { return (n * sizeof(T) + 63) / 64 * 64 + 64; }
+    T *allocate(size_t n) {
+        const size_t bytes = bytes_of(n);
+        void *p = pool_take(bytes);
+        if (!p) p = std::aligned_alloc(64, bytes);
+        if (!p) throw std::bad_alloc();
+        return static_cast<T *>(p);
+    }
+    void deallocate(T *p, size_t n) noexcept {
+        if (!pool_give(p, bytes_of(n))) std::free(p);
+    }
+    template <class U> void construct(U *p) noexcept { ::new (static_cast<void *>(p)) U; }
+    template <class U, class... A> void construct(U *p, A &&...args) {
+        ::new (static_cast<void *>(p)) U(std::forward<A>(args)...);
+    }
+    template <class U> bool operator==(const CsrAllocator<U> &) const noexcept { return true; }
+};
+} // namespace detail
+
+/// Storage of the CSR arrays.
+template <class T> using CsrVector = std::vector<T, detail::CsrAllocator<T>>;
 
 class MatrixBlock;
 /// Blocks are immutable once published: shared read-only by variables and (later) the lineage cache.
@@ -35,15 +73,13 @@ public:
     static std::shared_ptr<MatrixBlock> uninitialized(int64_t rows, int64_t cols);
     /// A rows x cols sparse block taking ownership of its CSR arrays. Checks the structure
     /// (offsets, sorted in-range columns; throws an internal error otherwise) and drops stored zeros.
-    static std::shared_ptr<MatrixBlock> sparse(int64_t rows, int64_t cols, std::vector<int64_t> row_ptr,
-                                               std::vector<int32_t> col_idx, std::vector<double> values);
+    static std::shared_ptr<MatrixBlock> sparse(int64_t rows, int64_t cols, CsrVector<int64_t> row_ptr,
+                                               CsrVector<int32_t> col_idx, CsrVector<double> values);
 
     /// The same without checks, for kernels that build valid CSR by construction (no stored zeros,
     /// sorted columns, consistent offsets).
-    static std::shared_ptr<MatrixBlock> sparse_trusted(int64_t rows, int64_t cols,
-                                                       std::vector<int64_t> row_ptr,
-                                                       std::vector<int32_t> col_idx,
-                                                       std::vector<double> values);
+    static std::shared_ptr<MatrixBlock> sparse_trusted(int64_t rows, int64_t cols, CsrVector<int64_t> row_ptr,
+                                                       CsrVector<int32_t> col_idx, CsrVector<double> values);
 
     MatrixBlock(const MatrixBlock &other);
     MatrixBlock &operator=(const MatrixBlock &) = delete;
@@ -119,9 +155,9 @@ private:
     int64_t nnz_ = 0;
     bool sparse_ = false;
     double *data_ = nullptr;
-    std::vector<int64_t> row_ptr_;
-    std::vector<int32_t> col_idx_;
-    std::vector<double> values_;
+    CsrVector<int64_t> row_ptr_;
+    CsrVector<int32_t> col_idx_;
+    CsrVector<double> values_;
 };
 
 } // namespace linea::kernels

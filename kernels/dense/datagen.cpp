@@ -181,9 +181,9 @@ MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsi
         });
         int64_t nnz = 0;
         for (const auto &v : bval) nnz += static_cast<int64_t>(v.size());
-        std::vector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
-        std::vector<int32_t> ci;
-        std::vector<double> cv;
+        CsrVector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
+        CsrVector<int32_t> ci;
+        CsrVector<double> cv;
         ci.reserve(static_cast<size_t>(nnz));
         cv.reserve(static_cast<size_t>(nnz));
         for (int64_t b = 0; b < blocks; ++b) {

@@ -30,10 +30,21 @@ Kahan sum_values(const double *v, int64_t n, bool sq) {
     std::vector<Kahan> parts(static_cast<size_t>(nchunks));
     detail::parallel_range(nchunks, n, [&](int64_t k0, int64_t k1) {
         for (int64_t k = k0; k < k1; ++k) {
-            Kahan acc;
-            const int64_t end = std::min(n, (k + 1) * chunk);
-            for (int64_t i = k * chunk; i < end; ++i) acc.add(sq ? v[i] * v[i] : v[i]);
-            parts[k] = acc;
+            // Eight interleaved compensated sums (independent chains overlap in the CPU), merged in order.
+            Kahan lane[8];
+            const int64_t b = k * chunk, end = std::min(n, (k + 1) * chunk);
+            int64_t i = b;
+            if (sq) {
+                for (; i + 8 <= end; i += 8)
+                    for (int l = 0; l < 8; ++l) lane[l].add(v[i + l] * v[i + l]);
+                for (; i < end; ++i) lane[0].add(v[i] * v[i]);
+            } else {
+                for (; i + 8 <= end; i += 8)
+                    for (int l = 0; l < 8; ++l) lane[l].add(v[i + l]);
+                for (; i < end; ++i) lane[0].add(v[i]);
+            }
+            for (int l = 1; l < 8; ++l) lane[0].merge(lane[l]);
+            parts[k] = lane[0];
         }
     });
     Kahan total;

@@ -17,13 +17,13 @@ namespace linea::kernels::sparse {
 /// `work` estimates the cells touched (decides whether to run in parallel).
 template <class Bound, class Fill>
 std::shared_ptr<MatrixBlock> build_rows(int64_t rows, int64_t cols, int64_t work, Bound bound, Fill fill) {
-    std::vector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
+    CsrVector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
     detail::parallel_range(rows, work, [&](int64_t r0, int64_t r1) {
         for (int64_t i = r0; i < r1; ++i) rp[i + 1] = bound(i);
     });
     for (int64_t i = 0; i < rows; ++i) rp[i + 1] += rp[i];
-    std::vector<int32_t> ci(static_cast<size_t>(rp[rows]));
-    std::vector<double> cv(static_cast<size_t>(rp[rows]));
+    CsrVector<int32_t> ci(static_cast<size_t>(rp[rows]));
+    CsrVector<double> cv(static_cast<size_t>(rp[rows]));
     std::vector<int64_t> written(static_cast<size_t>(rows));
     detail::parallel_range(rows, work, [&](int64_t r0, int64_t r1) {
         for (int64_t i = r0; i < r1; ++i) written[i] = fill(i, ci.data() + rp[i], cv.data() + rp[i]);

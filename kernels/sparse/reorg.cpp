@@ -29,7 +29,7 @@ MatrixPtr transpose(const MatrixBlock &a) {
             for (int64_t p = rp[std::min(m, k * chunk)]; p < e; ++p) ++c[ci[p]];
         }
     });
-    std::vector<int64_t> orp(static_cast<size_t>(n) + 1, 0);
+    CsrVector<int64_t> orp(static_cast<size_t>(n) + 1, 0);
     int64_t run = 0;
     for (int64_t j = 0; j < n; ++j) {
         orp[j] = run;
@@ -40,8 +40,8 @@ MatrixPtr transpose(const MatrixBlock &a) {
         }
     }
     orp[n] = run;
-    std::vector<int32_t> oci(static_cast<size_t>(nnz));
-    std::vector<double> ocv(static_cast<size_t>(nnz));
+    CsrVector<int32_t> oci(static_cast<size_t>(nnz));
+    CsrVector<double> ocv(static_cast<size_t>(nnz));
     detail::parallel_range(nchunks, nnz, [&](int64_t k0, int64_t k1) {
         for (int64_t k = k0; k < k1; ++k) {
             int64_t *o = off[k].data();

@@ -149,9 +149,9 @@ Header decode(const SourceFile &f) {
 /// compressed), checking each part's structure.
 MatrixPtr read_csr_parts(const std::vector<SourceFile> &files, const std::vector<Header> &headers,
                          const std::string &path, int64_t total_rows, int64_t ncols, int64_t nnz) {
-    std::vector<int64_t> rp;
-    std::vector<int32_t> ci;
-    std::vector<double> cv;
+    kernels::CsrVector<int64_t> rp;
+    kernels::CsrVector<int32_t> ci;
+    kernels::CsrVector<double> cv;
     rp.reserve(static_cast<size_t>(total_rows) + 1);
     rp.push_back(0);
     ci.reserve(static_cast<size_t>(nnz));

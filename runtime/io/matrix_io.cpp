@@ -266,9 +266,9 @@ MatrixPtr assemble_cells(std::vector<std::pair<int64_t, double>> &cells, int64_t
     auto by_index = [](const auto &a, const auto &b) { return a.first < b.first; };
     if (!std::is_sorted(cells.begin(), cells.end(), by_index))
         std::stable_sort(cells.begin(), cells.end(), by_index); // stable: file order among duplicates
-    std::vector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
-    std::vector<int32_t> ci;
-    std::vector<double> cv;
+    kernels::CsrVector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
+    kernels::CsrVector<int32_t> ci;
+    kernels::CsrVector<double> cv;
     ci.reserve(cells.size());
     cv.reserve(cells.size());
     for (size_t k = 0; k < cells.size(); ++k) {
