@@ -3,6 +3,8 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
@@ -66,6 +68,13 @@ size_t padded_bytes(int64_t rows, int64_t cols) {
 
 void *detail::pool_take(size_t bytes) {
     return BufferPool::instance().take(bytes);
+}
+
+void *detail::fresh_buffer(size_t bytes) {
+    if (bytes < kHugeBytes) return std::aligned_alloc(kAlignment, bytes);
+    void *p = std::aligned_alloc(kHugeBytes, bytes);
+    if (p) madvise(p, bytes, MADV_HUGEPAGE); // advisory: failure only costs the speed-up
+    return p;
 }
 
 bool detail::pool_give(void *p, size_t bytes) {

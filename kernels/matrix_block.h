@@ -25,6 +25,11 @@ namespace detail {
 /// pool has no buffer of exactly `bytes` / does not keep this one.
 void *pool_take(size_t bytes);
 bool pool_give(void *p, size_t bytes);
+/// Buffers of at least this size are 2 MiB aligned and backed by transparent huge pages when available
+/// (one page fault per 2 MiB instead of per 4 KiB).
+constexpr size_t kHugeBytes = size_t{2} << 20;
+/// A fresh 64-byte (2 MiB for large sizes) aligned buffer, or nullptr.
+void *fresh_buffer(size_t bytes);
 
 /// Allocator of the CSR arrays: 64-byte aligned, large buffers recycled through the pool (a fresh
 /// allocation costs a page fault per 4 KiB on first touch), and elements default-initialised (no
@@ -33,11 +38,14 @@ template <class T> struct CsrAllocator {
     using value_type = T;
     CsrAllocator() noexcept = default;
     template <class U> CsrAllocator(const CsrAllocator<U> &) noexcept {}
-    static size_t bytes_of(size_t n) { return (n * sizeof(T) + 63) / 64 * 64 + 64; }
+    static size_t bytes_of(size_t n) {
+        const size_t b = (n * sizeof(T) + 63) / 64 * 64 + 64;
+        return b >= kHugeBytes ? (b + kHugeBytes - 1) / kHugeBytes * kHugeBytes : b;
+    }
     T *allocate(size_t n) {
         const size_t bytes = bytes_of(n);
         void *p = pool_take(bytes);
-        if (!p) p = std::aligned_alloc(64, bytes);
+        if (!p) p = fresh_buffer(bytes);
         if (!p) throw std::bad_alloc();
         return static_cast<T *>(p);
     }
