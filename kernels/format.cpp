@@ -158,8 +158,10 @@ std::string format_double(double v) {
     return out;
 }
 
-std::string to_string(const MatrixBlock &a, int64_t max_rows, int64_t max_cols, int decimal,
+std::string to_string(const MatrixBlock &a_in, int64_t max_rows, int64_t max_cols, int decimal,
                       const std::string &sep, const std::string &linesep) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t rows = max_rows >= 0 ? std::min(max_rows, a.rows()) : a.rows();
     const int64_t cols = max_cols >= 0 ? std::min(max_cols, a.cols()) : a.cols();
     const int min_frac = decimal >= 0 ? decimal : 0;

@@ -3,12 +3,16 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 #include <unordered_map>
 #include <vector>
 
@@ -62,6 +66,21 @@ size_t padded_bytes(int64_t rows, int64_t cols) {
 }
 } // namespace
 
+void *detail::pool_take(size_t bytes) {
+    return BufferPool::instance().take(bytes);
+}
+
+void *detail::fresh_buffer(size_t bytes) {
+    if (bytes < kHugeBytes) return std::aligned_alloc(kAlignment, bytes);
+    void *p = std::aligned_alloc(kHugeBytes, bytes);
+    if (p) madvise(p, bytes, MADV_HUGEPAGE); // advisory: failure only costs the speed-up
+    return p;
+}
+
+bool detail::pool_give(void *p, size_t bytes) {
+    return BufferPool::instance().give(p, bytes);
+}
+
 void MatrixBlock::allocate() {
     if (rows_ < 0 || cols_ < 0)
         throw KernelError("invalid matrix dimensions " + std::to_string(rows_) + "x" + std::to_string(cols_));
@@ -90,17 +109,90 @@ std::shared_ptr<MatrixBlock> MatrixBlock::uninitialized(int64_t rows, int64_t co
     return std::shared_ptr<MatrixBlock>(new MatrixBlock(rows, cols, Uninit{}));
 }
 
+MatrixBlock::MatrixBlock(int64_t rows, int64_t cols, Sparse) : rows_(rows), cols_(cols), sparse_(true) {}
+
+std::shared_ptr<MatrixBlock> MatrixBlock::sparse(int64_t rows, int64_t cols, CsrVector<int64_t> row_ptr,
+                                                 CsrVector<int32_t> col_idx, CsrVector<double> values) {
+    if (rows < 0 || cols < 0 || cols > INT32_MAX)
+        throw std::logic_error("internal error: invalid sparse matrix dimensions " + std::to_string(rows) +
+                               "x" + std::to_string(cols));
+    if (static_cast<int64_t>(row_ptr.size()) != rows + 1 || row_ptr[0] != 0 ||
+        row_ptr.back() != static_cast<int64_t>(values.size()) || col_idx.size() != values.size())
+        throw std::logic_error("internal error: inconsistent CSR arrays");
+    std::shared_ptr<MatrixBlock> m(new MatrixBlock(rows, cols, Sparse{}));
+    // Validate ordering and drop stored zeros in one pass (compacting in place).
+    int64_t w = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+        const int64_t b = row_ptr[i], e = row_ptr[i + 1];
+        if (e < b) throw std::logic_error("internal error: decreasing CSR row offsets");
+        int64_t prev = -1;
+        row_ptr[i] = w;
+        for (int64_t k = b; k < e; ++k) {
+            const int64_t c = col_idx[k];
+            if (c <= prev || c >= cols)
+                throw std::logic_error("internal error: unsorted or out-of-range CSR column");
+            prev = c;
+            if (values[k] == 0.0) continue;
+            col_idx[w] = col_idx[k];
+            values[w] = values[k];
+            ++w;
+        }
+    }
+    row_ptr[rows] = w;
+    col_idx.resize(w);
+    values.resize(w);
+    m->row_ptr_ = std::move(row_ptr);
+    m->col_idx_ = std::move(col_idx);
+    m->values_ = std::move(values);
+    m->nnz_ = w;
+    return m;
+}
+
+std::shared_ptr<MatrixBlock> MatrixBlock::sparse_trusted(int64_t rows, int64_t cols,
+                                                         CsrVector<int64_t> row_ptr,
+                                                         CsrVector<int32_t> col_idx,
+                                                         CsrVector<double> values) {
+    std::shared_ptr<MatrixBlock> m(new MatrixBlock(rows, cols, Sparse{}));
+    m->nnz_ = static_cast<int64_t>(values.size());
+    m->row_ptr_ = std::move(row_ptr);
+    m->col_idx_ = std::move(col_idx);
+    m->values_ = std::move(values);
+    return m;
+}
+
 MatrixBlock::MatrixBlock(const MatrixBlock &other)
-    : rows_(other.rows_), cols_(other.cols_), nnz_(other.nnz_) {
+    : rows_(other.rows_), cols_(other.cols_), nnz_(other.nnz_), sparse_(other.sparse_) {
+    if (sparse_) {
+        row_ptr_ = other.row_ptr_;
+        col_idx_ = other.col_idx_;
+        values_ = other.values_;
+        return;
+    }
     allocate();
     if (cells() > 0) std::memcpy(data_, other.data_, size_in_bytes());
 }
 
 MatrixBlock::~MatrixBlock() {
+    if (sparse_) return;
     if (!BufferPool::instance().give(data_, padded_bytes(rows_, cols_))) std::free(data_);
 }
 
+double MatrixBlock::sparse_get(int64_t i, int64_t j) const {
+    const int32_t *b = col_idx_.data() + row_ptr_[i];
+    const int32_t *e = col_idx_.data() + row_ptr_[i + 1];
+    const int32_t *p = std::lower_bound(b, e, static_cast<int32_t>(j));
+    return (p != e && *p == j) ? values_[static_cast<size_t>(p - col_idx_.data())] : 0.0;
+}
+
+void MatrixBlock::dense_access_error() {
+    throw std::logic_error("internal error: dense cell access to a sparse (CSR) matrix block");
+}
+
 void MatrixBlock::recompute_nnz() {
+    if (sparse_) {
+        nnz_ = static_cast<int64_t>(values_.size());
+        return;
+    }
     const int64_t total = cells();
     const double *d = data_;
     auto count = [d](int64_t b, int64_t e) {

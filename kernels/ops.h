@@ -16,6 +16,27 @@ namespace linea::kernels {
 void set_num_threads(int n);
 int num_threads();
 
+// ---------------------------------------------------------------- formats (sparse/convert.cpp)
+/// How blocks choose between dense and CSR. Auto: CSR when density < 0.4, the block has at least
+/// kMinSparseCells cells and CSR takes fewer bytes than dense (so column vectors stay dense). Force (a
+/// test configuration, `-sparse force`): CSR for every block with at least one zero cell.
+enum class SparsePolicy { Auto, Force };
+constexpr int64_t kMinSparseCells = 1024;
+void set_sparse_policy(SparsePolicy p);
+SparsePolicy sparse_policy();
+/// The format policy: should a rows x cols block with `nnz` non-zeros be CSR?
+bool prefer_sparse(int64_t rows, int64_t cols, int64_t nnz);
+/// The block in CSR / dense form (a fresh block; callers wanting "as is when already in that form"
+/// use with_format / dense_input).
+MatrixPtr to_sparse(const MatrixBlock &a);
+MatrixPtr to_dense(const MatrixBlock &a);
+/// Examine and switch: `a` itself when its format is the one prefer_sparse() picks, else a converted copy.
+MatrixPtr with_chosen_format(MatrixPtr a);
+/// The dense form of `a` for code that reads cells through the dense accessors: `a` itself (not owned;
+/// valid while `a` lives) when dense, else a dense copy. This is the one conversion at the entry of
+/// every kernel that is not sparse-aware.
+MatrixPtr dense_input(const MatrixBlock &a);
+
 // ---------------------------------------------------------------- cell-wise
 enum class BinaryOp {
     Add,

@@ -14,7 +14,7 @@ const char *kEngineOptionsUsage =
     "             [-rewrites on|off|-name,+name,...] [-lineage "
     "[none|reuse_full|reuse_multilevel|reuse_partial|reuse_hybrid|dedup|policy_lru|policy_costnsize|"
     "policy_dagheight]]\n"
-    "             [-lineage-budget bytes]";
+    "             [-lineage-budget bytes] [-sparse auto|force]";
 
 namespace {
 
@@ -49,6 +49,11 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
             throw OptionError("unknown -explain type '" + o.explain + "'");
     } else if (a == "-seed") {
         o.seed = parse_int(a, need("a number"));
+    } else if (a == "-sparse") {
+        const std::string &v = need("auto or force");
+        if (v != "auto" && v != "force")
+            throw OptionError("-sparse expects auto or force but got '" + v + "'");
+        o.force_sparse = v == "force";
     } else if (a == "-threads") {
         o.threads = static_cast<int>(parse_int(a, need("a number")));
         if (o.threads < 1) throw OptionError("-threads expects a positive number");

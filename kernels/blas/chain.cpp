@@ -1,5 +1,6 @@
 // t(X) %*% y and the mmchain operator through OpenBLAS.
 #include "kernels/blas/chain.h"
+#include "kernels/ops.h"
 
 #include "kernels/blas/blas_util.h"
 
@@ -10,7 +11,11 @@ namespace linea::kernels {
 using blas::shape;
 using blas::to_blas;
 
-MatrixPtr matmult_trans_left(const MatrixBlock &x, const MatrixBlock &y) {
+MatrixPtr matmult_trans_left(const MatrixBlock &x_in, const MatrixBlock &y_in) {
+    const MatrixPtr x_dense = dense_input(x_in);
+    const MatrixBlock &x = *x_dense;
+    const MatrixPtr y_dense = dense_input(y_in);
+    const MatrixBlock &y = *y_dense;
     if (x.rows() != y.rows())
         throw KernelError("dimension mismatch in matrix multiplication: " + std::to_string(x.cols()) + "x" +
                           std::to_string(x.rows()) + " %*% " + shape(y));
@@ -29,7 +34,13 @@ MatrixPtr matmult_trans_left(const MatrixBlock &x, const MatrixBlock &y) {
     return out;
 }
 
-MatrixPtr mmchain(const MatrixBlock &x, const MatrixBlock &v, const MatrixBlock *w) {
+MatrixPtr mmchain(const MatrixBlock &x_in, const MatrixBlock &v_in, const MatrixBlock *w_in) {
+    const MatrixPtr x_dense = dense_input(x_in);
+    const MatrixBlock &x = *x_dense;
+    const MatrixPtr v_dense = dense_input(v_in);
+    const MatrixBlock &v = *v_dense;
+    const MatrixPtr w_dense = w_in ? dense_input(*w_in) : nullptr;
+    const MatrixBlock *w = w_dense.get();
     const int64_t n = x.rows(), m = x.cols();
     if (v.rows() != m || v.cols() != 1)
         throw KernelError("dimension mismatch in matrix multiplication: " + shape(x) + " %*% " + shape(v));

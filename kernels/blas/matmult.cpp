@@ -1,15 +1,23 @@
 // Matrix multiply and transpose-self multiply through OpenBLAS (dgemm, dgemv, dsyrk).
 #include "kernels/blas/blas_util.h"
 #include "kernels/ops.h"
+#include "kernels/sparse/sparse_ops.h"
 
 namespace linea::kernels {
 
 using blas::shape;
 using blas::to_blas;
 
-MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b) {
-    if (a.cols() != b.rows())
-        throw KernelError("dimension mismatch in matrix multiplication: " + shape(a) + " %*% " + shape(b));
+MatrixPtr matmult(const MatrixBlock &a_in, const MatrixBlock &b_in) {
+    if (a_in.cols() != b_in.rows())
+        throw KernelError("dimension mismatch in matrix multiplication: " + shape(a_in) + " %*% " +
+                          shape(b_in));
+    if ((a_in.is_sparse() || b_in.is_sparse()) && !a_in.empty() && !b_in.empty())
+        if (MatrixPtr r = sparse::matmult(a_in, b_in)) return r;
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
+    const MatrixPtr b_dense = dense_input(b_in);
+    const MatrixBlock &b = *b_dense;
     const int64_t m = a.rows(), k = a.cols(), n = b.cols();
     if (m == 0 || n == 0 || k == 0) return std::make_shared<MatrixBlock>(m, n, 0.0);
     auto out = MatrixBlock::uninitialized(m, n);
@@ -30,7 +38,11 @@ MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b) {
     return out;
 }
 
-MatrixPtr tsmm(const MatrixBlock &a, bool left) {
+MatrixPtr tsmm(const MatrixBlock &a_in, bool left) {
+    if (a_in.is_sparse() && !a_in.empty())
+        if (MatrixPtr r = sparse::tsmm(a_in, left)) return r;
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     // left: t(A) %*% A is cols x cols over k = rows; right: A %*% t(A) is rows x rows over k = cols.
     const int64_t n = left ? a.cols() : a.rows();
     const int64_t k = left ? a.rows() : a.cols();

@@ -11,6 +11,7 @@
 // zero-length dimension give 0 like SystemDS's empty-block path.
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
+#include "kernels/sparse/sparse_ops.h"
 
 #include <cmath>
 #include <limits>
@@ -285,7 +286,11 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
 
 } // namespace
 
-double aggregate_all(AggOp op, const MatrixBlock &a) {
+double aggregate_all(AggOp op, const MatrixBlock &a_in) {
+    double sparse_result = 0.0;
+    if (a_in.is_sparse() && sparse::aggregate_all(op, a_in, sparse_result)) return sparse_result;
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const double *x = a.data();
     const int64_t n = a.cells();
     switch (op) {
@@ -324,7 +329,11 @@ double aggregate_all(AggOp op, const MatrixBlock &a) {
     throw KernelError(std::string(op_name(op)) + " is not a full aggregate");
 }
 
-MatrixPtr aggregate(AggOp op, AggDir dir, const MatrixBlock &a) {
+MatrixPtr aggregate(AggOp op, AggDir dir, const MatrixBlock &a_in) {
+    if (a_in.is_sparse() && dir != AggDir::All)
+        if (MatrixPtr r = sparse::aggregate(op, dir, a_in)) return r;
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     if (dir == AggDir::All) return std::make_shared<MatrixBlock>(1, 1, aggregate_all(op, a));
     if (op == AggOp::Trace) throw KernelError("trace is not a row or column aggregate");
     if (dir == AggDir::Col) {

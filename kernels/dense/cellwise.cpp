@@ -2,6 +2,7 @@
 // Scalar semantics follow SystemDS (Java Math): see apply_binary / apply_unary.
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
+#include "kernels/sparse/sparse_ops.h"
 
 #include <cmath>
 #include <limits>
@@ -135,17 +136,24 @@ double apply_binary(BinaryOp op, double a, double b) {
     throw KernelError("internal error: unknown binary operator");
 }
 
-MatrixPtr binary(BinaryOp op, const MatrixBlock &a, const MatrixBlock &b) {
+MatrixPtr binary(BinaryOp op, const MatrixBlock &a_in, const MatrixBlock &b_in) {
     int64_t rows = 0, cols = 0;
-    if (broadcastable(b, a)) {
-        rows = a.rows();
-        cols = a.cols();
-    } else if (broadcastable(a, b)) {
-        rows = b.rows();
-        cols = b.cols();
+    if (broadcastable(b_in, a_in)) {
+        rows = a_in.rows();
+        cols = a_in.cols();
+    } else if (broadcastable(a_in, b_in)) {
+        rows = b_in.rows();
+        cols = b_in.cols();
     } else {
-        throw KernelError("dimension mismatch in cell-wise operation: " + shape(a) + " and " + shape(b));
+        throw KernelError("dimension mismatch in cell-wise operation: " + shape(a_in) + " and " +
+                          shape(b_in));
     }
+    if ((a_in.is_sparse() || b_in.is_sparse()) && apply_binary(op, 0.0, 0.0) == 0.0)
+        return sparse::binary(op, a_in, b_in, rows, cols);
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
+    const MatrixPtr b_dense = dense_input(b_in);
+    const MatrixBlock &b = *b_dense;
     auto out = MatrixBlock::uninitialized(rows, cols);
     const Operand oa = operand_for(a, rows, cols);
     const Operand ob = operand_for(b, rows, cols);
@@ -174,7 +182,11 @@ MatrixPtr binary(BinaryOp op, const MatrixBlock &a, const MatrixBlock &b) {
     return out;
 }
 
-MatrixPtr binary_scalar(BinaryOp op, const MatrixBlock &a, double s, bool scalar_left) {
+MatrixPtr binary_scalar(BinaryOp op, const MatrixBlock &a_in, double s, bool scalar_left) {
+    if (a_in.is_sparse() && sparse::scalar_keeps_zeros(op, s, scalar_left))
+        return sparse::binary_scalar(op, a_in, s, scalar_left);
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     auto out = MatrixBlock::uninitialized(a.rows(), a.cols());
     const double *pa = a.data();
     double *pc = out->mutable_data();
@@ -242,7 +254,10 @@ double apply_unary(UnaryOp op, double a) {
     throw KernelError("internal error: unknown unary operator");
 }
 
-MatrixPtr unary(UnaryOp op, const MatrixBlock &a) {
+MatrixPtr unary(UnaryOp op, const MatrixBlock &a_in) {
+    if (a_in.is_sparse() && sparse::unary_keeps_zeros(op)) return sparse::unary(op, a_in);
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     auto out = MatrixBlock::uninitialized(a.rows(), a.cols());
     const double *pa = a.data();
     double *pc = out->mutable_data();
@@ -263,8 +278,14 @@ MatrixPtr unary(UnaryOp op, const MatrixBlock &a) {
     return out;
 }
 
-MatrixPtr ifelse(const MatrixBlock *c, double cs, const MatrixBlock *a, double as, const MatrixBlock *b,
-                 double bs) {
+MatrixPtr ifelse(const MatrixBlock *c_in, double cs, const MatrixBlock *a_in, double as,
+                 const MatrixBlock *b_in, double bs) {
+    const MatrixPtr c_dense = c_in ? dense_input(*c_in) : nullptr;
+    const MatrixBlock *c = c_dense.get();
+    const MatrixPtr a_dense = a_in ? dense_input(*a_in) : nullptr;
+    const MatrixBlock *a = a_dense.get();
+    const MatrixPtr b_dense = b_in ? dense_input(*b_in) : nullptr;
+    const MatrixBlock *b = b_dense.get();
     const MatrixBlock *ref = c ? c : (a ? a : b);
     if (!ref) return std::make_shared<MatrixBlock>(1, 1, cs != 0.0 ? as : bs);
     for (const MatrixBlock *m : {c, a, b})

@@ -45,6 +45,13 @@ int64_t category(double v, const char *fn, const char *what) {
 } // namespace
 
 MatrixPtr table(CellSource a, CellSource b, CellSource w, int64_t odim1, int64_t odim2) {
+    MatrixPtr held[3];
+    int slot = 0;
+    for (CellSource *s : {&a, &b, &w})
+        if (s->m) {
+            held[slot] = dense_input(*s->m);
+            s->m = held[slot++].get();
+        }
     const int64_t la = source_length(a, "the first argument"), lb = source_length(b, "the second argument"),
                   lw = source_length(w, "the weights");
     int64_t n = -1;
@@ -79,8 +86,14 @@ MatrixPtr table(CellSource a, CellSource b, CellSource w, int64_t odim1, int64_t
     return out;
 }
 
-MatrixPtr grouped_aggregate(GroupFn fn, const MatrixBlock &target, const MatrixBlock &groups,
-                            const MatrixBlock *weights, int64_t ngroups) {
+MatrixPtr grouped_aggregate(GroupFn fn, const MatrixBlock &target_in, const MatrixBlock &groups_in,
+                            const MatrixBlock *weights_in, int64_t ngroups) {
+    const MatrixPtr target_dense = dense_input(target_in);
+    const MatrixBlock &target = *target_dense;
+    const MatrixPtr groups_dense = dense_input(groups_in);
+    const MatrixBlock &groups = *groups_dense;
+    const MatrixPtr weights_dense = weights_in ? dense_input(*weights_in) : nullptr;
+    const MatrixBlock *weights = weights_dense.get();
     const int64_t n = target.rows(), m = target.cols();
     if ((groups.cols() != 1 && groups.rows() != 1) || groups.cells() != n)
         throw KernelError("aggregate: groups must be a vector with one cell per row of the target (" +

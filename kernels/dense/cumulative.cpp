@@ -11,7 +11,9 @@ namespace {
 constexpr int64_t kColBlock = 64;
 } // namespace
 
-MatrixPtr cumulative(CumOp op, const MatrixBlock &a) {
+MatrixPtr cumulative(CumOp op, const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t m = a.rows(), n = a.cols();
     auto out = MatrixBlock::uninitialized(m, n);
     if (a.empty()) return out;

@@ -145,11 +145,62 @@ MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsi
                           format_double(max) + ")");
     if (pdf == RandPdf::Poisson && !(lambda >= 0.0))
         throw KernelError("rand: lambda must be non-negative, got " + format_double(lambda));
-    auto out = MatrixBlock::uninitialized(rows, cols);
-    double *dst = out->mutable_data();
     const int64_t n = rows * cols;
     const int64_t blocks = (n + kRandBlock - 1) / kRandBlock;
     const double range = max - min;
+    auto draw = [&](Xoshiro &rng) {
+        switch (pdf) {
+        case RandPdf::Uniform:
+            return min + range * rng.uniform();
+        case RandPdf::Normal:
+            return rng.normal();
+        case RandPdf::Poisson:
+            return rng.poisson(lambda);
+        }
+        return 0.0;
+    };
+    if (sparsity < 1.0 &&
+        prefer_sparse(rows, cols, static_cast<int64_t>(sparsity * static_cast<double>(n)))) {
+        // CSR directly: the same streams and draws as the dense path (identical cells), keeping only
+        // the non-zeros of each block; blocks are in row-major order, so concatenating them sorts the
+        // entries.
+        std::vector<std::vector<int64_t>> bidx(static_cast<size_t>(blocks));
+        std::vector<std::vector<double>> bval(static_cast<size_t>(blocks));
+        detail::parallel_range(blocks, n, [&](int64_t b0, int64_t b1) {
+            for (int64_t b = b0; b < b1; ++b) {
+                Xoshiro rng(seed, static_cast<uint64_t>(b));
+                const int64_t end = std::min(n, (b + 1) * kRandBlock);
+                for (int64_t i = b * kRandBlock; i < end; ++i) {
+                    if (!(rng.uniform() < sparsity)) continue;
+                    const double v = draw(rng);
+                    if (v == 0.0) continue;
+                    bidx[b].push_back(i);
+                    bval[b].push_back(v);
+                }
+            }
+        });
+        int64_t nnz = 0;
+        for (const auto &v : bval) nnz += static_cast<int64_t>(v.size());
+        CsrVector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
+        CsrVector<int32_t> ci;
+        CsrVector<double> cv;
+        ci.reserve(static_cast<size_t>(nnz));
+        cv.reserve(static_cast<size_t>(nnz));
+        for (int64_t b = 0; b < blocks; ++b) {
+            for (size_t k = 0; k < bidx[b].size(); ++k) {
+                const int64_t i = bidx[b][k];
+                ++rp[i / cols + 1];
+                ci.push_back(static_cast<int32_t>(i % cols));
+                cv.push_back(bval[b][k]);
+            }
+            std::vector<int64_t>().swap(bidx[b]);
+            std::vector<double>().swap(bval[b]);
+        }
+        for (int64_t i = 0; i < rows; ++i) rp[i + 1] += rp[i];
+        return MatrixBlock::sparse_trusted(rows, cols, std::move(rp), std::move(ci), std::move(cv));
+    }
+    auto out = MatrixBlock::uninitialized(rows, cols);
+    double *dst = out->mutable_data();
     detail::parallel_range(blocks, n, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
             Xoshiro rng(seed, static_cast<uint64_t>(b));
@@ -159,17 +210,7 @@ MatrixPtr rand(int64_t rows, int64_t cols, double min, double max, double sparsi
                     dst[i] = 0.0;
                     continue;
                 }
-                switch (pdf) {
-                case RandPdf::Uniform:
-                    dst[i] = min + range * rng.uniform();
-                    break;
-                case RandPdf::Normal:
-                    dst[i] = rng.normal();
-                    break;
-                case RandPdf::Poisson:
-                    dst[i] = rng.poisson(lambda);
-                    break;
-                }
+                dst[i] = draw(rng);
             }
         }
     });

@@ -1,5 +1,6 @@
 // Right and left indexing, cbind and rbind (0-based, half-open ranges).
 #include "kernels/ops.h"
+#include "kernels/sparse/sparse_ops.h"
 
 #include <algorithm>
 #include <cstring>
@@ -28,7 +29,13 @@ void copy_block(const MatrixBlock &src, MatrixBlock &dst, int64_t r0, int64_t c0
 
 } // namespace
 
-MatrixPtr slice(const MatrixBlock &a, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+MatrixPtr slice(const MatrixBlock &a_in, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    if (a_in.is_sparse()) {
+        check_range(a_in, r0, r1, c0, c1, "right indexing");
+        return sparse::slice(a_in, r0, r1, c0, c1);
+    }
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_range(a, r0, r1, c0, c1, "right indexing");
     auto out = MatrixBlock::uninitialized(r1 - r0, c1 - c0);
     const size_t bytes = static_cast<size_t>(c1 - c0) * sizeof(double);
@@ -38,8 +45,12 @@ MatrixPtr slice(const MatrixBlock &a, int64_t r0, int64_t r1, int64_t c0, int64_
     return out;
 }
 
-MatrixPtr left_index(const MatrixBlock &a, const MatrixBlock &b, int64_t r0, int64_t r1, int64_t c0,
+MatrixPtr left_index(const MatrixBlock &a_in, const MatrixBlock &b_in, int64_t r0, int64_t r1, int64_t c0,
                      int64_t c1) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
+    const MatrixPtr b_dense = dense_input(b_in);
+    const MatrixBlock &b = *b_dense;
     check_range(a, r0, r1, c0, c1, "left indexing");
     if (b.rows() != r1 - r0 || b.cols() != c1 - c0)
         throw KernelError("dimension mismatch in left indexing: target range is " + std::to_string(r1 - r0) +
@@ -50,7 +61,10 @@ MatrixPtr left_index(const MatrixBlock &a, const MatrixBlock &b, int64_t r0, int
     return out;
 }
 
-MatrixPtr left_index_scalar(const MatrixBlock &a, double v, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+MatrixPtr left_index_scalar(const MatrixBlock &a_in, double v, int64_t r0, int64_t r1, int64_t c0,
+                            int64_t c1) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_range(a, r0, r1, c0, c1, "left indexing");
     auto out = std::make_shared<MatrixBlock>(a);
     for (int64_t i = r0; i < r1; ++i) std::fill(out->mutable_row(i) + c0, out->mutable_row(i) + c1, v);
@@ -58,7 +72,28 @@ MatrixPtr left_index_scalar(const MatrixBlock &a, double v, int64_t r0, int64_t 
     return out;
 }
 
-MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts) {
+MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts_in) {
+    {
+        // CSR result when the parts are mostly sparse (checked after the shapes below, on the inputs).
+        bool any_sparse = false, shapes_ok = !parts_in.empty();
+        int64_t nnz = 0, total = 0;
+        for (const MatrixBlock *p : parts_in) {
+            any_sparse = any_sparse || p->is_sparse();
+            shapes_ok = shapes_ok && p->rows() == parts_in[0]->rows();
+            nnz += p->nnz();
+            total += p->cols();
+        }
+        if (any_sparse && shapes_ok) {
+            const int64_t rows = parts_in[0]->rows(), cols = total;
+            if (prefer_sparse(rows, cols, nnz)) return sparse::cbind(parts_in, rows, cols);
+        }
+    }
+    std::vector<MatrixPtr> held;
+    std::vector<const MatrixBlock *> parts;
+    for (const MatrixBlock *p : parts_in) {
+        held.push_back(dense_input(*p));
+        parts.push_back(held.back().get());
+    }
     if (parts.empty()) return std::make_shared<MatrixBlock>(0, 0);
     const int64_t rows = parts[0]->rows();
     int64_t cols = 0;
@@ -78,7 +113,28 @@ MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts) {
     return out;
 }
 
-MatrixPtr rbind(const std::vector<const MatrixBlock *> &parts) {
+MatrixPtr rbind(const std::vector<const MatrixBlock *> &parts_in) {
+    {
+        // CSR result when the parts are mostly sparse (checked after the shapes below, on the inputs).
+        bool any_sparse = false, shapes_ok = !parts_in.empty();
+        int64_t nnz = 0, total = 0;
+        for (const MatrixBlock *p : parts_in) {
+            any_sparse = any_sparse || p->is_sparse();
+            shapes_ok = shapes_ok && p->cols() == parts_in[0]->cols();
+            nnz += p->nnz();
+            total += p->rows();
+        }
+        if (any_sparse && shapes_ok) {
+            const int64_t cols = parts_in[0]->cols(), rows = total;
+            if (prefer_sparse(rows, cols, nnz)) return sparse::rbind(parts_in, rows, cols);
+        }
+    }
+    std::vector<MatrixPtr> held;
+    std::vector<const MatrixBlock *> parts;
+    for (const MatrixBlock *p : parts_in) {
+        held.push_back(dense_input(*p));
+        parts.push_back(held.back().get());
+    }
     if (parts.empty()) return std::make_shared<MatrixBlock>(0, 0);
     const int64_t cols = parts[0]->cols();
     int64_t rows = 0;

@@ -6,7 +6,11 @@
 
 namespace linea::kernels {
 
-MatrixPtr outer(const MatrixBlock &a, const MatrixBlock &b, BinaryOp op) {
+MatrixPtr outer(const MatrixBlock &a_in, const MatrixBlock &b_in, BinaryOp op) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
+    const MatrixPtr b_dense = dense_input(b_in);
+    const MatrixBlock &b = *b_dense;
     if (a.cols() != 1 || b.rows() != 1)
         throw KernelError("outer: expected a column vector and a row vector, got " +
                           std::to_string(a.rows()) + "x" + std::to_string(a.cols()) + " and " +

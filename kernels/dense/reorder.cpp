@@ -1,6 +1,7 @@
 // Reordering and selection: order (stable sort by a column), removeEmpty, replace, unique.
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
+#include "kernels/sparse/sparse_ops.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,7 +22,9 @@ bool less_nan_last(double a, double b) {
 }
 } // namespace
 
-MatrixPtr order(const MatrixBlock &a, int64_t by, bool decreasing, bool index_return) {
+MatrixPtr order(const MatrixBlock &a_in, int64_t by, bool decreasing, bool index_return) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     if (by < 0 || by >= a.cols())
         throw KernelError("order: by=" + std::to_string(by + 1) + " is out of range for a matrix with " +
                           std::to_string(a.cols()) + " column(s)");
@@ -55,7 +58,12 @@ MatrixPtr order(const MatrixBlock &a, int64_t by, bool decreasing, bool index_re
     return out;
 }
 
-MatrixPtr remove_empty(const MatrixBlock &a, bool rows, const MatrixBlock *select, bool empty_return) {
+MatrixPtr remove_empty(const MatrixBlock &a_in, bool rows, const MatrixBlock *select_in, bool empty_return) {
+    const bool sparse_in = a_in.is_sparse();
+    const MatrixPtr a_dense = sparse_in ? nullptr : dense_input(a_in);
+    const MatrixBlock &a = sparse_in ? a_in : *a_dense; // only read densely below when !sparse_in
+    const MatrixPtr select_dense = select_in ? dense_input(*select_in) : nullptr;
+    const MatrixBlock *select = select_dense.get();
     const int64_t m = a.rows(), n = a.cols();
     const int64_t count = rows ? m : n;
     std::vector<char> keep(static_cast<size_t>(count), 0);
@@ -65,6 +73,10 @@ MatrixPtr remove_empty(const MatrixBlock &a, bool rows, const MatrixBlock *selec
                               (rows ? "row" : "column") + " (" + std::to_string(count) + "), got " +
                               std::to_string(select->rows()) + "x" + std::to_string(select->cols()));
         for (int64_t k = 0; k < count; ++k) keep[static_cast<size_t>(k)] = select->data()[k] != 0.0;
+    } else if (sparse_in) {
+        for (int64_t i = 0; i < m; ++i)
+            for (int64_t p = a.row_ptr()[i]; p < a.row_ptr()[i + 1]; ++p)
+                keep[static_cast<size_t>(rows ? i : a.col_idx()[p])] = 1;
     } else {
         for (int64_t i = 0; i < m; ++i) {
             const double *r = a.row(i);
@@ -80,6 +92,7 @@ MatrixPtr remove_empty(const MatrixBlock &a, bool rows, const MatrixBlock *selec
         if (!empty_return) return std::make_shared<MatrixBlock>(rows ? 0 : m, rows ? n : 0, 0.0);
         return std::make_shared<MatrixBlock>(rows ? 1 : m, rows ? n : 1, 0.0);
     }
+    if (sparse_in) return sparse::select(a, rows, kept);
     auto out = MatrixBlock::uninitialized(rows ? nk : m, rows ? n : nk);
     if (rows) {
         for (int64_t i = 0; i < nk; ++i)
@@ -96,7 +109,9 @@ MatrixPtr remove_empty(const MatrixBlock &a, bool rows, const MatrixBlock *selec
     return out;
 }
 
-MatrixPtr replace(const MatrixBlock &a, double pattern, double replacement) {
+MatrixPtr replace(const MatrixBlock &a_in, double pattern, double replacement) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     auto out = MatrixBlock::uninitialized(a.rows(), a.cols());
     const bool nan = std::isnan(pattern);
     const double *src = a.data();
@@ -111,7 +126,9 @@ MatrixPtr replace(const MatrixBlock &a, double pattern, double replacement) {
     return out;
 }
 
-MatrixPtr unique(const MatrixBlock &a) {
+MatrixPtr unique(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     std::vector<double> vals;
     std::unordered_set<double> seen;
     bool seen_nan = false;

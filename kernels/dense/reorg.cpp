@@ -1,6 +1,7 @@
 // Reorganisations: transpose (cache-blocked), rev, diag, reshape.
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
+#include "kernels/sparse/sparse_ops.h"
 
 #include <algorithm>
 #include <cstring>
@@ -12,7 +13,11 @@ namespace {
 constexpr int64_t kTile = 32; // 32x32 doubles of source and target fit in L1 together
 }
 
-MatrixPtr transpose(const MatrixBlock &a) {
+MatrixPtr transpose(const MatrixBlock &a_in) {
+    if (a_in.is_sparse())
+        if (MatrixPtr r = sparse::transpose(a_in)) return r;
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t m = a.rows(), n = a.cols();
     auto out = MatrixBlock::uninitialized(n, m);
     const double *src = a.data();
@@ -36,7 +41,9 @@ MatrixPtr transpose(const MatrixBlock &a) {
     return out;
 }
 
-MatrixPtr rev(const MatrixBlock &a) {
+MatrixPtr rev(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t m = a.rows(), n = a.cols();
     auto out = MatrixBlock::uninitialized(m, n);
     if (n > 0)
@@ -46,7 +53,12 @@ MatrixPtr rev(const MatrixBlock &a) {
     return out;
 }
 
-MatrixPtr diag(const MatrixBlock &a) {
+MatrixPtr diag(const MatrixBlock &a_in) {
+    // A diagonal matrix is sparse whenever n > 1: build it as CSR from either input format.
+    if (a_in.cols() == 1 && prefer_sparse(a_in.rows(), a_in.rows(), a_in.nnz()))
+        return sparse::diag_vector(a_in);
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     if (a.cols() == 1) {
         const int64_t n = a.rows();
         auto out = std::make_shared<MatrixBlock>(n, n, 0.0);
@@ -65,7 +77,9 @@ MatrixPtr diag(const MatrixBlock &a) {
                       "x" + std::to_string(a.cols()));
 }
 
-MatrixPtr reshape(const MatrixBlock &a, int64_t rows, int64_t cols, bool byrow) {
+MatrixPtr reshape(const MatrixBlock &a_in, int64_t rows, int64_t cols, bool byrow) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     if (rows < 0 || cols < 0 || rows * cols != a.cells())
         throw KernelError("cannot reshape a " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
                           " matrix into " + std::to_string(rows) + "x" + std::to_string(cols));

@@ -68,7 +68,11 @@ struct Sorted {
 
 } // namespace
 
-double central_moment(const MatrixBlock &x, const MatrixBlock *w, int order) {
+double central_moment(const MatrixBlock &x_in, const MatrixBlock *w_in, int order) {
+    const MatrixPtr x_dense = dense_input(x_in);
+    const MatrixBlock &x = *x_dense;
+    const MatrixPtr w_dense = w_in ? dense_input(*w_in) : nullptr;
+    const MatrixBlock *w = w_dense.get();
     check_vector(x, "moment", "the input");
     check_weights(x, w, "moment");
     if (order < 2 || order > 4)
@@ -89,7 +93,13 @@ double central_moment(const MatrixBlock &x, const MatrixBlock *w, int order) {
     return acc.sum / ws.sum;
 }
 
-double covariance(const MatrixBlock &x, const MatrixBlock &y, const MatrixBlock *w) {
+double covariance(const MatrixBlock &x_in, const MatrixBlock &y_in, const MatrixBlock *w_in) {
+    const MatrixPtr x_dense = dense_input(x_in);
+    const MatrixBlock &x = *x_dense;
+    const MatrixPtr y_dense = dense_input(y_in);
+    const MatrixBlock &y = *y_dense;
+    const MatrixPtr w_dense = w_in ? dense_input(*w_in) : nullptr;
+    const MatrixBlock *w = w_dense.get();
     check_vector(x, "cov", "the first input");
     check_vector(y, "cov", "the second input");
     if (y.rows() != x.rows())
@@ -110,7 +120,11 @@ double covariance(const MatrixBlock &x, const MatrixBlock &y, const MatrixBlock 
     return c.sum / (ws.sum - 1.0);
 }
 
-std::vector<double> quantile(const MatrixBlock &x, const MatrixBlock *w, const std::vector<double> &p) {
+std::vector<double> quantile(const MatrixBlock &x_in, const MatrixBlock *w_in, const std::vector<double> &p) {
+    const MatrixPtr x_dense = dense_input(x_in);
+    const MatrixBlock &x = *x_dense;
+    const MatrixPtr w_dense = w_in ? dense_input(*w_in) : nullptr;
+    const MatrixBlock *w = w_dense.get();
     check_vector(x, "quantile", "the input");
     check_weights(x, w, "quantile");
     for (double q : p)
@@ -124,7 +138,11 @@ std::vector<double> quantile(const MatrixBlock &x, const MatrixBlock *w, const s
     return out;
 }
 
-double median(const MatrixBlock &x, const MatrixBlock *w) {
+double median(const MatrixBlock &x_in, const MatrixBlock *w_in) {
+    const MatrixPtr x_dense = dense_input(x_in);
+    const MatrixBlock &x = *x_dense;
+    const MatrixPtr w_dense = w_in ? dense_input(*w_in) : nullptr;
+    const MatrixBlock *w = w_dense.get();
     check_vector(x, "median", "the input");
     check_weights(x, w, "median");
     const Sorted s(x, w);

@@ -4,7 +4,9 @@
 
 namespace linea::kernels {
 
-MatrixPtr triangle(const MatrixBlock &a, bool lower, bool diag, bool values) {
+MatrixPtr triangle(const MatrixBlock &a_in, bool lower, bool diag, bool values) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t m = a.rows(), n = a.cols();
     auto out = std::make_shared<MatrixBlock>(m, n, 0.0);
     detail::parallel_range(m, a.cells(), [&](int64_t r0, int64_t r1) {

@@ -59,7 +59,9 @@ MatrixPtr done(std::shared_ptr<MatrixBlock> m) {
 
 } // namespace
 
-MatrixPtr inverse(const MatrixBlock &a) {
+MatrixPtr inverse(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_square(a, "inv");
     const int n = lapack_dim(a.rows(), "inv");
     if (n == 0) return std::make_shared<MatrixBlock>(0, 0, 0.0);
@@ -82,7 +84,9 @@ MatrixPtr inverse(const MatrixBlock &a) {
     return done(out);
 }
 
-MatrixPtr cholesky(const MatrixBlock &a) {
+MatrixPtr cholesky(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_square(a, "cholesky");
     const int n = lapack_dim(a.rows(), "cholesky");
     // Symmetry within a relative tolerance of 1e-6, as SystemDS (Commons Math) requires.
@@ -106,7 +110,9 @@ MatrixPtr cholesky(const MatrixBlock &a) {
     return done(out);
 }
 
-double det(const MatrixBlock &a) {
+double det(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_square(a, "det");
     const int n = lapack_dim(a.rows(), "det");
     if (n == 0) return 1.0;
@@ -123,7 +129,9 @@ double det(const MatrixBlock &a) {
     return d;
 }
 
-std::vector<MatrixPtr> eigen(const MatrixBlock &a) {
+std::vector<MatrixPtr> eigen(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_square(a, "eigen");
     const int n = lapack_dim(a.rows(), "eigen");
     for (int i = 0; i < n; ++i)
@@ -155,7 +163,9 @@ std::vector<MatrixPtr> eigen(const MatrixBlock &a) {
     return {done(values), done(from_col_major(c.data(), n, n, n))};
 }
 
-std::vector<MatrixPtr> lu(const MatrixBlock &a) {
+std::vector<MatrixPtr> lu(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     check_square(a, "lu");
     const int n = lapack_dim(a.rows(), "lu");
     std::vector<double> c = to_col_major(a);
@@ -185,7 +195,9 @@ std::vector<MatrixPtr> lu(const MatrixBlock &a) {
     return {done(p), done(l), done(u)};
 }
 
-std::vector<MatrixPtr> qr(const MatrixBlock &a) {
+std::vector<MatrixPtr> qr(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t m64 = a.rows(), n64 = a.cols();
     const int m = lapack_dim(m64, "qr"), n = lapack_dim(n64, "qr");
     const int p = std::min(m, n);
@@ -222,7 +234,9 @@ std::vector<MatrixPtr> qr(const MatrixBlock &a) {
     return {done(h), done(r)};
 }
 
-std::vector<MatrixPtr> svd(const MatrixBlock &a) {
+std::vector<MatrixPtr> svd(const MatrixBlock &a_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
     const int64_t m64 = a.rows(), n64 = a.cols();
     const int m = lapack_dim(m64, "svd"), n = lapack_dim(n64, "svd");
     const int p = std::min(m, n);

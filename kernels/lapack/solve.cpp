@@ -14,7 +14,11 @@ std::string shape(const MatrixBlock &m) {
 }
 } // namespace
 
-MatrixPtr solve(const MatrixBlock &a, const MatrixBlock &b) {
+MatrixPtr solve(const MatrixBlock &a_in, const MatrixBlock &b_in) {
+    const MatrixPtr a_dense = dense_input(a_in);
+    const MatrixBlock &a = *a_dense;
+    const MatrixPtr b_dense = dense_input(b_in);
+    const MatrixBlock &b = *b_dense;
     if (a.rows() != a.cols()) throw KernelError("solve: the matrix must be square, got " + shape(a));
     if (b.rows() != a.rows())
         throw KernelError("solve: dimension mismatch between the " + shape(a) + " matrix and the " +

@@ -160,6 +160,7 @@ linea_status linea_session_create(const char *options, linea_session **out) {
     linea_status st = guarded(s.get(), [&] {
         s->options = linea::parse_engine_options(options ? options : "");
         if (s->options.threads > 0) linea::kernels::set_num_threads(s->options.threads);
+        if (s->options.force_sparse) linea::kernels::set_sparse_policy(linea::kernels::SparsePolicy::Force);
         s->cache = linea::make_cache(s->options);
         return LINEA_OK;
     });
@@ -285,7 +286,10 @@ linea_status linea_execute(linea_script *p, linea_result **out) {
         std::cout.flush();
         auto r = std::make_unique<linea_result>();
         for (size_t i = 0; i < p->outputs.size() && i < values.size(); ++i)
-            r->values[p->outputs[i]] = values[i];
+            // Hosts read results as row-major arrays: CSR results are stored densified.
+            r->values[p->outputs[i]] = values[i].is_matrix() && values[i].matrix()->is_sparse()
+                                           ? linea::Value(linea::kernels::to_dense(*values[i].matrix()))
+                                           : values[i];
         {
             std::lock_guard lock(s->mutex);
             s->executions++;
@@ -310,7 +314,7 @@ linea_status linea_result_matrix(const linea_result *r, const char *name, int64_
     const auto &m = it->second.matrix();
     *rows = m->rows();
     *cols = m->cols();
-    *row_major = m->data();
+    *row_major = m->data(); // results are stored dense (see linea_execute)
     return LINEA_OK;
 }
 

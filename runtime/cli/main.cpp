@@ -97,6 +97,7 @@ int main(int argc, char **argv) {
     int status = 0;
     try {
         if (eo.threads > 0) linea::kernels::set_num_threads(eo.threads);
+        if (eo.force_sparse) linea::kernels::set_sparse_policy(linea::kernels::SparsePolicy::Force);
         std::shared_ptr<const linea::SourceFile> src =
             cli.has_inline ? std::make_shared<const linea::SourceFile>("<inline>", cli.inline_script)
                            : linea::load_source_file(cli.file);

@@ -9,9 +9,13 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace linea::io {
 
@@ -68,6 +72,23 @@ std::string hex(uint64_t v) {
     throw IoError("cannot read '" + file + "': " + what);
 }
 
+uint64_t csr_payload_bytes(int64_t rows, int64_t nnz) {
+    return static_cast<uint64_t>(rows + 1) * sizeof(int64_t) +
+           static_cast<uint64_t>(nnz) * (sizeof(int32_t) + sizeof(double));
+}
+
+uint64_t csr_checksum_parts(const void *rp, const void *ci, const void *cv, int64_t rows, int64_t nnz) {
+    uint64_t h = xxh64(rp, static_cast<size_t>(rows + 1) * sizeof(int64_t));
+    h = xxh64(ci, static_cast<size_t>(nnz) * sizeof(int32_t), h);
+    return xxh64(cv, static_cast<size_t>(nnz) * sizeof(double), h);
+}
+
+uint64_t csr_checksum(const unsigned char *payload, int64_t rows, int64_t nnz) {
+    const unsigned char *ci = payload + static_cast<size_t>(rows + 1) * sizeof(int64_t);
+    const unsigned char *cv = ci + static_cast<size_t>(nnz) * sizeof(int32_t);
+    return csr_checksum_parts(payload, ci, cv, rows, nnz);
+}
+
 /// Validates one part file and returns its header (the payload is checked against its checksum).
 Header decode(const SourceFile &f) {
     const std::string_view t = f.text();
@@ -89,15 +110,26 @@ Header decode(const SourceFile &f) {
     if (h.version != kVersion)
         corrupt(f.name(), "unsupported binary format version " + std::to_string(h.version) +
                               " (this linea reads version " + std::to_string(kVersion) + ")");
-    if (h.layout == kLayoutCsr) corrupt(f.name(), "the sparse (CSR) binary layout is not supported yet");
-    if (h.layout != kLayoutDense) corrupt(f.name(), "unknown binary layout " + std::to_string(h.layout));
+    if (h.layout != kLayoutDense && h.layout != kLayoutCsr)
+        corrupt(f.name(), "unknown binary layout " + std::to_string(h.layout));
     const uint64_t max_cells = (uint64_t{1} << 60) / sizeof(double);
     if (h.rows < 0 || h.cols < 0 ||
-        (h.cols > 0 && static_cast<uint64_t>(h.rows) > max_cells / static_cast<uint64_t>(h.cols)) ||
+        (h.cols > 0 && static_cast<uint64_t>(h.rows) > max_cells / static_cast<uint64_t>(h.cols)))
+        corrupt(f.name(), "corrupt header: invalid dimensions " + std::to_string(h.rows) + "x" +
+                              std::to_string(h.cols));
+    if (h.layout == kLayoutDense &&
         h.payload_bytes != static_cast<uint64_t>(h.rows) * static_cast<uint64_t>(h.cols) * sizeof(double))
         corrupt(f.name(), "corrupt header: a payload of " + std::to_string(h.payload_bytes) +
                               " bytes does not hold a dense " + std::to_string(h.rows) + "x" +
                               std::to_string(h.cols) + " matrix");
+    if (h.layout == kLayoutCsr &&
+        (h.nnz < 0 || h.cols > INT32_MAX ||
+         static_cast<uint64_t>(h.nnz) > static_cast<uint64_t>(h.rows) * static_cast<uint64_t>(h.cols) ||
+         h.payload_bytes != csr_payload_bytes(h.rows, h.nnz)))
+        corrupt(f.name(), "corrupt header: a payload of " + std::to_string(h.payload_bytes) +
+                              " bytes does not hold a sparse " + std::to_string(h.rows) + "x" +
+                              std::to_string(h.cols) + " matrix with " + std::to_string(h.nnz) +
+                              " non-zeros");
     const uint64_t want = kBinaryHeaderBytes + h.payload_bytes;
     if (t.size() < want)
         corrupt(f.name(),
@@ -105,11 +137,72 @@ Header decode(const SourceFile &f) {
     if (t.size() > want)
         corrupt(f.name(), "unexpected trailing data: expected " + std::to_string(want) + " bytes, found " +
                               std::to_string(t.size()));
-    const uint64_t sum = xxh64(b + kBinaryHeaderBytes, h.payload_bytes);
+    const uint64_t sum = h.layout == kLayoutCsr ? csr_checksum(b + kBinaryHeaderBytes, h.rows, h.nnz)
+                                                : xxh64(b + kBinaryHeaderBytes, h.payload_bytes);
     if (sum != h.payload_checksum)
         corrupt(f.name(), "checksum mismatch (stored " + hex(h.payload_checksum) + ", computed " + hex(sum) +
                               "): the data is corrupt");
     return h;
+}
+
+/// Concatenates part files of which at least one is CSR into one CSR block (dense parts are
+/// compressed), checking each part's structure.
+MatrixPtr read_csr_parts(const std::vector<SourceFile> &files, const std::vector<Header> &headers,
+                         const std::string &path, int64_t total_rows, int64_t ncols, int64_t nnz) {
+    kernels::CsrVector<int64_t> rp;
+    kernels::CsrVector<int32_t> ci;
+    kernels::CsrVector<double> cv;
+    rp.reserve(static_cast<size_t>(total_rows) + 1);
+    rp.push_back(0);
+    ci.reserve(static_cast<size_t>(nnz));
+    cv.reserve(static_cast<size_t>(nnz));
+    for (size_t k = 0; k < files.size(); ++k) {
+        const Header &h = headers[k];
+        const char *payload = files[k].text().data() + kBinaryHeaderBytes;
+        if (h.layout == kLayoutDense) {
+            for (int64_t i = 0; i < h.rows; ++i) {
+                for (int64_t j = 0; j < h.cols; ++j) {
+                    double v;
+                    std::memcpy(&v, payload + static_cast<size_t>(i * h.cols + j) * sizeof(double), sizeof v);
+                    if (v != 0.0) {
+                        ci.push_back(static_cast<int32_t>(j));
+                        cv.push_back(v);
+                    }
+                }
+                rp.push_back(static_cast<int64_t>(ci.size()));
+            }
+            continue;
+        }
+        std::vector<int64_t> prp(static_cast<size_t>(h.rows) + 1);
+        std::memcpy(prp.data(), payload, prp.size() * sizeof(int64_t));
+        const char *pci = payload + prp.size() * sizeof(int64_t);
+        const char *pcv = pci + static_cast<size_t>(h.nnz) * sizeof(int32_t);
+        if (prp[0] != 0 || prp.back() != h.nnz)
+            corrupt(files[k].name(), "corrupt sparse data: the row offsets do not span the " +
+                                         std::to_string(h.nnz) + " non-zeros");
+        const size_t base = ci.size();
+        ci.resize(base + static_cast<size_t>(h.nnz));
+        cv.resize(base + static_cast<size_t>(h.nnz));
+        std::memcpy(ci.data() + base, pci, static_cast<size_t>(h.nnz) * sizeof(int32_t));
+        std::memcpy(cv.data() + base, pcv, static_cast<size_t>(h.nnz) * sizeof(double));
+        for (int64_t i = 0; i < h.rows; ++i) {
+            if (prp[i + 1] < prp[i]) corrupt(files[k].name(), "corrupt sparse data: decreasing row offsets");
+            rp.push_back(static_cast<int64_t>(base) + prp[i + 1]);
+        }
+    }
+    if (static_cast<int64_t>(cv.size()) != nnz)
+        throw IoError("cannot read '" + path + "': corrupt header: it says nnz=" + std::to_string(nnz) +
+                      " but the data holds " + std::to_string(cv.size()) + " non-zeros");
+    try {
+        // Checks sorted in-range columns; drops stored zeros (then nnz disagrees below).
+        auto out = MatrixBlock::sparse(total_rows, ncols, std::move(rp), std::move(ci), std::move(cv));
+        if (out->nnz() != nnz)
+            throw IoError("cannot read '" + path + "': corrupt sparse data: stored zero values");
+        return out;
+    } catch (const std::logic_error &) {
+        throw IoError("cannot read '" + path +
+                      "': corrupt sparse data: unsorted or out-of-range column indexes");
+    }
 }
 
 } // namespace
@@ -121,13 +214,26 @@ void write_binary(const std::string &path, const MatrixBlock &m) {
     h.rows = m.rows();
     h.cols = m.cols();
     h.nnz = m.nnz();
-    h.payload_bytes = m.size_in_bytes();
-    h.payload_checksum = xxh64(m.data(), h.payload_bytes);
+    // Sections of the payload: one for dense, three for CSR.
+    std::vector<std::pair<const void *, size_t>> sections;
+    if (m.is_sparse()) {
+        h.layout = kLayoutCsr;
+        h.payload_bytes = csr_payload_bytes(h.rows, h.nnz);
+        h.payload_checksum = csr_checksum_parts(m.row_ptr(), m.col_idx(), m.values(), h.rows, h.nnz);
+        sections = {{m.row_ptr(), static_cast<size_t>(h.rows + 1) * sizeof(int64_t)},
+                    {m.col_idx(), static_cast<size_t>(h.nnz) * sizeof(int32_t)},
+                    {m.values(), static_cast<size_t>(h.nnz) * sizeof(double)}};
+    } else {
+        h.payload_bytes = m.size_in_bytes();
+        h.payload_checksum = xxh64(m.data(), h.payload_bytes);
+        sections = {{m.data(), h.payload_bytes}};
+    }
     const auto header = encode(h);
     std::FILE *f = std::fopen(path.c_str(), "wb");
     if (!f) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
     bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size();
-    if (ok && h.payload_bytes > 0) ok = std::fwrite(m.data(), 1, h.payload_bytes, f) == h.payload_bytes;
+    for (const auto &[p, n] : sections)
+        if (ok && n > 0) ok = std::fwrite(p, 1, n, f) == n;
     const int err = errno;
     if (std::fclose(f) != 0 && ok) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
     if (!ok) throw IoError("cannot write '" + path + "': " + std::strerror(err));
@@ -156,6 +262,9 @@ MatrixPtr read_binary(const std::vector<SourceFile> &files, const std::string &p
         throw IoError("cannot read '" + path + "': the file holds a " + std::to_string(total_rows) + "x" +
                       std::to_string(ncols) + " matrix but " + std::to_string(rows.value_or(total_rows)) +
                       "x" + std::to_string(cols.value_or(ncols)) + " was expected");
+    bool any_csr = false;
+    for (const Header &h : headers) any_csr = any_csr || h.layout == kLayoutCsr;
+    if (any_csr) return read_csr_parts(files, headers, path, total_rows, ncols, nnz);
     auto out = MatrixBlock::uninitialized(total_rows, ncols);
     char *dst = reinterpret_cast<char *>(out->mutable_data());
     for (size_t k = 0; k < files.size(); ++k) {

@@ -4,7 +4,9 @@
 //   0  char[8] magic "LINEAMTX"     8  u32 version (1)        12 u32 layout (0 = dense row-major f64)
 //   16 i64 rows      24 i64 cols    32 i64 nnz                40 u64 payload bytes
 //   48 u64 XXH64 of the payload     56 u64 XXH64 of header bytes 0..55
-// Layout 1 is reserved for CSR (row pointers i64[rows+1], column indices i64[nnz], values f64[nnz]).
+// Layout 1 is CSR: row pointers i64[rows+1], column indices i32[nnz] (0-based, increasing per row),
+// values f64[nnz] (no zeros); its payload checksum chains the three sections: XXH64(values, seed =
+// XXH64(columns, seed = XXH64(row pointers, seed = 0))). Sparse blocks are written in layout 1.
 // A directory of part files holds row blocks with the same number of columns, concatenated by name.
 #pragma once
 

@@ -253,11 +253,40 @@ void parse_text_range(std::string_view text, int64_t rows, int64_t cols, TextRan
     r.newlines = newlines_of(text, lines);
 }
 
+/// The block of a cell list given in file order (linear row-major index, value; a later value for the
+/// same cell wins): CSR when the format policy prefers it for this many entries, else dense.
+MatrixPtr assemble_cells(std::vector<std::pair<int64_t, double>> &cells, int64_t rows, int64_t cols) {
+    if (!kernels::prefer_sparse(rows, cols, static_cast<int64_t>(cells.size()))) {
+        auto out = std::make_shared<MatrixBlock>(rows, cols, 0.0);
+        double *data = out->mutable_data();
+        for (const auto &[k, v] : cells) data[k] = v;
+        out->recompute_nnz();
+        return out;
+    }
+    auto by_index = [](const auto &a, const auto &b) { return a.first < b.first; };
+    if (!std::is_sorted(cells.begin(), cells.end(), by_index))
+        std::stable_sort(cells.begin(), cells.end(), by_index); // stable: file order among duplicates
+    kernels::CsrVector<int64_t> rp(static_cast<size_t>(rows) + 1, 0);
+    kernels::CsrVector<int32_t> ci;
+    kernels::CsrVector<double> cv;
+    ci.reserve(cells.size());
+    cv.reserve(cells.size());
+    for (size_t k = 0; k < cells.size(); ++k) {
+        if (k + 1 < cells.size() && cells[k + 1].first == cells[k].first) continue; // the last one wins
+        const int64_t idx = cells[k].first;
+        ++rp[static_cast<size_t>(idx / cols) + 1];
+        ci.push_back(static_cast<int32_t>(idx % cols));
+        cv.push_back(cells[k].second);
+    }
+    std::vector<std::pair<int64_t, double>>().swap(cells);
+    for (int64_t i = 0; i < rows; ++i) rp[i + 1] += rp[i];
+    return MatrixBlock::sparse(rows, cols, std::move(rp), std::move(ci), std::move(cv)); // drops zeros
+}
+
 /// Ranges are parsed in parallel and applied in file order (a serial in-order pipeline stage), so a
 /// cell listed twice keeps its last value and the first error reported is the first in the file.
 MatrixPtr read_text(const std::vector<SourceFile> &files, int64_t rows, int64_t cols) {
-    auto out = std::make_shared<MatrixBlock>(rows, cols, 0.0);
-    double *data = out->mutable_data();
+    std::vector<std::pair<int64_t, double>> cells;
     size_t total = 0;
     for (const auto &f : files) total += f.text().size();
     const std::vector<LineRange> ranges =
@@ -297,12 +326,11 @@ MatrixPtr read_text(const std::vector<SourceFile> &files, int64_t rows, int64_t 
                         failed = true;
                         return;
                     }
-                    for (const auto &[k, v] : r->cells) data[k] = v;
+                    cells.insert(cells.end(), r->cells.begin(), r->cells.end());
                     lines_before[f] += r->newlines;
                 }));
     if (error) throw IoError(*error);
-    out->recompute_nnz();
-    return out;
+    return assemble_cells(cells, rows, cols);
 }
 
 // ------------------------------------------------------------------ csv
@@ -431,8 +459,7 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
     enum class Stage { Banner, Size, Entries } stage = Stage::Banner;
     bool coordinate = true, pattern = false, symmetric = false;
     int64_t rows = 0, cols = 0, expected = 0, seen = 0;
-    std::shared_ptr<MatrixBlock> out;
-    double *data = nullptr;
+    std::vector<std::pair<int64_t, double>> cells;
     for (const auto &f : files) {
         for_each_line(f.text(), [&](std::string_view line, int64_t lineno) {
             if (stage == Stage::Banner) {
@@ -477,8 +504,7 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
                     throw IoError("cannot read '" + path + "': the file holds a " + dims(rows, cols) +
                                   " matrix but " + dims(o.rows.value_or(rows), o.cols.value_or(cols)) +
                                   " was expected");
-                out = std::make_shared<MatrixBlock>(rows, cols, 0.0);
-                data = out->mutable_data();
+                cells.reserve(static_cast<size_t>(std::min<int64_t>(expected, int64_t{1} << 28)));
                 stage = Stage::Entries;
                 return true;
             }
@@ -519,8 +545,8 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
                 }
             }
             ++seen;
-            data[(i - 1) * cols + (j - 1)] = v;
-            if (symmetric) data[(j - 1) * cols + (i - 1)] = v;
+            cells.emplace_back((i - 1) * cols + (j - 1), v);
+            if (symmetric && i != j) cells.emplace_back((j - 1) * cols + (i - 1), v);
             return true;
         });
     }
@@ -530,8 +556,7 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
     if (seen != expected)
         throw IoError("cannot read '" + path + "': expected " + std::to_string(expected) +
                       " entries, found " + std::to_string(seen));
-    out->recompute_nnz();
-    return out;
+    return assemble_cells(cells, rows, cols);
 }
 
 // ------------------------------------------------------------------ writing
@@ -715,28 +740,32 @@ void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOpti
     } else {
         Writer w(path);
         std::string &b = w.buf();
+        // The non-zero cells of row i in column order, from either format.
+        auto each_nonzero = [&](int64_t i, auto &&fn) {
+            if (m.is_sparse()) {
+                for (int64_t k = m.row_ptr()[i]; k < m.row_ptr()[i + 1]; ++k)
+                    fn(m.col_idx()[k], m.values()[k]);
+                return;
+            }
+            const double *r = m.row(i);
+            for (int64_t j = 0; j < cols; ++j)
+                if (r[j] != 0.0) fn(j, r[j]);
+        };
         if (format == "text") {
-            bool any = false;
             for (int64_t i = 0; i < rows; ++i) {
-                const double *r = m.row(i);
-                for (int64_t j = 0; j < cols; ++j)
-                    if (r[j] != 0.0) {
-                        append_ijv(b, i + 1, j + 1, r[j]);
-                        any = true;
-                    }
+                each_nonzero(i, [&](int64_t j, double v) { append_ijv(b, i + 1, j + 1, v); });
                 w.maybe_flush();
             }
-            if (!any) b += "0 0 0\n"; // all-zero matrix marker (DML.md)
+            if (m.nnz() == 0) b += "0 0 0\n"; // all-zero matrix marker (DML.md)
         } else if (format == "mm") {
             b += "%%MatrixMarket matrix coordinate real general\n";
             b += std::to_string(rows) + " " + std::to_string(cols) + " " + std::to_string(m.nnz()) + "\n";
             for (int64_t i = 0; i < rows; ++i) {
-                const double *r = m.row(i);
-                for (int64_t j = 0; j < cols; ++j)
-                    if (r[j] != 0.0) append_ijv(b, i + 1, j + 1, r[j]);
+                each_nonzero(i, [&](int64_t j, double v) { append_ijv(b, i + 1, j + 1, v); });
                 w.maybe_flush();
             }
         } else if (format == "csv") {
+            const MatrixPtr dense = kernels::dense_input(m);
             if (opts.header) {
                 for (int64_t j = 0; j < cols; ++j) {
                     if (j > 0) b += opts.sep;
@@ -745,7 +774,7 @@ void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOpti
                 b += '\n';
             }
             for (int64_t i = 0; i < rows; ++i) {
-                const double *r = m.row(i);
+                const double *r = dense->row(i);
                 for (int64_t j = 0; j < cols; ++j) {
                     if (j > 0) b += opts.sep;
                     b += kernels::format_double(r[j]);

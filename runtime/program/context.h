@@ -1,6 +1,7 @@
 // The execution context: the current frame of variable slots, output, statistics and options.
 #pragma once
 
+#include "kernels/ops.h"
 #include "runtime/data/value.h"
 #include "runtime/lineage/cache.h"
 #include "runtime/program/instruction.h"
@@ -76,7 +77,12 @@ public:
         if (v.is_empty()) undefined_variable(op.slot, loc);
         return v;
     }
-    void set(int slot, Value v) { (*frame_)[static_cast<size_t>(slot)] = std::move(v); }
+    /// Binds a slot. Matrices pass the format policy here (examine and switch: dense or CSR by
+    /// density and memory), so every instruction output is in its chosen format.
+    void set(int slot, Value v) {
+        if (v.is_matrix()) v = Value(kernels::with_chosen_format(v.matrix()));
+        (*frame_)[static_cast<size_t>(slot)] = std::move(v);
+    }
 
     /// Runs `fn` with `args` bound to its parameters (omitted ones: empty Value -> default);
     /// returns its outputs in declaration order. With tracing on, `items` carries the arguments'

@@ -181,13 +181,17 @@ bool unchanged(const Value &orig, const Value &now) {
 Value merge_result(const std::string &name, const Value &orig, const std::vector<const Value *> &finals,
                    const SourceLoc &loc) {
     if (orig.is_matrix()) {
-        const MatrixBlock &o = *orig.matrix();
+        // Compare and merge on dense views (either side may be CSR); the result's format is chosen when
+        // it is bound.
+        const MatrixPtr op = kernels::dense_input(*orig.matrix());
+        const MatrixBlock &o = *op;
         std::shared_ptr<MatrixBlock> out;
         for (const Value *f : finals) {
             if (!f->is_matrix() || f->matrix()->rows() != o.rows() || f->matrix()->cols() != o.cols())
                 shape_changed(name, orig, *f, loc);
             if (!out) out = std::make_shared<MatrixBlock>(o);
-            const double *src = f->matrix()->data();
+            const MatrixPtr fp = kernels::dense_input(*f->matrix());
+            const double *src = fp->data();
             const double *base = o.data();
             double *dst = out->mutable_data();
             for (int64_t c = 0; c < o.cells(); ++c)

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -471,6 +472,64 @@ TEST_F(IoTest, ParallelTextParseEqualsSequential) {
     put("big.ijv", join_lines(bad));
     EXPECT_EQ(read_both_ways(p, ro).second,
               p + ":" + std::to_string(late + 1) + ": index (70000,1) out of range for a 50000x12 matrix");
+}
+
+} // namespace
+} // namespace linea::io
+
+namespace linea::io {
+namespace {
+
+/// A 200x100 block with 1% non-zeros, stored as CSR.
+kernels::MatrixPtr sparse_sample() {
+    auto d = std::make_shared<MatrixBlock>(200, 100, 0.0);
+    for (int64_t k = 0; k < 200; ++k)
+        d->set((k * 37) % 200, (k * 11) % 100, k % 5 == 0 ? -1.25 : k * 0.5 + 0.1);
+    d->recompute_nnz();
+    return kernels::to_sparse(*d);
+}
+
+void expect_same_cells(const MatrixBlock &a, const MatrixBlock &b) {
+    ASSERT_EQ(a.rows(), b.rows());
+    ASSERT_EQ(a.cols(), b.cols());
+    EXPECT_EQ(a.nnz(), b.nnz());
+    for (int64_t i = 0; i < a.rows(); ++i)
+        for (int64_t j = 0; j < a.cols(); ++j) ASSERT_EQ(a.get(i, j), b.get(i, j)) << i << "," << j;
+}
+
+TEST_F(IoTest, SparseBlocksRoundTripAndReadAsCsr) {
+    const auto m = sparse_sample();
+    ASSERT_TRUE(m->is_sparse());
+    for (const char *format : {"text", "mm", "binary", "csv"}) {
+        SCOPED_TRACE(format);
+        const std::string p = path(std::string("s_") + format);
+        write_matrix(p, *m, wfmt(format));
+        ASSERT_TRUE(read_mtd(p));
+        EXPECT_EQ(read_mtd(p)->nnz, m->nnz());
+        auto back = read_matrix(p, ReadOptions{});
+        expect_same_cells(*m, *back);
+        if (std::string(format) != "csv") {
+            EXPECT_TRUE(back->is_sparse()); // built as CSR, no dense buffer
+        }
+    }
+}
+
+TEST_F(IoTest, BinaryCsrLayoutAndCorruption) {
+    const auto m = sparse_sample();
+    const std::string p = path("bs");
+    write_matrix(p, *m, wfmt("binary"));
+    const std::string good = slurp(p);
+    const size_t nnz = static_cast<size_t>(m->nnz());
+    ASSERT_EQ(good.size(), 64u + 201 * 8 + nnz * 12);
+    uint32_t layout = 0;
+    std::memcpy(&layout, good.data() + 12, 4);
+    EXPECT_EQ(layout, 1u);
+    std::string bad = good;
+    bad[64 + 201 * 8 + nnz * 4 + 3] ^= 1; // a value byte
+    put("bs", bad);
+    EXPECT_NE(error_of([&] { read_matrix(p, ReadOptions{}); }).find("checksum mismatch"), std::string::npos);
+    put("bs", good);
+    expect_same_cells(*m, *read_matrix(p, ReadOptions{}));
 }
 
 } // namespace
