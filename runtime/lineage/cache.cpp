@@ -135,29 +135,54 @@ double Cache::score(const Entry &e) const {
 }
 
 void Cache::evict_for(size_t bytes) {
-    while (used_ + bytes > budget_ && used_ > 0) {
-        uint64_t victim_hash = 0;
-        size_t victim_index = 0;
-        double best = 0;
-        bool found = false;
-        for (auto &[h, entries] : map_)
-            for (size_t i = 0; i < entries.size(); ++i) {
-                double s = score(entries[i]);
-                if (!found || s < best) {
-                    best = s;
-                    victim_hash = h;
-                    victim_index = i;
-                    found = true;
-                }
-            }
-        if (!found) break;
-        auto &entries = map_[victim_hash];
-        used_ -= entries[victim_index].bytes;
-        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(victim_index));
-        if (entries.empty()) map_.erase(victim_hash);
-        evicted_[victim_hash]++;
+    if (used_ + bytes <= budget_) return;
+    // One scoring pass per eviction round, victims in policy order. With many entries the round also frees
+    // a tenth of the budget, so the following puts do not rescan the cache (a scan per put made a full
+    // cache of many small entries quadratic).
+    const size_t headroom = stats_.entries > 64 ? budget_ / 10 : 0;
+    const size_t limit = budget_ > headroom + bytes ? budget_ - headroom - bytes : 0;
+    struct Victim {
+        double score;
+        uint64_t hash;
+        const Item *item;
+    };
+    std::vector<Victim> order;
+    order.reserve(static_cast<size_t>(std::max<int64_t>(stats_.entries, 0)));
+    for (auto &[h, entries] : map_)
+        for (const Entry &e : entries) order.push_back(Victim{score(e), h, e.item.get()});
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Victim &a, const Victim &b) { return a.score < b.score; });
+    for (const Victim &v : order) {
+        if (used_ <= limit) break;
+        auto it = map_.find(v.hash);
+        if (it == map_.end()) continue;
+        auto &entries = it->second;
+        for (size_t i = 0; i < entries.size(); ++i) {
+            if (entries[i].item.get() != v.item) continue;
+            used_ -= entries[i].bytes;
+            entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
+            break;
+        }
+        if (entries.empty()) map_.erase(it);
+        evicted_[v.hash]++;
         stats_.entries--;
     }
+}
+
+bool Cache::admit(const Item &item, size_t bytes, double compute_seconds) {
+    // A large value produced faster than kCheapBytesPerSecond (cell-wise ops, slices, cbind) costs more to
+    // keep (memory that later results cannot reuse) than to recompute once: it is cached only when its
+    // lineage comes around a second time, so loop intermediates that never repeat are never stored.
+    constexpr double kCheapBytesPerSecond = 1e9;
+    constexpr size_t kSmallBytes = 4096;
+    if (bytes < kSmallBytes || compute_seconds * kCheapBytesPerSecond >= static_cast<double>(bytes))
+        return true;
+    if (seen_.size() > (1u << 20)) seen_.clear(); // bounded memory; forgetting only delays caching
+    if (seen_.insert(item.hash()).second) {
+        stats_.delayed++;
+        return false;
+    }
+    return true;
 }
 
 void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds) {
@@ -170,6 +195,7 @@ void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds)
     }
     if (bytes > budget_) return; // larger than the whole budget: never cached
     if (find(item)) return;
+    if (!admit(*item, bytes, compute_seconds)) return;
     evict_for(bytes);
     map_[item->hash()].push_back(Entry{item, value, compute_seconds, bytes, 0, ++clock_});
     used_ += bytes;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace linea::lineage {
@@ -32,6 +33,7 @@ struct CacheStats {
     double saved_s = 0, missed_s = 0, probe_s = 0;
     int64_t rewrites = 0;
     int64_t entries = 0;
+    int64_t delayed = 0; ///< cheap values not stored on their first occurrence
     int64_t bytes = 0;
     /// The SystemDS-style `LinCache ...` lines of -stats.
     std::string text() const;
@@ -101,12 +103,16 @@ private:
     void count_hit(Entry &e, Level level);
     static size_t size_of(const Value &v);
     void evict_for(size_t bytes);
+    /// Whether a computed value is stored now (expensive or small) or only on its lineage's next
+    /// occurrence (large and cheap to recompute).
+    bool admit(const Item &item, size_t bytes, double compute_seconds);
     double score(const Entry &e) const;
 
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::unordered_map<uint64_t, std::vector<std::shared_ptr<Pending>>> pending_;
     std::unordered_map<uint64_t, std::vector<Entry>> map_;
+    std::unordered_set<uint64_t> seen_;         ///< hashes of cheap values offered once (delayed caching)
     std::unordered_map<uint64_t, int> evicted_; ///< hashes of dropped entries, for Del hits
     size_t budget_;
     size_t used_ = 0;

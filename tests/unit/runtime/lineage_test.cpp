@@ -84,6 +84,36 @@ TEST(LineageCache, EvictionPolicies) {
     EXPECT_TRUE(cns->contains(k_deep));
 }
 
+TEST(LineageCache, CheapLargeValuesAreCachedOnTheirSecondOccurrence) {
+    // 100x100 doubles (80 KB) computed in 1 us: produced at 80 GB/s, cheaper to recompute than to keep.
+    auto big = linea::Value(linea::kernels::fill(100, 100, 1.0));
+    linea::lineage::Cache c(100u << 20);
+    ItemPtr cheap = op("cheap", {}), costly = op("costly", {});
+    c.put(cheap, big, 1e-6);
+    EXPECT_FALSE(c.contains(cheap));
+    EXPECT_EQ(c.stats().delayed, 1);
+    c.put(cheap, big, 1e-6); // its lineage came around again: now it is kept
+    EXPECT_TRUE(c.contains(cheap));
+    c.put(costly, big, 0.5); // expensive values are kept at once
+    EXPECT_TRUE(c.contains(costly));
+    // Small values are always kept.
+    ItemPtr small = op("small", {});
+    c.put(small, linea::Value(linea::kernels::fill(2, 2, 1.0)), 1e-9);
+    EXPECT_TRUE(c.contains(small));
+}
+
+TEST(LineageCache, ManyEntriesEvictInRoundsAndStayWithinTheBudget) {
+    const size_t entry = 8 * 100 + 64;
+    linea::lineage::Cache c(100 * entry);
+    for (int i = 0; i < 1000; ++i)
+        c.put(op("v" + std::to_string(i), {}), linea::Value(linea::kernels::fill(10, 10, i)),
+              1e-3 * (i % 7 + 1));
+    const auto st = c.stats();
+    EXPECT_LE(st.entries, 100);
+    EXPECT_GE(st.entries, 85); // a round frees a tenth of the budget, not more
+    EXPECT_TRUE(c.contains(op("v999", {})));
+}
+
 struct ReuseRun {
     std::string out;
     linea::rt::RuntimeStats stats;
