@@ -170,10 +170,11 @@ void Cache::evict_for(size_t bytes) {
 }
 
 bool Cache::admit(const Item &item, size_t bytes, double compute_seconds) {
-    // A large value produced faster than kCheapBytesPerSecond (cell-wise ops, slices, cbind) costs more to
-    // keep (memory that later results cannot reuse) than to recompute once: it is cached only when its
-    // lineage comes around a second time, so loop intermediates that never repeat are never stored.
-    constexpr double kCheapBytesPerSecond = 1e9;
+    // A large value produced faster than kCheapBytesPerSecond (page faults on fresh memory included)
+    // (cell-wise ops, slices, cbind) costs more to keep (memory that later results cannot reuse) than to
+    // recompute once: it is cached only when its lineage comes around a second time, so loop intermediates
+    // that never repeat are never stored.
+    constexpr double kCheapBytesPerSecond = 2.5e8;
     constexpr size_t kSmallBytes = 4096;
     if (bytes < kSmallBytes || compute_seconds * kCheapBytesPerSecond >= static_cast<double>(bytes))
         return true;
