@@ -158,7 +158,10 @@ TEST(Reuse, UnseededRandomDrawsAreNeverReused) {
     EXPECT_EQ(linea::test::executed(on.stats, "tsmm"), 3);
     ReuseRun seeded = run_reuse(
         "for (i in 1:3) {\n  A = rand(rows=50, cols=50, seed=5)\n  print(sum(t(A) %*% A) > 0)\n}\n", true);
-    EXPECT_EQ(linea::test::executed(seeded.stats, "tsmm"), 1);
+    // Reused: once, or twice when the 20 KB product was fast enough to be cached only on its second
+    // occurrence (delayed caching of cheap values).
+    EXPECT_LE(linea::test::executed(seeded.stats, "tsmm"), 2);
+    EXPECT_GE(linea::test::executed(seeded.stats, "tsmm"), 1);
 }
 
 TEST(Reuse, FunctionArgumentsCarryLineage) {
