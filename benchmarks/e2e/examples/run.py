@@ -1,24 +1,30 @@
 #!/usr/bin/python3
 """End-to-end benchmark of the example scripts: every scripts/examples/*.dml runs at the realistic size
-stated in its `# bench-args: -nvargs ...` header line, with lineage reuse on (-lineage reuse_hybrid if
-the linea binary accepts it, else reuse_full) and off (-lineage none); best of N wall-clock runs each,
-side by side in one invocation. Also checks that reuse does not change what the script prints.
+stated in its `# bench-args: -nvargs ...` header line, with lineage reuse off (-lineage none) and on,
+best of N wall-clock runs each, side by side in one invocation. Two thread settings: the default
+(all cores) with reuse off and reuse_hybrid (full + partial reuse), and `-threads 1` with reuse off,
+reuse_full and reuse_hybrid (small matrix products are much slower with several threads on this
+build, which hides the effect of reuse; the -threads 1 columns isolate it). Also checks that reuse
+does not change what the script prints.
 
-Usage: run.py [linea] [--runs N] [--only NAME] [--out benchmarks/results/examples.md]
+Usage: run.py [linea] [--runs N] [--only NAME] [--no-threads1] [--out benchmarks/results/examples.md]
 """
 import glob
 import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import bench_util  # noqa: E402
 
+ROOT = bench_util.ROOT
 
-def arg(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+# (label, flags): the measured configurations, reuse off first in each thread setting.
+CONFIGS = [("off", ["-lineage", "none"]), ("hybrid", ["-lineage", "reuse_hybrid"])]
+CONFIGS_T1 = [("off t1", ["-lineage", "none", "-threads", "1"]),
+              ("full t1", ["-lineage", "reuse_full", "-threads", "1"]),
+              ("hybrid t1", ["-lineage", "reuse_hybrid", "-threads", "1"])]
 
 
 def bench_args(path):
@@ -32,68 +38,58 @@ def bench_args(path):
     return []
 
 
-def reuse_mode(linea):
-    """reuse_hybrid (full + partial reuse) when this build has it, else reuse_full."""
-    p = subprocess.run([linea, "-lineage", "reuse_hybrid", "-s", "print(1)"], capture_output=True, text=True)
-    return "reuse_hybrid" if p.returncode == 0 else "reuse_full"
-
-
-def best_of(cmd, runs):
-    best, out = float("inf"), ""
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            sys.exit("failed: %s\n%s" % (" ".join(cmd), p.stderr))
-        best, out = min(best, dt), p.stdout
-    return best, out
-
-
-def machine():
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return "%s, %d cores" % (model, os.cpu_count())
-
-
 def main():
     pos = [a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and not sys.argv[i - 1].startswith("--")]
     linea = os.path.abspath(pos[0] if pos else os.path.join(ROOT, "build", "linea"))
-    runs = int(arg("--runs", "3"))
-    only = arg("--only", None)
-    mode = reuse_mode(linea)
+    runs = int(bench_util.arg("--runs", "3"))
+    only = bench_util.arg("--only", None)
+    configs = CONFIGS + ([] if "--no-threads1" in sys.argv else CONFIGS_T1)
     scripts = sorted(glob.glob(os.path.join(ROOT, "scripts", "examples", "*.dml")))
     if only:
         scripts = [s for s in scripts if only in os.path.basename(s)]
+    loads = [bench_util.load_average()]
     rows = []
     for s in scripts:
         name = os.path.basename(s)
         flags = bench_args(s)
-        t_off, o_off = best_of([linea, "-f", s, "-lineage", "none"] + flags, runs)
-        t_on, o_on = best_of([linea, "-f", s, "-lineage", mode] + flags, runs)
-        rows.append((name, " ".join(flags), t_off, t_on, t_off / t_on, "yes" if o_on == o_off else "NO"))
-        print("%-26s %-28s off %8.3f s  on %8.3f s  off/on %5.2f  same output: %s" % rows[-1], flush=True)
-    lines = ["| example | bench-args | reuse off (s) | reuse on (s) | off / on | same output |",
-             "|---|---|---|---|---|---|"]
-    lines += ["| `%s` | `%s` | %.3f | %.3f | %.2f | %s |" % r for r in rows]
+        times, outs = {}, set()
+        for label, cfg in configs:
+            times[label], out = bench_util.best_of([linea, "-f", s] + cfg + flags, runs, cwd=ROOT)
+            outs.add(out)
+        loads.append(bench_util.load_average())
+        rows.append((name, " ".join(flags), times, "yes" if len(outs) == 1 else "NO"))
+        print("%-28s %s  same output: %s" % (name, "  ".join("%s %.2f s" % (k, v) for k, v in times.items()),
+                                             rows[-1][3]), flush=True)
+
+    head = "| example | bench-args | " + " | ".join("%s (s)" % k for k, _ in configs) + " | off / hybrid"
+    sep = "|---|---|" + "---|" * len(configs) + "---|"
+    if len(configs) > 2:
+        head += " | t1: off / full | t1: off / hybrid"
+        sep += "---|---|"
+    head += " | same output |"
+    sep += "---|"
+    lines = [head, sep]
+    for name, flags, t, same in rows:
+        cells = ["`%s`" % name, "`%s`" % flags] + ["%.2f" % t[k] for k, _ in configs]
+        cells.append("%.2f" % (t["off"] / t["hybrid"]))
+        if len(configs) > 2:
+            cells += ["%.2f" % (t["off t1"] / t["full t1"]), "%.2f" % (t["off t1"] / t["hybrid t1"])]
+        cells.append(same)
+        lines.append("| " + " | ".join(cells) + " |")
     text = "\n".join(lines)
     print()
     print(text)
-    out = arg("--out", None)
+    out = bench_util.arg("--out", None)
     if out:
         with open(out, "w") as f:
             f.write("# Example scripts: lineage reuse on vs off\n\n")
-            f.write("Machine: %s. Date: %s. Command: `benchmarks/e2e/examples/run.py build/linea --runs %d --out %s`.\n"
-                    % (machine(), time.strftime("%Y-%m-%d"), runs, out))
-            f.write("Reuse on = `-lineage %s`, off = `-lineage none`; wall-clock seconds, best of %d; \"same output\": "
-                    "the printed result tables are identical.\n\n" % (mode, runs))
+            f.write("Machine: %s; 1-min load average %.1f .. %.1f during the run. Date: %s. Command: "
+                    "`benchmarks/e2e/examples/run.py build/linea --runs %d --out %s`.\n"
+                    % (bench_util.machine(), min(loads), max(loads), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                       runs, out))
+            f.write("Wall-clock seconds, best of %d. off = `-lineage none`, hybrid = `-lineage reuse_hybrid`, "
+                    "full = `-lineage reuse_full`; t1 = `-threads 1`. \"same output\": every configuration "
+                    "printed the identical table.\n\n" % runs)
             f.write(text + "\n")
 
 
