@@ -13,22 +13,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from bench_util import best_of  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-
-
-def best_of(cmd, runs, env=None):
-    best = float("inf")
-    out = ""
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            sys.exit("command failed: %s\n%s" % (" ".join(cmd), p.stderr))
-        best = min(best, dt)
-        out = p.stdout
-    return best, out
 
 
 def main():

@@ -11,30 +11,19 @@ Usage: run.py <linea-binary> [--size-mb 1024] [--threads 2] [--runs 1] [--out re
 """
 import argparse
 import os
-import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from bench_util import best_of, machine  # noqa: E402
+
 PY = "/usr/bin/python3"
 CSV_COLS = 100
 IJV_COLS = 200
-
-
-def timed(cmd, runs):
-    best, out = float("inf"), ""
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            sys.exit("command failed: %s\n%s%s" % (" ".join(cmd), p.stdout, p.stderr))
-        best, out = min(best, dt), p.stdout
-    return best, out.strip()
 
 
 def gen_csv(path, target_bytes, rng):
@@ -68,19 +57,6 @@ def gen_ijv(path, target_bytes, rng):
     return rows
 
 
-def machine():
-    cpu = platform.processor() or "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return "%s, %d cores visible, %s" % (cpu, os.cpu_count(), platform.platform())
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("linea")
@@ -107,10 +83,10 @@ def main():
             script = os.path.join(tmp, "s.dml")
             with open(script, "w") as f:
                 f.write(body)
-            return timed([linea, "-threads", str(a.threads), "-f", script], a.runs)
+            return best_of([linea, "-threads", str(a.threads), "-f", script], a.runs, strip=True)
 
         def py_run(body):
-            return timed([PY, "-c", "import numpy as np\n" + body], a.runs)
+            return best_of([PY, "-c", "import numpy as np\n" + body], a.runs, strip=True)
 
         # csv
         t, out = linea_run('X = read("%s", format="csv", rows=%d, cols=%d)\nprint(sum(X))\n'

@@ -14,27 +14,13 @@ Usage: run.py <linea> <steplm_sweep_baseline> [--n N --m M --k K --runs R --thre
 """
 import os
 import re
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from bench_util import arg, best_of  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
-
-
-def arg(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
-
-
-def best_of(cmd, runs, env=None):
-    best, out = float("inf"), ""
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            sys.exit("failed: %s\n%s" % (" ".join(cmd), p.stderr))
-        best, out = min(best, dt), p.stdout
-    return best, out
 
 
 def close(a, b, tol=1e-9):
