@@ -5,23 +5,17 @@ tight tolerances) and scikit-learn's MultinomialNB. Run from anywhere:
     /usr/bin/python3 tests/scripts/builtin_lib/classification/reference/classification.py
 """
 import os
+import sys
 
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.naive_bayes import MultinomialNB
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-AREA = os.path.dirname(HERE)
-DATA = os.path.join(AREA, "data")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_util import Area  # noqa: E402
 
-
-def save(name, a):
-    np.savetxt(os.path.join(DATA, name), np.atleast_2d(a).reshape(len(a), -1), delimiter=",", fmt="%.17g")
-
-
-def golden(name, lines):
-    with open(os.path.join(AREA, name + ".out"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+AREA = Area(__file__)
+save, golden = AREA.save, AREA.golden
 
 
 def num(x):

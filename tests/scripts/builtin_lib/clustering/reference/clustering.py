@@ -7,22 +7,16 @@ rank-K reconstruction error from numpy's SVD of the standardized data.
     /usr/bin/python3 tests/scripts/builtin_lib/clustering/reference/clustering.py
 """
 import os
+import sys
 
 import numpy as np
 from sklearn.cluster import KMeans
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-AREA = os.path.dirname(HERE)
-DATA = os.path.join(AREA, "data")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_util import Area  # noqa: E402
 
-
-def save(name, a):
-    np.savetxt(os.path.join(DATA, name), a, delimiter=",", fmt="%.17g")
-
-
-def golden(name, lines):
-    with open(os.path.join(AREA, name + ".out"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+AREA = Area(__file__)
+save, golden = AREA.save, AREA.golden
 
 
 def num(x):

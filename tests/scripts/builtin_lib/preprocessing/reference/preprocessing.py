@@ -4,26 +4,15 @@ tests, computed with NumPy:
     /usr/bin/python3 tests/scripts/builtin_lib/preprocessing/reference/preprocessing.py
 """
 import os
+import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-AREA = os.path.dirname(HERE)
-DATA = os.path.join(AREA, "data")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_util import Area  # noqa: E402
 
-
-def save(name, a):
-    path = os.path.join(DATA, name)
-    np.savetxt(path, a, delimiter=",", fmt="%.17g")
-    with open(path) as f:
-        text = f.read()
-    with open(path, "w") as f:
-        f.write(text.replace("nan", "NaN"))
-
-
-def golden(name, lines):
-    with open(os.path.join(AREA, name + ".out"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+AREA = Area(__file__)
+save, golden = AREA.save, AREA.golden
 
 
 def rows(tag, M):
