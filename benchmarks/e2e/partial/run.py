@@ -8,9 +8,11 @@ hand-written C++ block update (benchmarks/e2e/partial/steplm_sweep_baseline.cpp)
 Each variant also runs with k=1; "sweep" is the difference, i.e. the k-1 extra candidates without data
 generation and the first t(X)%*%X, which every variant pays alike.
 
-With --threads T, linea runs with -threads T and the baseline with OPENBLAS_NUM_THREADS=T.
+With --threads T, linea runs with -threads T and the baseline with OPENBLAS_NUM_THREADS=T. --skip-full
+leaves out reuse_full (no reuse is possible in this sweep; it costs as much as none).
 
-Usage: run.py <linea> <steplm_sweep_baseline> [--n N --m M --k K --runs R --threads T] [--out results.md]
+Usage: run.py <linea> <steplm_sweep_baseline> [--n N --m M --k K --runs R --threads T] [--skip-full]
+              [--out results.md]
 """
 import os
 import re
@@ -44,6 +46,8 @@ def main():
                  ["-lineage", "reuse_partial", "-rewrites", "-gram_of_cbind_blocks"]),
                 ("linea, -lineage reuse_partial (+ compiler assistance)", ["-lineage", "reuse_partial"]),
                 ("linea, -lineage reuse_hybrid (+ compiler assistance)", ["-lineage", "reuse_hybrid"])]
+    if "--skip-full" in sys.argv:
+        variants = [v for v in variants if v[1] != ["-lineage", "reuse_full"]]
     rows, outputs = [], []
     for name, flags in variants:
         cmd = [linea, "-f", script] + flags + (["-threads", threads] if threads else []) + [
@@ -58,7 +62,7 @@ def main():
     rows.append(["hand-written C++ block update (OpenBLAS)", t_all, t_all - t_one, "-"])
     same = all(close(o, outputs[0]) for o in outputs)
     ref_all, ref_sweep = rows[0][1], rows[0][2]
-    assisted_sweep = rows[3][2]
+    assisted_sweep = next(r[2] for r in rows if r[0].endswith("reuse_partial (+ compiler assistance)"))
     lines = ["steplm-like sweep, X %sx%s, %s candidate columns; printed sums equal (1e-9) across linea variants: %s"
              % (n, m, k, "yes" if same else "NO"), "",
              "| variant | total s (best of %d) | sweep s (k=%s minus k=1) | none/this total | none/this sweep "
@@ -78,7 +82,8 @@ def main():
                     "benchmarks/results/partial.md`\n\n" % (os.uname().machine, os.cpu_count(),
                                                              time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                                                              n, m, k, runs,
-                                                             " --threads " + threads if threads else ""))
+                                                             (" --threads " + threads if threads else "") +
+                                                             (" --skip-full" if "--skip-full" in sys.argv else "")))
             f.write(text + "\n")
     print("assisted sweep speed-up over none: %.1fx" % (ref_sweep / max(assisted_sweep, 1e-9)))
 

@@ -107,6 +107,9 @@ MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::v
             slot[static_cast<size_t>(j)] = static_cast<int64_t>(fresh.size());
             fresh.push_back(j);
         }
+    // One pass t(C) %*% C[, fresh] costs n*w*k flops against n*w*w/2 for t(C) %*% C itself: with more
+    // than half the columns new, computing the product directly is cheaper.
+    if (2 * static_cast<int64_t>(fresh.size()) > w) return nullptr;
     MatrixPtr e; // t(C) %*% C[, fresh]: w x k
     if (!fresh.empty()) {
         // Gather the new columns (usually one contiguous run: one slice).

@@ -2,6 +2,7 @@
 #include "runtime/lineage/partial/partial.h"
 
 #include "runtime/lineage/partial/rewrite.h"
+#include "runtime/lineage/partial/sibling_index.h"
 
 namespace linea::lineage::partial {
 
@@ -40,9 +41,12 @@ std::optional<Value> try_compensate(const ItemPtr &item, Cache &cache, const Ope
         }
         if (m) {
             cache.note_rewrite();
+            note_gram_miss(item);
             return Value(std::move(m));
         }
     }
+    // Computed and cached next: a possible relative of later Gram matrices.
+    note_gram_miss(item);
     return std::nullopt;
 }
 

@@ -66,7 +66,8 @@ std::optional<std::vector<int64_t>> cbind_widths(const Target &t, const Item &cb
 // ---- assembly
 /// t(C) %*% C for C (n x w), where map[j] >= 0 says column j of C is column map[j] of the columns whose
 /// Gram matrix G is cached, and -1 marks a new column: G supplies the old-old block, one pass
-/// t(C) %*% C[, new] the rest (by symmetry).
+/// t(C) %*% C[, new] the rest (by symmetry). nullptr when more than half the columns are new (computing
+/// t(C) %*% C directly is then cheaper).
 MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::vector<int64_t> &map);
 /// Columns [c0, c1) of m (all rows), or rows [r0, r1) (all columns).
 MatrixPtr columns(const MatrixBlock &m, int64_t c0, int64_t c1);

@@ -1,6 +1,7 @@
 // t(cbind(A,Zk,B)) %*% cbind(A,Zk,B) -> cached t(cbind(A,Zj,B)) %*% cbind(A,Zj,B) with the Zj rows/columns
 // recomputed
 #include "runtime/lineage/partial/rewrites.h"
+#include "runtime/lineage/partial/sibling_index.h"
 
 namespace linea::lineage::partial {
 
@@ -23,11 +24,14 @@ MatrixPtr tsmm_cbind_replace(const Target &t) {
     if (!cb || !c) return nullptr;
     const auto &ins = cb->inputs();
     // Cached Gram matrices of cbinds of the same arity that differ from ours in exactly one input (the
-    // steplm sweep: the candidate column changes, the selected columns and the intercept stay).
-    std::vector<ItemPtr> relatives = t.cache().items_where([&](const Item &it) {
-        const Item *rb = tsmm_over(it, "cbind");
-        return rb && rb->inputs().size() == ins.size() && single_difference(rb->inputs(), ins) >= 0;
-    });
+    // steplm sweep: the candidate column changes, the selected columns and the intercept stay). The
+    // sibling index finds them by hash; the cache says which are still there.
+    std::vector<ItemPtr> relatives;
+    for (const ItemPtr &it : gram_siblings(*cb)) {
+        const Item *rb = tsmm_over(*it, "cbind");
+        if (rb && rb->inputs().size() == ins.size() && single_difference(rb->inputs(), ins) >= 0)
+            relatives.push_back(it);
+    }
     auto widths = relatives.empty() ? std::nullopt : cbind_widths(t, *cb, c->cols());
     if (!widths) return nullptr;
     for (const ItemPtr &rel : relatives) {
