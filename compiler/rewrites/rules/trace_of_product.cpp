@@ -1,4 +1,4 @@
-// trace(X%*%Y) -> sum(X*t(Y))
+// trace(X%*%Y) -> sum(X*t(Y)); trace(t(A)%*%Y) -> sum(A*Y)
 #include "compiler/rewrites/rewrite.h"
 
 namespace linea::rewrites {
@@ -12,7 +12,10 @@ public:
             return nullptr;
         Hop *m = h->inputs[0];
         Hop *x = m->inputs[0], *y = m->inputs[1];
-        Hop *prod = ctx.binary(kernels::BinaryOp::Mul, "*", x, ctx.transpose(y, h->loc), h->loc);
+        // sum(t(A)*t(Y)) = sum(A*Y): no transpose is materialized for the common Gram trace(t(X)%*%X)
+        Hop *prod = is_transpose(x)
+                        ? ctx.binary(kernels::BinaryOp::Mul, "*", x->inputs[0], y, h->loc)
+                        : ctx.binary(kernels::BinaryOp::Mul, "*", x, ctx.transpose(y, h->loc), h->loc);
         return ctx.aggregate(kernels::AggOp::Sum, kernels::AggDir::All, "uak+", prod, h->loc);
     }
 };

@@ -51,6 +51,7 @@ const RuleCase kCases[] = {
     {"sum_of_negation", "print(sum(-X))", true},
     {"trace_of_product", "print(trace(t(X) %*% Y))", true},
     {"trace_of_product", "print(trace(t(X) %*% X + 1))", false},
+    {"trace_of_product", "print(trace(X %*% t(Y)))", true},
     {"flatten_nested_bind", "print(toString(cbind(X, cbind(Y, X))))", true},
     {"flatten_nested_bind", "Z = cbind(Y, X)\nprint(toString(cbind(X, Z)))\nprint(sum(Z))", false},
     {"transpose_of_scaled", "a = t(X)\nb = t(2 * X)\nprint(sum(2 * a == b))", true},
