@@ -5,6 +5,9 @@
 #include "test_util.h"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
+
+extern "C" int openblas_get_num_threads(void);
 
 namespace linea::kernels {
 namespace {
@@ -88,6 +91,22 @@ TEST(TbbBlas, ResultsDoNotDependOnTheThreadCount) {
         ASSERT_EQ(all[r]->cells(), one[r]->cells());
         for (int64_t i = 0; i < all[r]->cells(); ++i) ASSERT_EQ(all[r]->data()[i], one[r]->data()[i]) << r;
     }
+}
+
+TEST(TbbBlas, OpenBlasPoolStaysAtOneThreadOutsideLapackScopes) {
+    auto x = make_block(300, 40, 6);
+    tsmm(*x, true);
+    EXPECT_EQ(openblas_get_num_threads(), 1);
+    const int want = std::min(num_threads(), tbb::this_task_arena::max_concurrency());
+    blas::with_blas_threads(1e12, [&] { EXPECT_EQ(openblas_get_num_threads(), want); });
+    EXPECT_EQ(openblas_get_num_threads(), 1);
+    blas::with_blas_threads(10.0, [] { EXPECT_EQ(openblas_get_num_threads(), 1); }); // small: stays at one
+    // Inside a one-thread arena (a parfor worker) large LAPACK calls stay single-threaded too.
+    tbb::task_arena one(1);
+    one.execute([] { blas::with_blas_threads(1e12, [] { EXPECT_EQ(openblas_get_num_threads(), 1); }); });
+    set_num_threads(1);
+    blas::with_blas_threads(1e12, [] { EXPECT_EQ(openblas_get_num_threads(), 1); });
+    set_num_threads(0);
 }
 
 } // namespace
