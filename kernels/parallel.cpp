@@ -1,4 +1,4 @@
-// Thread cap shared by TBB (our loops) and OpenBLAS (BLAS-3/LAPACK).
+// Thread cap shared by TBB (our loops, split BLAS calls) and OpenBLAS (LAPACK only; blas/tbb_blas.cpp).
 #include "kernels/ops.h"
 
 #include <tbb/global_control.h>
@@ -6,8 +6,6 @@
 
 #include <memory>
 #include <mutex>
-
-extern "C" void openblas_set_num_threads(int num_threads);
 
 namespace linea::kernels {
 
@@ -27,7 +25,6 @@ void set_num_threads(int n) {
     g_control.reset(); // at most one active cap, so the new one is not shadowed by a smaller old one
     g_control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                       static_cast<size_t>(effective));
-    openblas_set_num_threads(effective);
     g_threads = n <= 0 ? 0 : n;
 }
 

@@ -122,6 +122,8 @@ std::vector<BuiltinInfo> make_table() {
     t.push_back(generic("as.integer", {req("target")}, R::ScalarInt, "castvti"));
     t.push_back(generic("as.logical", {req("target")}, R::ScalarBool, "castvtb"));
     t.push_back(generic("ifelse", {req("test"), req("yes"), req("no")}, R::Unknown, "ifelse"));
+    t.push_back(generic("as.list", {req("target")}, R::List, "castdtl"));
+    t.push_back(generic("typeof", {req("target")}, R::ScalarString, "typeof"));
     t.push_back(generic("toString",
                         {req("target"), opt("rows", Value(int64_t{100})), opt("cols", Value(int64_t{100})),
                          opt("decimal", Value(int64_t{3})), opt("sparse", Value(false)),

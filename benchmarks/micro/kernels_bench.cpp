@@ -1,6 +1,9 @@
 // Kernel benchmarks against their baselines, measured in the same run:
 //   matmult 2000x2000 vs direct cblas_dgemm; tsmm (t(X)%*%X, 100000x500) vs direct cblas_dsyrk;
-//   cell-wise and aggregate kernels on 10M cells vs the STREAM triad bandwidth (bytes moved / second).
+//   cell-wise and aggregate kernels on 10M cells vs the STREAM triad bandwidth (bytes moved / second);
+//   small products (X %*% v and t(X) %*% X, X 2000x20) with all threads vs one thread, and directly through
+//   OpenBLAS with its own thread pool (how linea called them before the split BLAS calls).
+// Direct BLAS baselines run with OpenBLAS's pool at all hardware threads; linea keeps it at one.
 // benchmarks/micro/run_kernels.py turns the output into the ratio table in benchmarks/results/kernels.md.
 #include "kernels/ops.h"
 
@@ -10,11 +13,20 @@
 
 #include <memory>
 #include <random>
+#include <thread>
+
+extern "C" void openblas_set_num_threads(int num_threads);
 
 namespace {
 
 using linea::kernels::MatrixBlock;
 using linea::kernels::MatrixPtr;
+
+/// OpenBLAS's own pool at all hardware threads while a direct baseline runs (linea keeps it at one).
+struct OpenBlasThreads {
+    OpenBlasThreads() { openblas_set_num_threads(static_cast<int>(std::thread::hardware_concurrency())); }
+    ~OpenBlasThreads() { openblas_set_num_threads(1); }
+};
 
 std::shared_ptr<MatrixBlock> random_block(int64_t r, int64_t c, uint64_t seed) {
     auto m = MatrixBlock::uninitialized(r, c);
@@ -26,6 +38,7 @@ std::shared_ptr<MatrixBlock> random_block(int64_t r, int64_t c, uint64_t seed) {
 }
 
 void BM_dgemm_direct(benchmark::State &st) {
+    OpenBlasThreads pool;
     const int n = static_cast<int>(st.range(0));
     auto a = random_block(n, n, 1), b = random_block(n, n, 2);
     auto c = MatrixBlock::uninitialized(n, n);
@@ -47,6 +60,7 @@ void BM_matmult_linea(benchmark::State &st) {
 }
 
 void BM_dsyrk_direct(benchmark::State &st) {
+    OpenBlasThreads pool;
     const int64_t r = st.range(0), c = st.range(1);
     auto x = random_block(r, c, 3);
     auto out = MatrixBlock::uninitialized(c, c);
@@ -61,6 +75,33 @@ void BM_tsmm_linea(benchmark::State &st) {
     const int64_t r = st.range(0), c = st.range(1);
     auto x = random_block(r, c, 3);
     for (auto _ : st) benchmark::DoNotOptimize(linea::kernels::tsmm(*x, true));
+}
+
+/// X %*% v and t(X) %*% X on a 2000x20 X (the inner loop of steplm and lm grids); arg 0 = all threads, 1 =
+/// one.
+void BM_small_matmult(benchmark::State &st) {
+    auto x = random_block(2000, 20, 8), v = random_block(20, 1, 9);
+    linea::kernels::set_num_threads(static_cast<int>(st.range(0)));
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(linea::kernels::matmult(*x, *v));
+        benchmark::DoNotOptimize(linea::kernels::tsmm(*x, true));
+    }
+    linea::kernels::set_num_threads(0);
+}
+
+/// The same two products as direct dgemv + dsyrk calls with OpenBLAS's own pool at all hardware threads.
+void BM_small_matmult_openblas_pool(benchmark::State &st) {
+    auto x = random_block(2000, 20, 8), v = random_block(20, 1, 9);
+    auto y = MatrixBlock::uninitialized(2000, 1), g = MatrixBlock::uninitialized(20, 20);
+    OpenBlasThreads pool;
+    for (auto _ : st) {
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, 2000, 20, 1.0, x->data(), 20, v->data(), 1, 0.0,
+                    y->mutable_data(), 1);
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, 20, 2000, 1.0, x->data(), 20, 0.0,
+                    g->mutable_data(), 20);
+        benchmark::DoNotOptimize(y->data());
+        benchmark::DoNotOptimize(g->data());
+    }
 }
 
 constexpr int64_t kCells = 10'000'000;
@@ -124,6 +165,8 @@ BENCHMARK(BM_dgemm_direct)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTim
 BENCHMARK(BM_matmult_linea)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_dsyrk_direct)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_tsmm_linea)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_small_matmult)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_small_matmult_openblas_pool)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_stream_triad)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_add)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_mul)->Unit(benchmark::kMillisecond)->UseRealTime();

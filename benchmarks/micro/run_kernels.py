@@ -21,7 +21,9 @@ def main():
     for b in data["benchmarks"]:
         if b.get("aggregate_name") != "median":
             continue
-        name = b["run_name"].split("/")[0]
+        name = b["run_name"].split("/real_time")[0]
+        if not name.startswith("BM_small_matmult/"):  # that one keeps its thread argument (/0, /1)
+            name = name.split("/")[0]
         res[name] = b
     rows = []
     def t(n):
@@ -30,6 +32,12 @@ def main():
                  "%.2f" % (t("BM_dgemm_direct") / t("BM_matmult_linea")), ">= 0.95"))
     rows.append(("t(X) %*% X 100000x500", "%.1f ms" % t("BM_tsmm_linea"), "dsyrk %.1f ms" % t("BM_dsyrk_direct"),
                  "%.2f" % (t("BM_dsyrk_direct") / t("BM_tsmm_linea")), ">= 0.9"))
+    small_all, small_one = t("BM_small_matmult/0"), t("BM_small_matmult/1")
+    rows.append(("X %*% v + t(X) %*% X 2000x20, all threads", "%.1f us" % small_all,
+                 "-threads 1 %.1f us" % small_one, "%.2f" % (small_one / small_all), "~1"))
+    rows.append(("same, direct OpenBLAS with its own pool", "%.1f us" % t("BM_small_matmult_openblas_pool"),
+                 "linea %.1f us" % small_all, "%.2f" % (small_all / t("BM_small_matmult_openblas_pool")),
+                 "(before: linea = this)"))
     triad = res["BM_stream_triad"]["bytes_per_second"]
     for n, label in [("BM_add", "X + Y"), ("BM_mul", "X * Y"), ("BM_sum", "sum(X)"), ("BM_rowSums", "rowSums(X)"),
                      ("BM_colSums", "colSums(X)"), ("BM_exp", "exp(X)")]:

@@ -59,8 +59,15 @@ void infer_binary(Hop *h) {
     if (a->is_matrix() || b->is_matrix()) {
         std::optional<int64_t> r, c;
         if (a->is_matrix() && b->is_matrix()) {
-            if (a->rows && b->rows) r = std::max(*a->rows, *b->rows);
-            if (a->cols && b->cols) c = std::max(*a->cols, *b->cols);
+            // Equal extents, or 1 broadcast against the other (also 0: an empty result).
+            auto extent = [](std::optional<int64_t> x, std::optional<int64_t> y) -> std::optional<int64_t> {
+                if (!x || !y) return std::nullopt;
+                if (*x == *y || *y == 1) return x;
+                if (*x == 1) return y;
+                return std::nullopt;
+            };
+            r = extent(a->rows, b->rows);
+            c = extent(a->cols, b->cols);
         } else {
             const Hop *m = a->is_matrix() ? a : b;
             r = m->rows;

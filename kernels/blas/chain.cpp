@@ -3,13 +3,13 @@
 #include "kernels/ops.h"
 
 #include "kernels/blas/blas_util.h"
+#include "kernels/blas/tbb_blas.h"
 
 #include <vector>
 
 namespace linea::kernels {
 
 using blas::shape;
-using blas::to_blas;
 
 MatrixPtr matmult_trans_left(const MatrixBlock &x_in, const MatrixBlock &y_in) {
     const MatrixPtr x_dense = dense_input(x_in);
@@ -23,13 +23,10 @@ MatrixPtr matmult_trans_left(const MatrixBlock &x_in, const MatrixBlock &y_in) {
     if (m == 0 || n == 0 || k == 0) return std::make_shared<MatrixBlock>(m, n, 0.0);
     auto out = MatrixBlock::uninitialized(m, n);
     double *c = out->mutable_data();
-    if (n == 1) {
-        cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(k), to_blas(m), 1.0, x.data(), to_blas(m), y.data(), 1,
-                    0.0, c, 1);
-    } else {
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), 1.0,
-                    x.data(), to_blas(m), y.data(), to_blas(n), 0.0, c, to_blas(n));
-    }
+    if (n == 1)
+        blas::gemv(true, k, m, x.data(), m, y.data(), c);
+    else
+        blas::gemm(true, false, m, n, k, x.data(), m, y.data(), n, c, n);
     out->recompute_nnz();
     return out;
 }
@@ -49,13 +46,11 @@ MatrixPtr mmchain(const MatrixBlock &x_in, const MatrixBlock &v_in, const Matrix
                           std::to_string(n) + "x1");
     if (n == 0 || m == 0) return std::make_shared<MatrixBlock>(m, 1, 0.0);
     std::vector<double> q(static_cast<size_t>(n));
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, to_blas(n), to_blas(m), 1.0, x.data(), to_blas(m), v.data(), 1,
-                0.0, q.data(), 1);
+    blas::gemv(false, n, m, x.data(), m, v.data(), q.data());
     if (w)
         for (int64_t i = 0; i < n; ++i) q[static_cast<size_t>(i)] = w->data()[i] * q[static_cast<size_t>(i)];
     auto out = MatrixBlock::uninitialized(m, 1);
-    cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(n), to_blas(m), 1.0, x.data(), to_blas(m), q.data(), 1,
-                0.0, out->mutable_data(), 1);
+    blas::gemv(true, n, m, x.data(), m, q.data(), out->mutable_data());
     out->recompute_nnz();
     return out;
 }

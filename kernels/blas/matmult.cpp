@@ -1,12 +1,12 @@
-// Matrix multiply and transpose-self multiply through OpenBLAS (dgemm, dgemv, dsyrk).
+// Matrix multiply and transpose-self multiply through OpenBLAS (dgemm, dgemv, dsyrk) split over TBB.
 #include "kernels/blas/blas_util.h"
+#include "kernels/blas/tbb_blas.h"
 #include "kernels/ops.h"
 #include "kernels/sparse/sparse_ops.h"
 
 namespace linea::kernels {
 
 using blas::shape;
-using blas::to_blas;
 
 MatrixPtr matmult(const MatrixBlock &a_in, const MatrixBlock &b_in) {
     if (a_in.cols() != b_in.rows())
@@ -23,16 +23,11 @@ MatrixPtr matmult(const MatrixBlock &a_in, const MatrixBlock &b_in) {
     auto out = MatrixBlock::uninitialized(m, n);
     double *c = out->mutable_data();
     if (n == 1) {
-        // matrix-vector: c = A b
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, to_blas(m), to_blas(k), 1.0, a.data(), to_blas(k), b.data(),
-                    1, 0.0, c, 1);
+        blas::gemv(false, m, k, a.data(), k, b.data(), c); // matrix-vector: c = A b
     } else if (m == 1) {
-        // vector-matrix: c^T = B^T a^T
-        cblas_dgemv(CblasRowMajor, CblasTrans, to_blas(k), to_blas(n), 1.0, b.data(), to_blas(n), a.data(), 1,
-                    0.0, c, 1);
+        blas::gemv(true, k, n, b.data(), n, a.data(), c); // vector-matrix: c^T = B^T a^T
     } else {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), 1.0,
-                    a.data(), to_blas(k), b.data(), to_blas(n), 0.0, c, to_blas(n));
+        blas::gemm(false, false, m, n, k, a.data(), k, b.data(), n, c, n);
     }
     out->recompute_nnz();
     return out;
@@ -49,8 +44,7 @@ MatrixPtr tsmm(const MatrixBlock &a_in, bool left) {
     if (n == 0 || k == 0) return std::make_shared<MatrixBlock>(n, n, 0.0);
     auto out = MatrixBlock::uninitialized(n, n);
     double *c = out->mutable_data();
-    cblas_dsyrk(CblasRowMajor, CblasUpper, left ? CblasTrans : CblasNoTrans, to_blas(n), to_blas(k), 1.0,
-                a.data(), to_blas(a.cols()), 0.0, c, to_blas(n));
+    blas::syrk_upper(left, n, k, a.data(), a.cols(), c, n);
     // dsyrk writes only the upper triangle; mirror it.
     for (int64_t i = 1; i < n; ++i)
         for (int64_t j = 0; j < i; ++j) c[i * n + j] = c[j * n + i];

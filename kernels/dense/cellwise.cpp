@@ -144,6 +144,10 @@ MatrixPtr binary(BinaryOp op, const MatrixBlock &a_in, const MatrixBlock &b_in) 
     } else if (broadcastable(a_in, b_in)) {
         rows = b_in.rows();
         cols = b_in.cols();
+    } else if (a_in.cols() == 1 && b_in.rows() == 1) {
+        // column vector op row vector: the outer operation (SystemDS's OUTER_VECTOR_VECTOR)
+        rows = a_in.rows();
+        cols = b_in.cols();
     } else {
         throw KernelError("dimension mismatch in cell-wise operation: " + shape(a_in) + " and " +
                           shape(b_in));

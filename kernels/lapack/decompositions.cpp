@@ -1,6 +1,7 @@
 // Dense decompositions through LAPACK (OpenBLAS): inv, cholesky, det, eigen, lu, qr, svd.
 // Row-major blocks are column-major transposes; each kernel either exploits that (inv, det, cholesky)
 // or copies explicitly.
+#include "kernels/blas/tbb_blas.h"
 #include "kernels/lapack/lapack.h"
 #include "kernels/ops.h"
 
@@ -69,7 +70,8 @@ MatrixPtr inverse(const MatrixBlock &a_in) {
     auto out = std::make_shared<MatrixBlock>(a);
     std::vector<int> ipiv(static_cast<size_t>(n));
     int info = 0;
-    dgetrf_(&n, &n, out->mutable_data(), &n, ipiv.data(), &info);
+    const double cube = static_cast<double>(n) * n * n;
+    blas::with_blas_threads(cube, [&] { dgetrf_(&n, &n, out->mutable_data(), &n, ipiv.data(), &info); });
     check_info(info, "dgetrf");
     if (info > 0) throw KernelError("inv: the matrix is singular");
     int lwork = -1;
@@ -78,7 +80,8 @@ MatrixPtr inverse(const MatrixBlock &a_in) {
     check_info(info, "dgetri");
     lwork = std::max(n, static_cast<int>(query));
     std::vector<double> work(static_cast<size_t>(lwork));
-    dgetri_(&n, out->mutable_data(), &n, ipiv.data(), work.data(), &lwork, &info);
+    blas::with_blas_threads(
+        cube, [&] { dgetri_(&n, out->mutable_data(), &n, ipiv.data(), work.data(), &lwork, &info); });
     check_info(info, "dgetri");
     if (info > 0) throw KernelError("inv: the matrix is singular");
     return done(out);
@@ -102,7 +105,8 @@ MatrixPtr cholesky(const MatrixBlock &a_in) {
     // Factor the column-major upper triangle: A = t(U) U; read row-major, the factor is L = t(U).
     auto out = std::make_shared<MatrixBlock>(a);
     int info = 0;
-    dpotrf_("U", &n, out->mutable_data(), &n, &info, 1);
+    blas::with_blas_threads(static_cast<double>(n) * n * n / 3,
+                            [&] { dpotrf_("U", &n, out->mutable_data(), &n, &info, 1); });
     check_info(info, "dpotrf");
     if (info > 0) throw KernelError("cholesky: the matrix is not positive definite");
     for (int i = 0; i < n; ++i)
@@ -119,7 +123,8 @@ double det(const MatrixBlock &a_in) {
     MatrixBlock f(a); // det(t(A)) = det(A)
     std::vector<int> ipiv(static_cast<size_t>(n));
     int info = 0;
-    dgetrf_(&n, &n, f.mutable_data(), &n, ipiv.data(), &info);
+    blas::with_blas_threads(static_cast<double>(n) * n * n,
+                            [&] { dgetrf_(&n, &n, f.mutable_data(), &n, ipiv.data(), &info); });
     check_info(info, "dgetrf");
     double d = 1.0;
     for (int i = 0; i < n; ++i) {
@@ -154,7 +159,10 @@ std::vector<MatrixPtr> eigen(const MatrixBlock &a_in) {
     liwork = iquery;
     std::vector<double> work(static_cast<size_t>(std::max(lwork, 1)));
     std::vector<int> iwork(static_cast<size_t>(std::max(liwork, 1)));
-    dsyevd_("V", "L", &n, c.data(), &n, w.data(), work.data(), &lwork, iwork.data(), &liwork, &info, 1, 1);
+    blas::with_blas_threads(4.0 * n * n * n, [&] {
+        dsyevd_("V", "L", &n, c.data(), &n, w.data(), work.data(), &lwork, iwork.data(), &liwork, &info, 1,
+                1);
+    });
     check_info(info, "dsyevd");
     if (info > 0) throw KernelError("eigen: the eigen decomposition did not converge");
     auto values = MatrixBlock::uninitialized(n, 1);
@@ -171,7 +179,9 @@ std::vector<MatrixPtr> lu(const MatrixBlock &a_in) {
     std::vector<double> c = to_col_major(a);
     std::vector<int> ipiv(static_cast<size_t>(n));
     int info = 0;
-    if (n > 0) dgetrf_(&n, &n, c.data(), &n, ipiv.data(), &info);
+    if (n > 0)
+        blas::with_blas_threads(static_cast<double>(n) * n * n,
+                                [&] { dgetrf_(&n, &n, c.data(), &n, ipiv.data(), &info); });
     check_info(info, "dgetrf");
     if (info > 0) throw KernelError("lu: the matrix is singular");
     // dgetrf: A = P0 L U with row swaps i <-> ipiv[i]; SystemDS returns P = t(P0), so P A = L U.
@@ -210,7 +220,8 @@ std::vector<MatrixPtr> qr(const MatrixBlock &a_in) {
     check_info(info, "dgeqrf");
     lwork = std::max(1, static_cast<int>(query));
     std::vector<double> work(static_cast<size_t>(lwork));
-    dgeqrf_(&m, &n, c.data(), &m, tau.data(), work.data(), &lwork, &info);
+    blas::with_blas_threads(2.0 * m * n * p,
+                            [&] { dgeqrf_(&m, &n, c.data(), &m, tau.data(), work.data(), &lwork, &info); });
     check_info(info, "dgeqrf");
     auto at = [&](int64_t i, int64_t j) -> double & { return c[static_cast<size_t>(j * m64 + i)]; };
     for (int64_t i = 0; i < std::min<int64_t>(m64, n64); ++i)
@@ -255,8 +266,10 @@ std::vector<MatrixPtr> svd(const MatrixBlock &a_in) {
     check_info(info, "dgesdd");
     lwork = std::max(1, static_cast<int>(query));
     std::vector<double> work(static_cast<size_t>(lwork));
-    dgesdd_("S", &m, &n, c.data(), &m, s.data(), u.data(), &m, vt.data(), &p, work.data(), &lwork,
-            iwork.data(), &info, 1);
+    blas::with_blas_threads(8.0 * m * n * p, [&] {
+        dgesdd_("S", &m, &n, c.data(), &m, s.data(), u.data(), &m, vt.data(), &p, work.data(), &lwork,
+                iwork.data(), &info, 1);
+    });
     check_info(info, "dgesdd");
     if (info > 0) throw KernelError("svd: the decomposition did not converge");
     auto sm = std::make_shared<MatrixBlock>(p, p, 0.0);

@@ -1,4 +1,5 @@
 // solve(A, b) through LAPACK dgesv (LU with partial pivoting).
+#include "kernels/blas/tbb_blas.h"
 #include "kernels/lapack/lapack.h"
 #include "kernels/ops.h"
 
@@ -35,7 +36,8 @@ MatrixPtr solve(const MatrixBlock &a_in, const MatrixBlock &b_in) {
         for (int64_t j = 0; j < k64; ++j) bcm[j * n64 + i] = b.get(i, j);
     std::vector<int> ipiv(static_cast<size_t>(n));
     int info = 0;
-    dgesv_(&n, &nrhs, acm.data(), &n, ipiv.data(), bcm.data(), &n, &info);
+    blas::with_blas_threads(static_cast<double>(n64) * n64 * (n64 + k64),
+                            [&] { dgesv_(&n, &nrhs, acm.data(), &n, ipiv.data(), bcm.data(), &n, &info); });
     if (info > 0) throw KernelError("solve: matrix is singular");
     if (info < 0) throw KernelError("internal error: dgesv rejected argument " + std::to_string(-info));
     auto out = MatrixBlock::uninitialized(n64, k64);

@@ -255,12 +255,31 @@ void fn_remove(BuiltinArgs &a) {
     a.outputs.push_back(std::move(item));
 }
 
+/// typeof(x): the data type of x as SystemDS's DataType enum spells it.
+void fn_typeof(BuiltinArgs &a) {
+    const Value &v = a.args[0];
+    a.outputs.emplace_back(v.is_matrix() ? "MATRIX" : v.is_list() ? "LIST" : "SCALAR");
+}
+
+/// as.list(x): a list stays as it is; any other value becomes a one-element list.
+void fn_as_list(BuiltinArgs &a) {
+    if (a.args[0].is_list()) {
+        a.outputs.push_back(a.args[0]);
+        return;
+    }
+    auto l = std::make_shared<ListValue>();
+    l->items.push_back(a.args[0]);
+    a.outputs.emplace_back(ListPtr(std::move(l)));
+}
+
 } // namespace
 
 const BuiltinFnTable &extended_builtin_fns() {
     using kernels::CumOp;
     static const BuiltinFnTable t = {
         {"sample", fn_sample},
+        {"typeof", fn_typeof},
+        {"as.list", fn_as_list},
         {"lower.tri", [](BuiltinArgs &a) { fn_tri(a, true); }},
         {"upper.tri", [](BuiltinArgs &a) { fn_tri(a, false); }},
         {"outer", fn_outer},

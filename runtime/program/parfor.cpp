@@ -19,10 +19,6 @@
 #include <string>
 #include <vector>
 
-// OpenBLAS keeps its own thread pool: workers call it with one thread each (see SingleThreadedBlas).
-extern "C" void openblas_set_num_threads(int num_threads);
-extern "C" int openblas_get_num_threads(void);
-
 namespace linea::rt {
 
 namespace {
@@ -63,39 +59,6 @@ private:
     std::ostream &target_;
     std::mutex &mutex_;
     std::string buf_;
-};
-
-/// While any parfor runs k-way, OpenBLAS runs single-threaded (its thread count is process-wide); the last
-/// loop to finish restores the previous count. TBB kernels are capped per worker by a one-slot arena.
-class SingleThreadedBlas {
-public:
-    SingleThreadedBlas() {
-        std::lock_guard lock(mutex());
-        if (users()++ == 0) {
-            saved() = openblas_get_num_threads();
-            openblas_set_num_threads(1);
-        }
-    }
-    ~SingleThreadedBlas() {
-        std::lock_guard lock(mutex());
-        if (--users() == 0) openblas_set_num_threads(saved());
-    }
-    SingleThreadedBlas(const SingleThreadedBlas &) = delete;
-    SingleThreadedBlas &operator=(const SingleThreadedBlas &) = delete;
-
-private:
-    static std::mutex &mutex() {
-        static std::mutex m;
-        return m;
-    }
-    static int &users() {
-        static int n = 0;
-        return n;
-    }
-    static int &saved() {
-        static int n = 1;
-        return n;
-    }
 };
 
 struct Task {
@@ -292,7 +255,6 @@ void run_parfor(const ForBlock &loop, const IterationSpace &it, ExecContext &ctx
     if (k == 1) {
         worker(0);
     } else {
-        SingleThreadedBlas blas;
         tbb::task_arena arena(static_cast<int>(k));
         arena.execute([&] {
             tbb::task_group group;

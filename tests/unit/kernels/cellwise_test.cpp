@@ -122,7 +122,26 @@ TEST(Binary, MismatchThrows) {
     }
     EXPECT_NO_THROW(binary(BinaryOp::Add, a, c));
     EXPECT_THROW(binary(BinaryOp::Add, a, d), KernelError);
-    EXPECT_THROW(binary(BinaryOp::Add, c, d), KernelError); // no implicit outer product
+    EXPECT_THROW(binary(BinaryOp::Add, d, c), KernelError); // row vector op column vector: no outer op
+}
+
+TEST(Binary, ColumnVectorOpRowVectorIsOuter) {
+    for (bool sparse : {false, true}) {
+        auto c = make_block(7, 1, 3), r = make_block(1, 5, 4);
+        MatrixPtr cc = sparse ? to_sparse(*c) : MatrixPtr(c), rr = sparse ? to_sparse(*r) : MatrixPtr(r);
+        for (BinaryOp op : {BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Eq}) {
+            auto o = binary(op, *cc, *rr);
+            ASSERT_EQ(o->rows(), 7);
+            ASSERT_EQ(o->cols(), 5);
+            for (int64_t i = 0; i < 7; ++i)
+                for (int64_t j = 0; j < 5; ++j)
+                    ASSERT_TRUE(same(o->get(i, j), apply_binary(op, c->get(i, 0), r->get(0, j))))
+                        << i << "," << j;
+        }
+    }
+    auto e = binary(BinaryOp::Add, MatrixBlock(0, 1), *make_block(1, 4, 1));
+    EXPECT_EQ(e->rows(), 0);
+    EXPECT_EQ(e->cols(), 4);
 }
 
 TEST(Binary, ScalarBothSides) {
