@@ -34,6 +34,10 @@ std::unique_ptr<SparsityEstimator> make_bitset();
 /// propagated through every operator of EstimOp.
 std::unique_ptr<SparsityEstimator> make_mnc();
 
+/// MNC estimates of every sub-chain of a matrix-multiply chain: out[i][j] is the estimated nnz of
+/// ops[i] %*% ... %*% ops[j] (left-deep propagation; each leaf is sketched once, O(nnz)).
+std::vector<std::vector<double>> mnc_chain_nnz(const std::vector<EstimNodePtr> &ops);
+
 /// Every estimator above, in the order of the accuracy tables.
 std::vector<std::unique_ptr<SparsityEstimator>> all_estimators();
 

@@ -353,4 +353,28 @@ std::unique_ptr<SparsityEstimator> make_mnc() {
     return std::make_unique<MncEstimator>();
 }
 
+std::vector<std::vector<double>> mnc_chain_nnz(const std::vector<EstimNodePtr> &ops) {
+    const size_t n = ops.size();
+    std::vector<std::vector<double>> out(n, std::vector<double>(n, 0.0));
+    std::vector<MncSketch> leaf(n);
+    for (size_t i = 0; i < n; ++i) {
+        const EstimNode &o = *ops[i];
+        leaf[i] = o.data ? MncSketch::of(*o.data) : MncSketch::uniform(o.rows, o.cols, o.leaf_nnz);
+        out[i][i] = static_cast<double>(leaf[i].nnz);
+    }
+    for (size_t i = 0; i < n; ++i) {
+        MncSketch acc = leaf[i];
+        for (size_t j = i + 1; j < n; ++j) {
+            if (acc.cols != leaf[j].rows) return {}; // a shape error, reported at run time
+            const double nnz = matmult_nnz(acc, leaf[j]);
+            out[i][j] = nnz;
+            if (j + 1 < n)
+                acc = MncSketch::from_counts(acc.rows, leaf[j].cols,
+                                             scale_counts(as_double(acc.row_nnz), nnz, leaf[j].cols),
+                                             scale_counts(as_double(leaf[j].col_nnz), nnz, acc.rows));
+        }
+    }
+    return out;
+}
+
 } // namespace linea::estim

@@ -66,6 +66,8 @@ struct Hop {
     std::optional<int64_t> rows, cols, nnz;
     /// Estimated nnz when `nnz` is not known exactly (compiler/estim, from the inputs' nnz).
     std::optional<double> est_nnz;
+    /// TRead at dynamic recompilation: the live block, for sketch-based sparsity estimates (compiler/estim).
+    kernels::MatrixPtr live;
 
     // Payload by kind.
     Value literal;                                        ///< Literal

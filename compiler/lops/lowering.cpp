@@ -452,6 +452,7 @@ private:
                 // The live nnz as an estimate (not exact: the plan is reused for data of the same
                 // shape and density class, see instructions_for).
                 h->est_nnz = static_cast<double>(v.matrix()->nnz());
+                h->live = v.matrix();
             } else if (!v.is_empty()) {
                 h->data_type = v.data_type();
                 h->value_type = v.value_type();

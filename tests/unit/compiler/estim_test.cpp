@@ -200,4 +200,21 @@ TEST(Estim, MetadataEstimatorsWithoutData) {
     EXPECT_THROW(es::matmult(es::meta_leaf(2, 3, 0), es::meta_leaf(2, 3, 0)), std::invalid_argument);
 }
 
+TEST(Estim, MncSubChainEstimatesMatchTheChainEstimator) {
+    auto mnc = es::make_mnc();
+    std::vector<es::EstimNodePtr> ops = {es::leaf(permutation(120, 20)), es::leaf(uniform(120, 90, 0.05, 21)),
+                                         es::leaf(uniform(90, 70, 0.04, 22)),
+                                         es::leaf(uniform(70, 30, 0.2, 23))};
+    auto sub = es::mnc_chain_nnz(ops);
+    ASSERT_EQ(sub.size(), ops.size());
+    for (size_t i = 0; i < ops.size(); ++i)
+        for (size_t j = i; j < ops.size(); ++j) {
+            std::vector<es::EstimNodePtr> part(ops.begin() + static_cast<std::ptrdiff_t>(i),
+                                               ops.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+            EXPECT_NEAR(sub[i][j], mnc->estimate_nnz(*es::chain(part)), 1e-9) << i << " " << j;
+        }
+    EXPECT_EQ(sub[0][1], exact(*es::matmult(ops[0], ops[1]))); // a permutation on the left: exact
+    EXPECT_TRUE(es::mnc_chain_nnz({ops[0], ops[2]}).empty());  // shapes that do not chain
+}
+
 } // namespace
