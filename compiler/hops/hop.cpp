@@ -229,6 +229,7 @@ std::string HopDag::explain(int depth) const {
         out += " " + h->dims_text();
         if (h->is_matrix() && !h->nnz && h->est_nnz)
             out += " est_nnz=" + std::to_string(static_cast<int64_t>(std::llround(*h->est_nnz)));
+        if (h->live) out += " actual_nnz=" + std::to_string(h->live->nnz()); // data known at recompilation
         if (h->is_matrix()) {
             auto m = h->operation_bytes();
             out += " mem=" + (m ? format_bytes(*m) : std::string("?"));
