@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace linea::hops {
@@ -124,15 +125,28 @@ estim::EstimNodePtr meta_of(const Hop *x) {
                             static_cast<int64_t>(std::llround(std::clamp(*n, 0.0, cells))));
 }
 
-/// Sets h->est_nnz (average-case metadata estimate) when h's nnz is not known exactly.
-void estimate_nnz(Hop *h) {
-    if (h->kind == HopKind::TRead) return; // set by the recompiler from live data
+/// Estimation expressions of HOPs that depend on live sparse data (dynamic recompilation); others are
+/// metadata leaves.
+using LiveExprs = std::map<const Hop *, estim::EstimNodePtr>;
+
+/// Sets h->est_nnz when h's nnz is not known exactly: MNC over the live sparse inputs it depends on
+/// (sketched in O(nnz)), else the average-case metadata estimate.
+void estimate_nnz(Hop *h, LiveExprs &live) {
+    if (h->kind == HopKind::TRead) {
+        // est_nnz is set by the recompiler; its live CSR block becomes an MNC leaf.
+        if (h->live && h->live->is_sparse()) live[h] = estim::leaf(h->live);
+        return;
+    }
     h->est_nnz.reset();
     if (!h->is_matrix() || h->nnz || !h->rows || !h->cols) return;
-    static const std::unique_ptr<estim::SparsityEstimator> est = estim::make_meta_average();
+    static const std::unique_ptr<estim::SparsityEstimator> meta = estim::make_meta_average();
+    static const std::unique_ptr<estim::SparsityEstimator> mnc = estim::make_mnc();
     std::vector<estim::EstimNodePtr> in;
+    bool any_live = false;
     for (const Hop *x : h->inputs) {
-        in.push_back(meta_of(x));
+        auto it = live.find(x);
+        any_live |= it != live.end();
+        in.push_back(it != live.end() ? it->second : meta_of(x));
     }
     auto known = [&](size_t n) {
         if (in.size() < n) return false;
@@ -171,14 +185,21 @@ void estimate_nnz(Hop *h) {
             }
             break;
         case HopKind::Reorg:
+            if (known(1) && h->reorg_op == rt::ReorgOp::Transpose)
+                e = estim::transpose(in[0]);
+            else if (known(1) && h->reorg_op == rt::ReorgOp::Rev)
+                e = meta_of(h->inputs[0]); // the same nnz, rows in another order
+            break;
         case HopKind::TWrite:
-            if (h->kind == HopKind::TWrite || h->reorg_op != rt::ReorgOp::Diag)
-                e = known(1) ? in[0] : nullptr;
+            e = known(1) ? in[0] : nullptr;
             break;
         default:
             break;
         }
-        if (e) h->est_nnz = est->estimate_nnz(*e);
+        if (e) {
+            h->est_nnz = (any_live ? mnc : meta)->estimate_nnz(*e);
+            if (any_live) live[h] = e;
+        }
     } catch (const std::invalid_argument &) {
         h->est_nnz.reset(); // shapes that do not match: reported when the operation runs
     }
@@ -295,9 +316,10 @@ void infer(Hop *h) {
 }
 
 void propagate(HopDag &dag) {
+    LiveExprs live;
     for (Hop *h : dag.topological()) {
         infer(h);
-        estimate_nnz(h);
+        estimate_nnz(h, live);
     }
 }
 
