@@ -1,6 +1,7 @@
 #include "compiler/hops/hop.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -53,6 +54,10 @@ std::string Hop::dims_text() const {
 std::optional<double> Hop::output_bytes() const {
     if (data_type == DataType::Scalar) return 16.0;
     if (data_type != DataType::Matrix || !rows || !cols) return std::nullopt;
+    const std::optional<double> n = nnz ? std::optional<double>(static_cast<double>(*nnz)) : est_nnz;
+    if (n && kernels::prefer_sparse(*rows, *cols, static_cast<int64_t>(*n)))
+        return static_cast<double>(kernels::MatrixBlock::sparse_bytes(*rows, static_cast<int64_t>(*n))) +
+               64.0;
     return static_cast<double>(*rows) * static_cast<double>(*cols) * 8.0 + 64.0;
 }
 
@@ -222,6 +227,9 @@ std::string HopDag::explain(int depth) const {
             out += ")";
         }
         out += " " + h->dims_text();
+        if (h->is_matrix() && !h->nnz && h->est_nnz)
+            out += " est_nnz=" + std::to_string(static_cast<int64_t>(std::llround(*h->est_nnz)));
+        if (h->live) out += " actual_nnz=" + std::to_string(h->live->nnz()); // data known at recompilation
         if (h->is_matrix()) {
             auto m = h->operation_bytes();
             out += " mem=" + (m ? format_bytes(*m) : std::string("?"));

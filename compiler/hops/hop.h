@@ -64,6 +64,10 @@ struct Hop {
     DataType data_type = DataType::Unknown;
     ValueType value_type = ValueType::Unknown;
     std::optional<int64_t> rows, cols, nnz;
+    /// Estimated nnz when `nnz` is not known exactly (compiler/estim, from the inputs' nnz).
+    std::optional<double> est_nnz;
+    /// TRead at dynamic recompilation: the live block, for sketch-based sparsity estimates (compiler/estim).
+    kernels::MatrixPtr live;
 
     // Payload by kind.
     Value literal;                                        ///< Literal
@@ -89,8 +93,8 @@ struct Hop {
     bool is_matrix() const { return data_type == DataType::Matrix; }
     /// "[rows,cols,nnz]" with "?" for unknowns.
     std::string dims_text() const;
-    /// Estimated bytes of this operator's output (dense cells; nnz-based once sparse blocks exist);
-    /// nullopt when the size is unknown.
+    /// Estimated bytes of this operator's output: CSR bytes when its (estimated) nnz makes it sparse
+    /// (kernels::prefer_sparse), else dense cells; nullopt when the size is unknown.
     std::optional<double> output_bytes() const;
     /// Estimated bytes the operation needs at once: its inputs plus its output.
     std::optional<double> operation_bytes() const;

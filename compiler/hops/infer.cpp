@@ -1,6 +1,11 @@
 #include "compiler/hops/infer.h"
 
+#include "compiler/estim/estimator.h"
+
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
 
 namespace linea::hops {
 
@@ -117,6 +122,96 @@ std::optional<int64_t> dim_extent(const IndexDim &d, size_t &k, const std::vecto
     return std::nullopt;
 }
 
+/// Metadata leaf of a matrix HOP from its exact or estimated nnz; nullptr when unknown.
+estim::EstimNodePtr meta_of(const Hop *x) {
+    if (!x->is_matrix() || !x->rows || !x->cols) return nullptr;
+    const double cells = static_cast<double>(*x->rows) * static_cast<double>(*x->cols);
+    const std::optional<double> n = x->nnz ? std::optional<double>(static_cast<double>(*x->nnz)) : x->est_nnz;
+    if (!n) return nullptr;
+    return estim::meta_leaf(*x->rows, *x->cols,
+                            static_cast<int64_t>(std::llround(std::clamp(*n, 0.0, cells))));
+}
+
+/// Estimation expressions of HOPs that depend on live sparse data (dynamic recompilation); others are
+/// metadata leaves.
+using LiveExprs = std::map<const Hop *, estim::EstimNodePtr>;
+
+/// Sets h->est_nnz when h's nnz is not known exactly: MNC over the live sparse inputs it depends on
+/// (sketched in O(nnz)), else the average-case metadata estimate.
+void estimate_nnz(Hop *h, LiveExprs &live) {
+    if (h->kind == HopKind::TRead) {
+        // est_nnz is set by the recompiler; its live CSR block becomes an MNC leaf.
+        if (h->live && h->live->is_sparse()) live[h] = estim::leaf(h->live);
+        return;
+    }
+    h->est_nnz.reset();
+    if (!h->is_matrix() || h->nnz || !h->rows || !h->cols) return;
+    static const std::unique_ptr<estim::SparsityEstimator> meta = estim::make_meta_average();
+    static const std::unique_ptr<estim::SparsityEstimator> mnc = estim::make_mnc();
+    std::vector<estim::EstimNodePtr> in;
+    bool any_live = false;
+    for (const Hop *x : h->inputs) {
+        auto it = live.find(x);
+        any_live |= it != live.end();
+        in.push_back(it != live.end() ? it->second : meta_of(x));
+    }
+    auto known = [&](size_t n) {
+        if (in.size() < n) return false;
+        for (size_t i = 0; i < n; ++i)
+            if (!in[i]) return false;
+        return true;
+    };
+    estim::EstimNodePtr e;
+    try {
+        switch (h->kind) {
+        case HopKind::MatMult:
+            if (h->mm_method == MatMultMethod::Default && known(2))
+                e = estim::matmult(in[0], in[1]);
+            else if (h->mm_method == MatMultMethod::TransLeft && known(2))
+                e = estim::matmult(estim::transpose(in[0]), in[1]);
+            else if (h->mm_method == MatMultMethod::TsmmLeft && known(1))
+                e = estim::matmult(estim::transpose(in[0]), in[0]);
+            else if (h->mm_method == MatMultMethod::TsmmRight && known(1))
+                e = estim::matmult(in[0], estim::transpose(in[0]));
+            break;
+        case HopKind::Binary:
+            if (known(2) && in[0]->rows == in[1]->rows && in[0]->cols == in[1]->cols) {
+                if (h->binary_op == BinaryOp::Mul)
+                    e = estim::mult(in[0], in[1]);
+                else if (h->binary_op == BinaryOp::Add || h->binary_op == BinaryOp::Sub)
+                    e = estim::plus(in[0], in[1]);
+                else if (h->binary_op == BinaryOp::Ne)
+                    e = estim::not_equal(in[0], in[1]);
+            } else if (h->binary_op == BinaryOp::Mul && h->inputs.size() == 2) {
+                // Matrix times a non-zero scalar keeps the pattern.
+                const size_t m = h->inputs[0]->is_matrix() ? 0 : 1;
+                const Hop *s = h->inputs[1 - m];
+                if (in[m] && s->kind == HopKind::Literal && s->literal.is_numeric_scalar() &&
+                    s->literal.to_double() != 0.0)
+                    e = in[m];
+            }
+            break;
+        case HopKind::Reorg:
+            if (known(1) && h->reorg_op == rt::ReorgOp::Transpose)
+                e = estim::transpose(in[0]);
+            else if (known(1) && h->reorg_op == rt::ReorgOp::Rev)
+                e = meta_of(h->inputs[0]); // the same nnz, rows in another order
+            break;
+        case HopKind::TWrite:
+            e = known(1) ? in[0] : nullptr;
+            break;
+        default:
+            break;
+        }
+        if (e) {
+            h->est_nnz = (any_live ? mnc : meta)->estimate_nnz(*e);
+            if (any_live) live[h] = e;
+        }
+    } catch (const std::invalid_argument &) {
+        h->est_nnz.reset(); // shapes that do not match: reported when the operation runs
+    }
+}
+
 } // namespace
 
 std::optional<int64_t> literal_int(const Hop *h) {
@@ -228,7 +323,11 @@ void infer(Hop *h) {
 }
 
 void propagate(HopDag &dag) {
-    for (Hop *h : dag.topological()) infer(h);
+    LiveExprs live;
+    for (Hop *h : dag.topological()) {
+        infer(h);
+        estimate_nnz(h, live);
+    }
 }
 
 } // namespace linea::hops

@@ -400,9 +400,16 @@ public:
         sig.reserve(inputs_.size());
         for (const auto &[name, slot] : inputs_) {
             const Value &v = ctx.frame()[static_cast<size_t>(slot)];
-            if (v.is_matrix())
+            if (v.is_matrix()) {
                 sig.emplace_back(v.matrix()->rows(), v.matrix()->cols());
-            else
+                // Plans depend on estimated nnz (sparsity-aware chain order): re-plan when the
+                // density class of an input changes.
+                const int64_t nnz = v.matrix()->nnz();
+                sig.emplace_back(
+                    -2, nnz == 0
+                            ? 0
+                            : (kernels::prefer_sparse(v.matrix()->rows(), v.matrix()->cols(), nnz) ? 1 : 2));
+            } else
                 sig.emplace_back(-1, static_cast<int64_t>(v.data_type()));
         }
         std::shared_ptr<const rt::InstrList> out;
@@ -442,6 +449,10 @@ private:
                 h->value_type = ValueType::Double;
                 h->rows = v.matrix()->rows();
                 h->cols = v.matrix()->cols();
+                // The live nnz as an estimate (not exact: the plan is reused for data of the same
+                // shape and density class, see instructions_for).
+                h->est_nnz = static_cast<double>(v.matrix()->nnz());
+                h->live = v.matrix();
             } else if (!v.is_empty()) {
                 h->data_type = v.data_type();
                 h->value_type = v.value_type();

@@ -2,6 +2,7 @@
 // fn).
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
+#include "kernels/sparse/sparse_ops.h"
 
 #include <algorithm>
 
@@ -73,6 +74,8 @@ MatrixPtr table(CellSource a, CellSource b, CellSource w, int64_t odim1, int64_t
         max_c = std::max(max_c, ci[static_cast<size_t>(k)]);
     }
     const int64_t rows = odim1 >= 0 ? odim1 : max_r, cols = odim2 >= 0 ? odim2 : max_c;
+    // At most n non-zeros: when that bound is sparse (one-hot encodings), build CSR directly.
+    if (prefer_sparse(rows, cols, n)) return sparse::table(ri, ci, w, rows, cols);
     if (rows > 0 && cols > (int64_t{1} << 40) / rows)
         throw KernelError("table: the result of " + std::to_string(rows) + "x" + std::to_string(cols) +
                           " is too large");

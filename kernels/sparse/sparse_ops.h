@@ -31,6 +31,11 @@ MatrixPtr rbind(const std::vector<const MatrixBlock *> &parts, int64_t rows, int
 /// The rows (or columns) `kept` (increasing, 0-based) of a CSR block (removeEmpty's selection).
 MatrixPtr select(const MatrixBlock &a, bool rows, const std::vector<int64_t> &kept);
 
+/// table() as CSR from 1-based category indices (`ri`, `ci`; -1 or out of rows x cols = skipped) and
+/// weights `w` (a dense vector or a scalar); never allocates rows x cols cells.
+MatrixPtr table(const std::vector<int64_t> &ri, const std::vector<int64_t> &ci, const CellSource &w,
+                int64_t rows, int64_t cols);
+
 /// a %*% b where a or b is CSR (shapes already checked).
 MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b);
 /// t(a) %*% a (left) or a %*% t(a) of a CSR block.

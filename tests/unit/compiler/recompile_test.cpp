@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 using linea::test::executed;
 using linea::test::run_text;
 
@@ -50,6 +52,44 @@ TEST(Recompile, ExplainShowsRecompiledBlocks) {
     EXPECT_NE(text.find("mmchain XtXv"), std::string::npos) << text;
     // Same sizes on the 2nd and 3rd call: compiled once.
     EXPECT_EQ(text.find("RECOMPILE RUNTIME", text.find("RECOMPILE RUNTIME") + 1), std::string::npos) << text;
+}
+
+TEST(Recompile, SparseChainOrderUsesLiveNnz) {
+    // P's size depends on data, so the chain's block is re-planned with the live nnz of P and X: the
+    // selection P goes first, (P %*% X) %*% W (dimensions alone would pick P %*% (X %*% W)).
+    const char *s = "idx = (seq(1, 200) * 37) %% 4000 + 1\nidx[200, 1] = 4000\nP = table(seq(1, 200), idx)\n"
+                    "X = rand(rows=4000, cols=4000, sparsity=0.001, seed=5)\nW = rand(rows=4000, cols=20, "
+                    "seed=6)\nwhile (FALSE) {}\n"
+                    "for (i in 1:2) {\n  Z = P %*% X %*% W\n}\nprint(sum(Z))\n";
+    auto cp = linea::test::compile_text(s);
+    std::ostringstream out;
+    linea::rt::RuntimeStats stats;
+    linea::rt::RuntimeOptions ro;
+    ro.explain_recompile_hops = true;
+    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
+    linea::rt::run_program(*cp->runtime, ctx);
+    const std::string text = out.str();
+    const size_t x = text.find("TRead(TRead) X [4000,4000,?] est_nnz=");
+    ASSERT_NE(x, std::string::npos) << text;
+    const std::string line = text.substr(x, text.find('\n', x) - x);
+    const std::string est = line.substr(line.find("est_nnz=") + 8),
+                      actual = line.substr(line.find("actual_nnz=") + 11);
+    EXPECT_EQ(std::stol(est), std::stol(actual)) << line; // the live nnz, shown beside the estimate
+    // P %*% X estimated with MNC over the live P and X: exact, as P has one non-zero per row
+    // (sum((P %*% X) != 0) is 753 for these seeds).
+    EXPECT_NE(text.find("[200,4000,?] est_nnz=753 "), std::string::npos) << text;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        EXPECT_FALSE(line.find("ba(ba+*)") != std::string::npos &&
+                     line.find("[4000,20,") != std::string::npos)
+            << line; // X %*% W is never formed
+    const std::string result = text.substr(text.rfind('\n', text.size() - 2) + 1);
+    auto plain = linea::test::compile_text(s, false);
+    std::ostringstream plain_out;
+    linea::rt::RuntimeStats off;
+    linea::rt::ExecContext plain_ctx(*plain->runtime, plain_out, off, linea::rt::RuntimeOptions{});
+    linea::rt::run_program(*plain->runtime, plain_ctx);
+    EXPECT_NEAR(std::stod(result), std::stod(plain_out.str()), 1e-9 * std::abs(std::stod(result)));
 }
 
 } // namespace

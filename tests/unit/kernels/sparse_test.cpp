@@ -289,5 +289,33 @@ TEST(SparseKernels, RandProducesCsrWithTheDenseValues) {
         }
 }
 
+TEST(SparseKernels, TableBuildsCsrWhenTheEntriesAreFew) {
+    // 300 entries into 200 x 150 cells: at most 300 non-zeros, so CSR without a dense block.
+    std::vector<double> a(300), b(300), w(300);
+    for (size_t k = 0; k < a.size(); ++k) {
+        a[k] = static_cast<double>(1 + (k * 7) % 200);
+        b[k] = static_cast<double>(1 + (k * k) % 150);
+        w[k] = k % 5 == 0 ? -1.0 : 0.5 * static_cast<double>(k % 3);
+    }
+    auto ma = from_values(a, 300, 1, true), mb = from_values(b, 300, 1, true),
+         mw = from_values(w, 300, 1, true);
+    auto t = table({ma.get()}, {mb.get()}, {mw.get()}, 200, 150);
+    ASSERT_TRUE(t->is_sparse());
+    MatrixBlock ref(200, 150, 0.0);
+    for (size_t k = 0; k < a.size(); ++k) {
+        const auto r = static_cast<int64_t>(a[k]) - 1, c = static_cast<int64_t>(b[k]) - 1;
+        ref.set(r, c, ref.get(r, c) + w[k]);
+    }
+    ref.recompute_nnz();
+    EXPECT_EQ(t->nnz(), ref.nnz());
+    for (int64_t i = 0; i < 200; ++i)
+        for (int64_t j = 0; j < 150; ++j) EXPECT_EQ(t->get(i, j), ref.get(i, j));
+    // Cells outside the requested output dimensions are dropped.
+    auto small = table({ma.get()}, {mb.get()}, {nullptr, 1.0}, 40, 150);
+    int64_t inside = 0;
+    for (double x : a) inside += x <= 40;
+    EXPECT_EQ(aggregate_all(AggOp::Sum, *small), static_cast<double>(inside));
+}
+
 } // namespace
 } // namespace linea::kernels
