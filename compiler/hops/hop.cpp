@@ -40,6 +40,8 @@ const char *to_string(HopKind k) {
         return "fcall";
     case HopKind::FunctionOutput:
         return "fout";
+    case HopKind::Fused:
+        return "spoof";
     }
     return "?";
 }
