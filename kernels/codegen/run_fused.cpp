@@ -122,8 +122,28 @@ void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, 
 }
 
 /// The value of the single cell (i, j), node by node (sparse-safe passes).
+/// Walks the CSR rows of the sparse Matrix inputs along one row in increasing column order (sparse-safe
+/// passes visit the driver's entries in that order), instead of a binary search per cell.
+struct RowCursor {
+    std::vector<int64_t> pos, end;
+    void start(const std::vector<FusedArg> &args, const FusedOp &op, int64_t i) {
+        pos.assign(args.size(), 0);
+        end.assign(args.size(), 0);
+        for (size_t k = 0; k < args.size(); ++k)
+            if (op.inputs[k] == InputKind::Matrix && args[k].matrix->is_sparse()) {
+                pos[k] = args[k].matrix->row_ptr()[i];
+                end[k] = args[k].matrix->row_ptr()[i + 1];
+            }
+    }
+    double at(const MatrixBlock &m, size_t k, int64_t j) {
+        const int32_t *ci = m.col_idx();
+        while (pos[k] < end[k] && ci[pos[k]] < j) ++pos[k];
+        return pos[k] < end[k] && ci[pos[k]] == j ? m.values()[pos[k]] : 0.0;
+    }
+};
+
 double cell_value(const FusedOp &op, const std::vector<FusedArg> &args, int64_t i, int64_t j, int root,
-                  std::vector<double> &vals) {
+                  std::vector<double> &vals, RowCursor &cur) {
     vals.resize(op.nodes.size());
     for (int k = 0; k <= root; ++k) {
         const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
@@ -133,7 +153,8 @@ double cell_value(const FusedOp &op, const std::vector<FusedArg> &args, int64_t 
             const FusedArg &a = args[static_cast<size_t>(nd.input)];
             switch (op.inputs[static_cast<size_t>(nd.input)]) {
             case InputKind::Matrix:
-                v = a.matrix->get(i, j);
+                v = a.matrix->is_sparse() ? cur.at(*a.matrix, static_cast<size_t>(nd.input), j)
+                                          : a.matrix->get(i, j);
                 break;
             case InputKind::RowVector:
                 v = a.matrix->get(0, j);
@@ -224,10 +245,12 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
                 const bool sq = op.agg_ops[0] == AggOp::SumSq;
                 detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
                     std::vector<double> vals;
+                    RowCursor cur;
                     for (int64_t i = r0; i < r1; ++i) {
+                        cur.start(args, op, i);
                         KahanLanes k;
                         for (int64_t p = rp[i]; p < rp[i + 1]; ++p) {
-                            const double v = cell_value(op, args, i, ci[p], op.roots[0], vals);
+                            const double v = cell_value(op, args, i, ci[p], op.roots[0], vals, cur);
                             k.add(sq ? v * v : v);
                         }
                         o[i] = k.total().sum;
@@ -244,16 +267,19 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
                                                        std::vector<KahanLanes>(static_cast<size_t>(nroots)));
             detail::parallel_range(nchunks, drv.nnz(), [&](int64_t k0, int64_t k1) {
                 std::vector<double> vals;
+                RowCursor cur;
                 for (int64_t c = k0; c < k1; ++c) {
                     auto &acc = parts[static_cast<size_t>(c)];
-                    for (int64_t i = c * chunk; i < std::min(rows, (c + 1) * chunk); ++i)
+                    for (int64_t i = c * chunk; i < std::min(rows, (c + 1) * chunk); ++i) {
+                        cur.start(args, op, i);
                         for (int64_t p = rp[i]; p < rp[i + 1]; ++p)
                             for (int r = 0; r < nroots; ++r) {
-                                const double v =
-                                    cell_value(op, args, i, ci[p], op.roots[static_cast<size_t>(r)], vals);
+                                const double v = cell_value(op, args, i, ci[p],
+                                                            op.roots[static_cast<size_t>(r)], vals, cur);
                                 acc[static_cast<size_t>(r)].add(
                                     op.agg_ops[static_cast<size_t>(r)] == AggOp::SumSq ? v * v : v);
                             }
+                    }
                 }
             });
             res.values.assign(static_cast<size_t>(nroots), 0.0);
