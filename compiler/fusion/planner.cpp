@@ -222,7 +222,10 @@ int plan_fusion(HopDag &dag, std::string *explain) {
     int created = 0;
     // Hops replaced by an earlier fused operator (or its projection): later regions read the replacement.
     std::unordered_map<const Hop *, Hop *> replaced;
-    for (const auto &g : groups) {
+    std::vector<std::vector<size_t>> work(groups.rbegin(), groups.rend());
+    while (!work.empty()) {
+        const std::vector<size_t> g = work.back();
+        work.pop_back();
         auto op = std::make_shared<FusedOp>();
         std::vector<Hop *> inputs;
         std::unordered_map<const Hop *, int> node_of;
@@ -245,14 +248,38 @@ int plan_fusion(HopDag &dag, std::string *explain) {
                 op->driver = static_cast<int>(k);
                 break;
             }
-        // A driver that is likely sparse is preferred (sparse-safe passes visit its non-zeros only).
-        for (size_t k = 0; k < op->inputs.size(); ++k) {
+        auto likely_sparse = [&](size_t k) {
             const Hop *in = inputs[k];
-            if (op->inputs[k] == InputKind::Matrix && in->nnz && *in->rows * *in->cols > 0 &&
-                static_cast<double>(*in->nnz) / static_cast<double>(*in->rows * *in->cols) < 0.4) {
-                op->driver = static_cast<int>(k);
-                break;
+            return op->inputs[k] == InputKind::Matrix && in->nnz && *in->rows * *in->cols > 0 &&
+                   static_cast<double>(*in->nnz) / static_cast<double>(*in->rows * *in->cols) < 0.4;
+        };
+        bool any_sparse = false;
+        for (size_t k = 0; k < op->inputs.size(); ++k) any_sparse |= likely_sparse(k);
+        // The driver: a likely sparse input for which the operator is sparse-safe (the pass then visits its
+        // non-zeros only), else any input for which it is sparse-safe, else the first full-size input.
+        int best = -1, best_score = -1;
+        for (size_t k = 0; k < op->inputs.size(); ++k) {
+            if (op->inputs[k] != InputKind::Matrix) continue;
+            const int saved = op->driver;
+            op->driver = static_cast<int>(k);
+            const int score = op->sparse_safe() ? (likely_sparse(k) ? 2 : 1) : 0;
+            op->driver = saved;
+            if (score > best_score) {
+                best = static_cast<int>(k);
+                best_score = score;
             }
+        }
+        if (best >= 0) op->driver = best;
+        // A sparse input in an operator that is not sparse-safe would be densified: the unfused sparse
+        // kernels are cheaper. A multi-aggregate falls back to its parts; a single region stays unfused.
+        if (any_sparse && !op->sparse_safe()) {
+            if (g.size() > 1) {
+                for (size_t ri : g) work.push_back({ri});
+            } else {
+                note("reject " + region_text(regions[g[0]]) +
+                     ": a sparse input, and the operator is not sparse-safe (it would be densified)");
+            }
+            continue;
         }
         for (size_t ri : g) {
             const Region &r = regions[ri];

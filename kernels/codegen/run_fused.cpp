@@ -310,12 +310,15 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
         else
             interpret_span(op, ptrs.data(), cols, i, j0, n, op.roots[static_cast<size_t>(r)], scratch, out);
     };
-    // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans within one row.
-    auto for_spans = [cols](int64_t c0, int64_t c1, auto &&f) {
+    // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans within one row -- or across
+    // rows when no input is indexed by row or column alone (a span of a column vector is then not one cell).
+    bool by_row = op.agg == FusedAgg::Col;
+    for (InputKind k : op.inputs) by_row |= k == InputKind::RowVector || k == InputKind::ColVector;
+    auto for_spans = [cols, by_row](int64_t c0, int64_t c1, auto &&f) {
         int64_t c = c0;
         while (c < c1) {
             const int64_t i = c / cols, j0 = c % cols;
-            const int64_t n = std::min({c1 - c, cols - j0, kSpan});
+            const int64_t n = by_row ? std::min({c1 - c, cols - j0, kSpan}) : std::min(c1 - c, kSpan);
             f(i, j0, n);
             c += n;
         }
