@@ -9,3 +9,7 @@ find_package(nlohmann_json 3 REQUIRED)
 if(LINEA_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
+# LLVM 19 for the JIT of fused operators (kernels/codegen); linked as the one shared libLLVM.
+# LLVMConfigVersion.cmake matches major.minor, so "19" alone (= 19.0) is rejected.
+find_package(LLVM 19.1 CONFIG REQUIRED HINTS /usr/lib/llvm-19/lib/cmake/llvm)
+separate_arguments(LLVM_DEFINITIONS_LIST NATIVE_COMMAND ${LLVM_DEFINITIONS})

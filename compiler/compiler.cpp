@@ -41,6 +41,9 @@ std::unique_ptr<CompiledProgram> compile_script(std::shared_ptr<const SourceFile
         opts.rewrites.enabled && !opts.rewrites.disabled.count("dynamic_recompilation");
     lo.main_inputs = opts.inputs;
     lo.main_outputs = opts.outputs;
+    lo.codegen = opts.codegen;
+    lo.explain_codegen = opts.explain_codegen;
+    lo.codegen_report = &cp->codegen_explain;
     cp->runtime = lops::lower_program(cp->hops, lo);
     cp->compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return cp;

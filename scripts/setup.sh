@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libopenblas-dev libeigen3-dev libtbb-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy clang-format git
+  python3 python3-numpy clang-format git llvm-19-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -10,11 +10,11 @@
 namespace linea {
 
 const char *kEngineOptionsUsage =
-    "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime]] [-seed n] [-threads n]\n"
+    "[-stats [k]] [-explain [hops|runtime|recompile_hops|recompile_runtime|codegen]] [-seed n] [-threads n]\n"
     "             [-rewrites on|off|-name,+name,...] [-lineage "
     "[none|reuse_full|reuse_multilevel|reuse_partial|reuse_hybrid|dedup|policy_lru|policy_costnsize|"
     "policy_dagheight]]\n"
-    "             [-lineage-budget bytes] [-sparse auto|force]";
+    "             [-lineage-budget bytes] [-sparse auto|force] [-codegen on|off|interpret]";
 
 namespace {
 
@@ -45,7 +45,7 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
     } else if (a == "-explain") {
         o.explain = has_value() ? args[++i] : "hops";
         if (o.explain != "hops" && o.explain != "runtime" && o.explain != "recompile_hops" &&
-            o.explain != "recompile_runtime")
+            o.explain != "recompile_runtime" && o.explain != "codegen")
             throw OptionError("unknown -explain type '" + o.explain + "'");
     } else if (a == "-seed") {
         o.seed = parse_int(a, need("a number"));
@@ -54,6 +54,16 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
         if (v != "auto" && v != "force")
             throw OptionError("-sparse expects auto or force but got '" + v + "'");
         o.force_sparse = v == "force";
+    } else if (a == "-codegen") {
+        const std::string &v = need("on, off or interpret");
+        if (v == "on")
+            o.codegen = fusion::CodegenMode::On;
+        else if (v == "off")
+            o.codegen = fusion::CodegenMode::Off;
+        else if (v == "interpret")
+            o.codegen = fusion::CodegenMode::Interpret;
+        else
+            throw OptionError("-codegen expects on, off or interpret but got '" + v + "'");
     } else if (a == "-threads") {
         o.threads = static_cast<int>(parse_int(a, need("a number")));
         if (o.threads < 1) throw OptionError("-threads expects a positive number");
@@ -135,6 +145,8 @@ CompileOptions compile_options(const EngineOptions &o) {
         co.rewrites.enabled_extra.insert("gram_of_cbind_blocks");
     const char *verify = std::getenv("LINEA_VERIFY_DAGS");
     co.rewrites.verify = verify && *verify && std::string(verify) != "0";
+    co.codegen = o.codegen;
+    co.explain_codegen = o.explain == "codegen";
     return co;
 }
 

@@ -38,10 +38,12 @@ struct EngineOptions {
     Policy policy = Policy::CostNSize; ///< -lineage policy_*
     int64_t lineage_budget = -1;       ///< bytes; -1 = 5% of physical memory
     bool force_sparse = false; ///< -sparse force: every block with a zero cell is CSR (a test configuration)
+    /// -codegen on|off|interpret: fused operators compiled by LLVM, no fusion, or fused and interpreted.
+    fusion::CodegenMode codegen = fusion::CodegenMode::On;
 };
 
 /// If args[i] is an engine option (-stats, -explain, -seed, -threads, -rewrites, -lineage, -lineage-budget,
-/// -sparse),
+/// -sparse, -codegen),
 /// consumes it and its values (advancing i to the last one consumed) and returns true; else returns false.
 /// Throws OptionError for bad values.
 bool parse_engine_option(const std::vector<std::string> &args, size_t &i, EngineOptions &o);

@@ -41,6 +41,8 @@ const char *to_string(HopKind k) {
         return "fcall";
     case HopKind::FunctionOutput:
         return "fout";
+    case HopKind::Fused:
+        return "spoof";
     }
     return "?";
 }

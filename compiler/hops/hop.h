@@ -1,6 +1,7 @@
 // High-level operators (HOPs): the nodes of the DAG built for each last-level statement block.
 #pragma once
 
+#include "kernels/codegen/fused_op.h"
 #include "kernels/ops.h"
 #include "runtime/data/value.h"
 #include "runtime/instructions/instructions.h"
@@ -31,7 +32,8 @@ enum class HopKind {
     LeftIndex,      ///< left indexing (X[i,j] = v), yields the updated X
     Builtin,        ///< generic native builtin (matrix, rand, seq, cbind, print, read, ...)
     FunctionCall,   ///< user or script-builtin function call (an ordered root)
-    FunctionOutput, ///< output k of a FunctionCall
+    FunctionOutput, ///< output k of a FunctionCall (or of a multi-output Builtin / Fused operator)
+    Fused,          ///< a fused operator planned by compiler/fusion (outputs > 1: FunctionOutput projections)
 };
 
 const char *to_string(HopKind k);
@@ -88,6 +90,7 @@ struct Hop {
     int num_outputs = 1;                        ///< Builtin / FunctionCall
     int output_index = 0;                       ///< FunctionOutput
     bool side_effect = false;                   ///< must run, in statement order
+    std::shared_ptr<const kernels::codegen::FusedOp> fused; ///< Fused: the operator (inputs = its operands)
 
     bool is_scalar() const { return data_type == DataType::Scalar; }
     bool is_matrix() const { return data_type == DataType::Matrix; }

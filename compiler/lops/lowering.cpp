@@ -6,6 +6,7 @@
 
 #include "language/ast.h"
 #include "language/builtins.h"
+#include "runtime/instructions/fused.h"
 #include "runtime/instructions/instructions.h"
 
 #include <algorithm>
@@ -78,8 +79,9 @@ rt::MatMultKind mm_kind(hops::MatMultMethod m) {
 class DagLowering {
 public:
     DagLowering(SlotMap &slots, const std::vector<std::string> &slot_names,
-                const std::map<std::string, rt::Function *> &functions)
-        : slots_(slots), slot_names_(slot_names), functions_(functions) {}
+                const std::map<std::string, rt::Function *> &functions,
+                fusion::CodegenMode codegen = fusion::CodegenMode::Off)
+        : slots_(slots), slot_names_(slot_names), functions_(functions), codegen_(codegen) {}
 
     /// Lowers `dag`; `keep` hops (predicates, loop bounds, defaults) keep their value after the list ends.
     rt::InstrList lower(const HopDag &dag, const std::vector<const Hop *> &keep) {
@@ -116,8 +118,7 @@ private:
                 const Hop *done = h;
                 stack.pop_back();
                 order_.push_back(done);
-                if (done->kind == HopKind::FunctionCall ||
-                    (done->kind == HopKind::Builtin && done->num_outputs > 1)) {
+                if (done->kind == HopKind::FunctionCall || (multi_output(done))) {
                     // Its outputs are defined by the call itself.
                     for (const Hop *p : done->parents)
                         if (p->kind == HopKind::FunctionOutput && !seen.count(p)) {
@@ -197,7 +198,7 @@ private:
                 break;
             }
             if (h->kind == HopKind::Builtin && h->num_outputs == 0) continue;
-            if (h->kind == HopKind::FunctionCall || (h->kind == HopKind::Builtin && h->num_outputs > 1))
+            if (h->kind == HopKind::FunctionCall || multi_output(h))
                 continue; // outputs are FunctionOutput hops
             auto d = direct_.find(h);
             if (d != direct_.end()) {
@@ -341,6 +342,16 @@ private:
             return std::make_unique<rt::BuiltinInstruction>(
                 h->opcode, std::string(info.name), fn, std::move(ops), h->arg_names, std::move(outs), h->loc);
         }
+        case HopKind::Fused: {
+            std::vector<rt::Operand> ops;
+            for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
+            std::vector<int> outs = h->num_outputs > 1 ? projection_slots(h) : std::vector<int>{out};
+            return std::make_unique<rt::FusedInstruction>(h->fused, std::move(ops), std::move(outs),
+                                                          codegen_ == fusion::CodegenMode::Interpret
+                                                              ? rt::FusedBackend::Interpret
+                                                              : rt::FusedBackend::Jit,
+                                                          h->loc);
+        }
         case HopKind::FunctionCall: {
             std::vector<rt::Operand> ops;
             size_t k = 0;
@@ -357,9 +368,15 @@ private:
         return nullptr;
     }
 
+    /// Operators with several outputs, each read through a FunctionOutput projection.
+    static bool multi_output(const Hop *h) {
+        return (h->kind == HopKind::Builtin || h->kind == HopKind::Fused) && h->num_outputs > 1;
+    }
+
     SlotMap &slots_;
     const std::vector<std::string> &slot_names_;
     const std::map<std::string, rt::Function *> &functions_;
+    fusion::CodegenMode codegen_;
     std::vector<const Hop *> order_;
     std::unordered_map<const Hop *, size_t> pos_;
     std::unordered_map<const Hop *, size_t> last_use_;
@@ -461,9 +478,15 @@ private:
         hops::propagate(*d);
         rewrites::optimize_dynamic(*d, opts_.rewrites);
         if (opts_.physical_operators) select_physical_operators(*d);
-        DagLowering dl(*slots_, fn_.slot_names, functions_);
-        auto instructions = std::make_shared<rt::InstrList>(dl.lower(*d, {}));
         const int line = d->roots.empty() ? 0 : d->roots.front()->loc.line;
+        if (opts_.codegen != fusion::CodegenMode::Off) {
+            std::string report;
+            fusion::plan_fusion(*d, opts_.explain_codegen ? &report : nullptr);
+            if (opts_.explain_codegen && !report.empty())
+                ctx.out() << "CODEGEN RECOMPILE (" << fn_.name << ", line " << line << ")\n" << report;
+        }
+        DagLowering dl(*slots_, fn_.slot_names, functions_, opts_.codegen);
+        auto instructions = std::make_shared<rt::InstrList>(dl.lower(*d, {}));
         if (ctx.options().explain_recompile_hops)
             ctx.out() << "RECOMPILE HOPS (" << fn_.name << ", line " << line << ")\n" << d->explain(1);
         if (ctx.options().explain_recompile_runtime) {
@@ -545,6 +568,18 @@ private:
         if (opts_.physical_operators) select_physical_operators(dag);
     }
 
+    /// Fusion of a basic block's DAG (-codegen on/interpret); the plan goes to the -explain codegen report.
+    void fuse(HopDag &dag) {
+        if (opts_.codegen == fusion::CodegenMode::Off) return;
+        std::string report;
+        fusion::plan_fusion(dag, opts_.explain_codegen ? &report : nullptr);
+        if (opts_.codegen_report && !report.empty()) {
+            const int line = dag.roots.empty() ? 0 : dag.roots.front()->loc.line;
+            *opts_.codegen_report +=
+                "CODEGEN (" + fn_.name + ", line " + std::to_string(line) + ")\n" + report;
+        }
+    }
+
     rt::BlockPtr block(hops::StatementBlock &b) {
         switch (b.kind) {
         case hops::BlockKind::Basic: {
@@ -554,7 +589,8 @@ private:
             if (opts_.dynamic_recompilation && needs_recompile(b.dag))
                 bb->recompiler = std::make_unique<DagRecompiler>(b.dag, slots_, fn_, functions_, opts_);
             physical(b.dag);
-            DagLowering dl(*slots_, fn_.slot_names, functions_);
+            fuse(b.dag);
+            DagLowering dl(*slots_, fn_.slot_names, functions_, opts_.codegen);
             bb->instructions = dl.lower(b.dag, {});
             return bb;
         }

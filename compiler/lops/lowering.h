@@ -1,6 +1,7 @@
 // Lowering: HOP DAGs -> runtime instructions with slot allocation and temporaries released at last use.
 #pragma once
 
+#include "compiler/fusion/planner.h"
 #include "compiler/hops/statement_block.h"
 #include "compiler/rewrites/pass_manager.h"
 #include "runtime/program/program.h"
@@ -17,6 +18,11 @@ struct LoweringOptions {
     bool physical_operators = true;
     /// Embedding: variables bound before the main program runs, and variables it hands back (in order).
     std::vector<std::string> main_inputs, main_outputs;
+    /// -codegen: fuse cell-wise chains and aggregates into fused operators (JIT or interpreted), or not.
+    fusion::CodegenMode codegen = fusion::CodegenMode::Off;
+    /// -explain codegen: static plans are appended to `codegen_report`, recompiled ones printed when run.
+    bool explain_codegen = false;
+    std::string *codegen_report = nullptr;
 };
 
 /// Builds the runtime program for a HOP program (all functions and the main script).

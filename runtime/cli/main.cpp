@@ -1,6 +1,7 @@
 // The `linea` command line (SystemDS-compatible flags; see shared DML.md "Command line").
 #include "compiler/compiler.h"
 #include "compiler/driver/engine_options.h"
+#include "kernels/codegen/jit.h"
 #include "kernels/ops.h"
 #include "language/parser.h"
 #include "runtime/program/context.h"
@@ -107,6 +108,7 @@ int main(int argc, char **argv) {
         if (eo.explain == "hops" || eo.explain == "recompile_hops") std::cout << compiled->hops.explain();
         if (eo.explain == "runtime" || eo.explain == "recompile_runtime")
             std::cout << compiled->runtime->explain();
+        if (eo.explain == "codegen") std::cout << compiled->codegen_explain;
         linea::rt::RuntimeStats stats;
         stats.enabled = eo.stats;
         std::unique_ptr<linea::lineage::Cache> cache = linea::make_cache(eo);
@@ -136,6 +138,16 @@ int main(int argc, char **argv) {
             s += stats.heavy_hitters(eo.stats_k);
             s += stats.parfor_text();
             if (cache) s += cache->stats().text();
+            const linea::kernels::codegen::JitStats js = linea::kernels::codegen::jit_stats();
+            if (js.compiled > 0) {
+                std::snprintf(
+                    buf, sizeof buf,
+                    "Codegen compiled (JIT):\t\t%lld operators, %.3f ms total, %.3f ms max, %lld cache hits "
+                    "(LLVM set-up %.3f ms).\n",
+                    static_cast<long long>(js.compiled), js.total_seconds * 1e3, js.max_seconds * 1e3,
+                    static_cast<long long>(js.hits), js.init_seconds * 1e3);
+                s += buf;
+            }
             std::cout << s;
         }
     } catch (const linea::DmlError &e) {

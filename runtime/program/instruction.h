@@ -2,8 +2,10 @@
 #pragma once
 
 #include "runtime/data/value.h"
+#include "runtime/lineage/item.h"
 #include "runtime/util/diagnostics.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +44,9 @@ struct LineageSpec {
     /// A file read: the path operand. Its item records the file's fingerprint (lineage/fingerprint.h), which
     /// makes the read deterministic; a file that cannot be fingerprinted keeps the read unique.
     const Operand *file = nullptr;
+    /// A fused operator: builds the items of its outputs from its inputs' items (one per output), the same
+    /// items the unfused operators would have traced; the instruction's own opcode and `data` are not used.
+    std::function<std::vector<lineage::ItemPtr>(const std::vector<lineage::ItemPtr> &)> compose;
 };
 
 class Instruction {

@@ -1,0 +1,351 @@
+// Fusion planning (SystemDS SPOOF's cell and multi-aggregate templates, greedily):
+// 1. Walk the DAG consumers first. A candidate root is a cell-wise operator, or a Sum/SumSq/Min/Max
+//    aggregate (full, row or column) over one.
+// 2. Grow the region from the root through inputs that are cell-wise operators of the root's shape whose
+//    every consumer is in the region. An operator with a consumer outside the region is a materialization
+//    point (its value is needed anyway: fusing it would compute it twice); it becomes an input.
+// 3. A region with a single operator is not fused (nothing to save). Inputs of another shape join as
+//    row/column vectors or 1x1 cells; scalars as scalar operands.
+// 4. Full aggregates of the same shape that share an input and do not depend on each other merge into one
+//    multi-aggregate: one pass over the shared inputs.
+// Matrix multiplications are never fused here (they stay BLAS calls); they end a region as inputs.
+#include "compiler/fusion/planner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace linea::fusion {
+
+namespace {
+
+using hops::Hop;
+using hops::HopDag;
+using hops::HopKind;
+using kernels::AggOp;
+using kernels::codegen::FusedAgg;
+using kernels::codegen::FusedNode;
+using kernels::codegen::FusedOp;
+using kernels::codegen::InputKind;
+
+struct Shape {
+    int64_t rows = 0, cols = 0;
+    bool operator==(const Shape &o) const { return rows == o.rows && cols == o.cols; }
+};
+
+bool known_matrix(const Hop *h) {
+    return h->is_matrix() && h->rows && h->cols;
+}
+
+Shape shape_of(const Hop *h) {
+    return Shape{*h->rows, *h->cols};
+}
+
+/// How `x` maps onto a result of shape s, or nullopt when it cannot be an operand of the fused operator.
+std::optional<InputKind> input_kind(const Hop *x, Shape s) {
+    if (x->is_scalar()) {
+        if (x->value_type == ValueType::String) return std::nullopt;
+        return InputKind::Scalar;
+    }
+    if (!known_matrix(x)) return std::nullopt;
+    const int64_t r = *x->rows, c = *x->cols;
+    if (r == s.rows && c == s.cols) return InputKind::Matrix;
+    if (r == 1 && c == 1) return InputKind::Cell;
+    if (r == 1 && c == s.cols) return InputKind::RowVector;
+    if (c == 1 && r == s.rows) return InputKind::ColVector;
+    return std::nullopt;
+}
+
+/// A cell-wise operator on matrices that the fused kernels compute exactly as the unfused ones.
+bool cell_op(const Hop *h) {
+    if (!known_matrix(h)) return false;
+    if (h->kind != HopKind::Unary && h->kind != HopKind::Binary) return false;
+    if (h->kind == HopKind::Unary && !h->inputs[0]->is_matrix()) return false;
+    bool has_matrix = false;
+    for (const Hop *in : h->inputs) {
+        if (!input_kind(in, shape_of(h))) return false;
+        has_matrix |= in->is_matrix();
+    }
+    return has_matrix;
+}
+
+/// An aggregate the fused kernels implement, over a cell-wise operator.
+bool fusable_aggregate(const Hop *h) {
+    if (h->kind != HopKind::Aggregate) return false;
+    if (h->agg_op != AggOp::Sum && h->agg_op != AggOp::SumSq && h->agg_op != AggOp::Min &&
+        h->agg_op != AggOp::Max)
+        return false;
+    return cell_op(h->inputs[0]);
+}
+
+struct Region {
+    Hop *root = nullptr;      ///< the hop the fused operator replaces (aggregate or cell-wise)
+    Hop *cell_root = nullptr; ///< the cell-wise root
+    FusedAgg agg = FusedAgg::None;
+    std::vector<Hop *> ops; ///< cell-wise operators, topological
+    std::vector<Hop *> inputs;
+    Shape shape;
+};
+
+std::string hop_name(const Hop *h) {
+    std::string s = "(" + std::to_string(h->id) + ") " + h->opcode;
+    if (h->kind == HopKind::TRead) s += " " + h->var;
+    return s;
+}
+
+std::string region_text(const Region &r) {
+    std::string s;
+    for (const Hop *h : r.ops) s += (s.empty() ? "" : ", ") + hop_name(h);
+    if (r.agg != FusedAgg::None) s += ", " + hop_name(r.root);
+    return s;
+}
+
+/// Every hop reachable from `from` through inputs (including `from`).
+void collect_below(Hop *from, std::unordered_set<const Hop *> &out) {
+    std::vector<Hop *> stack{from};
+    while (!stack.empty()) {
+        Hop *h = stack.back();
+        stack.pop_back();
+        if (!out.insert(h).second) continue;
+        for (Hop *in : h->inputs) stack.push_back(in);
+    }
+}
+
+} // namespace
+
+int plan_fusion(HopDag &dag, std::string *explain) {
+    std::vector<Hop *> topo = dag.topological();
+    std::unordered_map<const Hop *, size_t> pos;
+    for (size_t i = 0; i < topo.size(); ++i) pos[topo[i]] = i;
+    std::unordered_set<const Hop *> taken;
+    std::vector<Region> regions;
+    std::set<std::string> noted;
+    auto note = [&](const std::string &line) {
+        if (explain && noted.insert(line).second) *explain += "  " + line + "\n";
+    };
+
+    for (size_t k = topo.size(); k-- > 0;) {
+        Hop *h = topo[k];
+        if (taken.count(h)) continue;
+        Region r;
+        if (fusable_aggregate(h) && h->inputs[0]->parents.size() == 1 && !taken.count(h->inputs[0])) {
+            r.root = h;
+            r.cell_root = h->inputs[0];
+            r.agg = h->agg_dir == kernels::AggDir::All   ? FusedAgg::Full
+                    : h->agg_dir == kernels::AggDir::Row ? FusedAgg::Row
+                                                         : FusedAgg::Col;
+        } else if (cell_op(h)) {
+            r.root = r.cell_root = h;
+        } else {
+            continue;
+        }
+        r.shape = shape_of(r.cell_root);
+        // Grow consumers first: a hop joins when all its consumers are in the region.
+        std::unordered_set<const Hop *> in_region{r.cell_root};
+        if (r.root != r.cell_root) in_region.insert(r.root);
+        for (size_t j = pos[r.cell_root] + 1; j-- > 0;) {
+            Hop *c = topo[j];
+            if (c == r.cell_root) continue;
+            if (taken.count(c) || !cell_op(c) || !(shape_of(c) == r.shape)) continue;
+            size_t inside = 0;
+            for (const Hop *p : c->parents) inside += in_region.count(p);
+            if (inside == 0) continue;
+            if (inside < c->parents.size()) {
+                note("materialize " + hop_name(c) + ": " + std::to_string(c->parents.size()) +
+                     " consumers, the value is needed outside the fused operator");
+                continue;
+            }
+            in_region.insert(c);
+        }
+        for (Hop *t : topo)
+            if (in_region.count(t) && (t->kind == HopKind::Unary || t->kind == HopKind::Binary))
+                r.ops.push_back(t);
+        const size_t nops = r.ops.size() + (r.agg != FusedAgg::None ? 1 : 0);
+        if (nops < 2) {
+            if (r.agg != FusedAgg::None) note("reject " + region_text(r) + ": a single operator");
+            continue;
+        }
+        std::set<const Hop *> seen_in;
+        bool has_driver = false;
+        for (Hop *o : r.ops)
+            for (Hop *in : o->inputs)
+                if (!in_region.count(in) && seen_in.insert(in).second) {
+                    r.inputs.push_back(in);
+                    has_driver |= *input_kind(in, r.shape) == InputKind::Matrix;
+                }
+        if (!has_driver) {
+            note("reject " + region_text(r) + ": no input of the full " + std::to_string(r.shape.rows) + "x" +
+                 std::to_string(r.shape.cols) + " shape");
+            continue;
+        }
+        for (Hop *o : r.ops) taken.insert(o);
+        taken.insert(r.root);
+        regions.push_back(std::move(r));
+    }
+
+    // Multi-aggregates: full aggregates of one shape sharing an input, independent of each other.
+    std::vector<std::vector<size_t>> groups;
+    std::vector<bool> grouped(regions.size(), false);
+    std::vector<std::unordered_set<const Hop *>> below(regions.size());
+    for (size_t a = 0; a < regions.size(); ++a)
+        for (Hop *in : regions[a].inputs) collect_below(in, below[a]);
+    for (size_t a = 0; a < regions.size(); ++a) {
+        if (grouped[a]) continue;
+        grouped[a] = true;
+        std::vector<size_t> g{a};
+        if (regions[a].agg == FusedAgg::Full) {
+            for (size_t b = a + 1; b < regions.size(); ++b) {
+                if (grouped[b] || regions[b].agg != FusedAgg::Full || !(regions[b].shape == regions[a].shape))
+                    continue;
+                bool shares = false, independent = true;
+                for (size_t m : g) {
+                    for (Hop *in : regions[b].inputs)
+                        shares |= in->is_matrix() &&
+                                  std::find(regions[m].inputs.begin(), regions[m].inputs.end(), in) !=
+                                      regions[m].inputs.end();
+                    independent &= !below[b].count(regions[m].root) && !below[m].count(regions[b].root);
+                }
+                if (shares && !independent)
+                    note("keep " + hop_name(regions[b].root) + " apart from " + hop_name(regions[a].root) +
+                         ": one aggregate depends on the other");
+                if (shares && independent) {
+                    grouped[b] = true;
+                    g.push_back(b);
+                }
+            }
+        }
+        groups.push_back(std::move(g));
+    }
+
+    int created = 0;
+    // Hops replaced by an earlier fused operator (or its projection): later regions read the replacement.
+    std::unordered_map<const Hop *, Hop *> replaced;
+    std::vector<std::vector<size_t>> work(groups.rbegin(), groups.rend());
+    while (!work.empty()) {
+        const std::vector<size_t> g = work.back();
+        work.pop_back();
+        auto op = std::make_shared<FusedOp>();
+        std::vector<Hop *> inputs;
+        std::unordered_map<const Hop *, int> node_of;
+        op->agg = regions[g[0]].agg;
+        auto add_input = [&](Hop *in, Shape s) {
+            if (auto it = replaced.find(in); it != replaced.end()) in = it->second;
+            if (node_of.count(in)) return;
+            inputs.push_back(in);
+            op->inputs.push_back(*input_kind(in, s));
+            FusedNode n;
+            n.kind = FusedNode::Kind::Input;
+            n.input = static_cast<int>(op->inputs.size()) - 1;
+            node_of[in] = static_cast<int>(op->nodes.size());
+            op->nodes.push_back(n);
+        };
+        for (size_t ri : g)
+            for (Hop *in : regions[ri].inputs) add_input(in, regions[ri].shape);
+        for (size_t k = 0; k < op->inputs.size(); ++k)
+            if (op->inputs[k] == InputKind::Matrix) {
+                op->driver = static_cast<int>(k);
+                break;
+            }
+        auto likely_sparse = [&](size_t k) {
+            const Hop *in = inputs[k];
+            return op->inputs[k] == InputKind::Matrix && in->nnz && *in->rows * *in->cols > 0 &&
+                   static_cast<double>(*in->nnz) / static_cast<double>(*in->rows * *in->cols) < 0.4;
+        };
+        bool any_sparse = false;
+        for (size_t k = 0; k < op->inputs.size(); ++k) any_sparse |= likely_sparse(k);
+        // The driver: a likely sparse input for which the operator is sparse-safe (the pass then visits its
+        // non-zeros only), else any input for which it is sparse-safe, else the first full-size input.
+        int best = -1, best_score = -1;
+        for (size_t k = 0; k < op->inputs.size(); ++k) {
+            if (op->inputs[k] != InputKind::Matrix) continue;
+            const int saved = op->driver;
+            op->driver = static_cast<int>(k);
+            const int score = op->sparse_safe() ? (likely_sparse(k) ? 2 : 1) : 0;
+            op->driver = saved;
+            if (score > best_score) {
+                best = static_cast<int>(k);
+                best_score = score;
+            }
+        }
+        if (best >= 0) op->driver = best;
+        // A sparse input in an operator that is not sparse-safe would be densified: the unfused sparse
+        // kernels are cheaper. A multi-aggregate falls back to its parts; a single region stays unfused.
+        if (any_sparse && !op->sparse_safe()) {
+            if (g.size() > 1) {
+                for (size_t ri : g) work.push_back({ri});
+            } else {
+                note("reject " + region_text(regions[g[0]]) +
+                     ": a sparse input, and the operator is not sparse-safe (it would be densified)");
+            }
+            continue;
+        }
+        for (size_t ri : g) {
+            const Region &r = regions[ri];
+            for (Hop *o : r.ops) {
+                FusedNode n;
+                n.opcode = o->opcode;
+                n.a = node_of.at(o->inputs[0]);
+                if (o->kind == HopKind::Unary) {
+                    n.kind = FusedNode::Kind::Unary;
+                    n.unary = o->unary_op;
+                } else {
+                    n.kind = FusedNode::Kind::Binary;
+                    n.binary = o->binary_op;
+                    n.b = node_of.at(o->inputs[1]);
+                }
+                node_of[o] = static_cast<int>(op->nodes.size());
+                op->nodes.push_back(n);
+            }
+            op->roots.push_back(node_of.at(r.cell_root));
+            if (r.agg != FusedAgg::None) {
+                op->agg_ops.push_back(r.root->agg_op);
+                op->agg_opcodes.push_back(r.root->opcode);
+            }
+        }
+        const Region &first = regions[g[0]];
+        Hop *f = dag.make(HopKind::Fused, "fused", inputs, first.root->loc);
+        f->fused = op;
+        std::string what = g.size() > 1 ? "multi-aggregate" : "cell";
+        if (g.size() == 1) {
+            f->data_type = first.root->data_type;
+            f->value_type = first.root->value_type;
+            f->rows = first.root->rows;
+            f->cols = first.root->cols;
+            f->nnz = first.root->nnz;
+            dag.replace(first.root, f);
+            replaced[first.root] = f;
+        } else {
+            f->data_type = DataType::Unknown;
+            f->num_outputs = static_cast<int>(g.size());
+            for (size_t k = 0; k < g.size(); ++k) {
+                Hop *root = regions[g[k]].root;
+                Hop *o = dag.make(HopKind::FunctionOutput, "fout", {f}, root->loc);
+                o->output_index = static_cast<int>(k);
+                o->data_type = root->data_type;
+                o->value_type = root->value_type;
+                o->rows = root->rows;
+                o->cols = root->cols;
+                dag.replace(root, o);
+                replaced[root] = o;
+            }
+        }
+        if (explain) {
+            std::string agg = op->agg == FusedAgg::None   ? "no aggregate"
+                              : op->agg == FusedAgg::Full ? "full aggregate"
+                              : op->agg == FusedAgg::Row  ? "row aggregate"
+                                                          : "column aggregate";
+            std::string ops;
+            for (size_t ri : g) ops += (ops.empty() ? "" : " | ") + region_text(regions[ri]);
+            note("fused " + what + " (" + agg + ", " + std::to_string(first.shape.rows) + "x" +
+                 std::to_string(first.shape.cols) + ", sparse-safe " + (op->sparse_safe() ? "yes" : "no") +
+                 ") -> (" + std::to_string(f->id) + "): " + ops);
+            *explain += op->explain();
+        }
+        ++created;
+    }
+    return created;
+}
+
+} // namespace linea::fusion

@@ -1,0 +1,82 @@
+// Fused operators: a small DAG of cell-wise operations over inputs of one shape (plus row/column
+// vectors and scalars), optionally aggregated, evaluated in one pass without intermediates.
+#pragma once
+
+#include "kernels/ops.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace linea::kernels::codegen {
+
+/// How an input maps onto the rows x cols result.
+enum class InputKind {
+    Matrix,    ///< rows x cols, cell (i, j)
+    RowVector, ///< 1 x cols, cell (0, j)
+    ColVector, ///< rows x 1, cell (i, 0)
+    Cell,      ///< a 1x1 matrix broadcast to every cell
+    Scalar,    ///< a scalar operand
+};
+
+/// One operation of the fused expression; operands refer to earlier nodes.
+struct FusedNode {
+    enum class Kind { Input, Unary, Binary };
+    Kind kind = Kind::Input;
+    int input = -1; ///< Input: index into FusedOp::inputs
+    UnaryOp unary = UnaryOp::Neg;
+    BinaryOp binary = BinaryOp::Add;
+    int a = -1, b = -1;
+    std::string opcode; ///< the opcode of the unfused operator (its lineage item's opcode)
+};
+
+/// What the fused operator does with the values of its root node(s).
+enum class FusedAgg {
+    None, ///< the rows x cols matrix of the (single) root
+    Full, ///< one full aggregate per root (several roots = a multi-aggregate)
+    Row,  ///< a rows x 1 aggregate of the single root
+    Col,  ///< a 1 x cols aggregate of the single root
+};
+
+/// A fused cell-wise operator. Aggregates are Sum, SumSq, Min or Max.
+struct FusedOp {
+    std::vector<InputKind> inputs;
+    std::vector<FusedNode> nodes; ///< topological: operands precede their users
+    std::vector<int> roots;       ///< one node per output
+    FusedAgg agg = FusedAgg::None;
+    std::vector<AggOp> agg_ops;           ///< per root when agg != None
+    std::vector<std::string> agg_opcodes; ///< per root: the unfused aggregate's opcode
+    int driver = 0; ///< the Matrix input that gives the shape (and drives sparse passes)
+
+    /// A canonical text of the operator (structure, not operand values): equal signatures compute the same.
+    std::string signature() const;
+    /// True when every root is 0 wherever the driver is 0, whatever the other inputs hold (finite values),
+    /// so a sparse driver's non-zeros are the only cells to visit.
+    bool sparse_safe() const;
+    /// One line per node and output, for -explain codegen.
+    std::string explain() const;
+};
+
+/// The run-time operands: a matrix per Matrix/RowVector/ColVector/Cell input, a value per Scalar input.
+struct FusedArg {
+    const MatrixBlock *matrix = nullptr;
+    double scalar = 0.0;
+};
+
+/// The outputs: one matrix (None, Row, Col) or one double per root (Full).
+struct FusedResult {
+    MatrixPtr matrix;
+    std::vector<double> values;
+};
+
+/// A compiled span body: writes the root `root` of cells (i, j0 .. j0+n) of a dense evaluation into out.
+/// `ptrs[k]` is input k's dense data (or its scalar value's address); `cols` is the result's width.
+using SpanFn = void (*)(const double *const *ptrs, int64_t cols, int64_t i, int64_t j0, int64_t n,
+                        double *out);
+
+/// Evaluates the fused operator. `spans` holds one compiled body per root (LLVM JIT), or is empty to
+/// interpret. Reductions follow the unfused kernels' order (Kahan lanes, fixed chunks), so dense results are
+/// bit-identical to the unfused plan. Throws KernelError for shape mismatches.
+FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args, const std::vector<SpanFn> &spans);
+
+} // namespace linea::kernels::codegen

@@ -1,0 +1,279 @@
+// LLVM ORC backend: emits IR for the span loop of a fused operator's root, optimizes it with the O2
+// pipeline for the host CPU (the loop vectorizer sees plain fadd/fmul/fdiv; no fast-math flags, so NaN and
+// Inf behave as in the unfused kernels) and compiles it with LLJIT. Operators that are not plain
+// arithmetic call back into apply_unary/apply_binary, so every cell is computed exactly as unfused.
+#include "kernels/codegen/jit.h"
+
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
+#include <llvm/Transforms/Utils/LCSSA.h>
+#include <llvm/Transforms/Utils/LoopSimplify.h>
+#include <llvm/Transforms/Vectorize/LoopVectorize.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace linea::kernels::codegen {
+
+namespace {
+
+double call_unary(int64_t op, double a) {
+    return apply_unary(static_cast<UnaryOp>(op), a);
+}
+double call_binary(int64_t op, double a, double b) {
+    return apply_binary(static_cast<BinaryOp>(op), a, b);
+}
+
+std::string llvm_message(llvm::Error e) {
+    return llvm::toString(std::move(e));
+}
+
+class Jit {
+public:
+    std::vector<SpanFn> compile(const FusedOp &op) {
+        std::lock_guard lock(mutex_);
+        const std::string sig = op.signature();
+        auto it = cache_.find(sig);
+        if (it != cache_.end()) {
+            ++stats_.hits;
+            return it->second;
+        }
+        init();
+        auto t0 = std::chrono::steady_clock::now();
+        auto ctx = std::make_unique<llvm::LLVMContext>();
+        const std::string name = "fused" + std::to_string(stats_.compiled);
+        auto mod = std::make_unique<llvm::Module>(name, *ctx);
+        mod->setDataLayout(layout_);
+        mod->setTargetTriple(triple_);
+        for (size_t r = 0; r < op.roots.size(); ++r)
+            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r));
+        if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
+        optimize(*mod);
+        if (auto err = jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
+            throw KernelError("internal error: LLVM JIT: " + llvm_message(std::move(err)));
+        std::vector<SpanFn> fns;
+        for (size_t r = 0; r < op.roots.size(); ++r) {
+            auto sym = jit_->lookup(name + "_" + std::to_string(r));
+            if (!sym) throw KernelError("internal error: LLVM JIT: " + llvm_message(sym.takeError()));
+            fns.push_back(sym->toPtr<SpanFn>());
+        }
+        const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        ++stats_.compiled;
+        stats_.total_seconds += dt;
+        stats_.max_seconds = std::max(stats_.max_seconds, dt);
+        cache_[sig] = fns;
+        return fns;
+    }
+
+    JitStats stats() {
+        std::lock_guard lock(mutex_);
+        return stats_;
+    }
+
+private:
+    void init() {
+        if (jit_) return;
+        auto t0 = std::chrono::steady_clock::now();
+        llvm::InitializeNativeTarget();
+        llvm::InitializeNativeTargetAsmPrinter();
+        auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+        if (!jtmb) throw KernelError("internal error: LLVM JIT: " + llvm_message(jtmb.takeError()));
+        jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+        auto tm = jtmb->createTargetMachine();
+        if (!tm) throw KernelError("internal error: LLVM JIT: " + llvm_message(tm.takeError()));
+        tm_ = std::move(*tm);
+        layout_ = tm_->createDataLayout();
+        triple_ = tm_->getTargetTriple().str();
+        auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+        if (!jit) throw KernelError("internal error: LLVM JIT: " + llvm_message(jit.takeError()));
+        jit_ = std::move(*jit);
+        stats_.init_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+
+    /// void f(ptr ptrs, i64 cols, i64 i, i64 j0, i64 n, ptr out): out[t] = root(cell (i, j0 + t)).
+    void emit(const FusedOp &op, int r, llvm::Module &mod, const std::string &fname) {
+        llvm::LLVMContext &c = mod.getContext();
+        llvm::IRBuilder<> b(c);
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *ptr = b.getPtrTy();
+        auto *fty = llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, i64, ptr}, false);
+        auto *fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, fname, mod);
+        fn->addFnAttr("target-cpu", tm_->getTargetCPU());
+        fn->addFnAttr("target-features", tm_->getTargetFeatureString());
+        fn->addFnAttr(llvm::Attribute::NoUnwind);
+        fn->addParamAttr(5, llvm::Attribute::NoAlias);
+        auto args = fn->arg_begin();
+        llvm::Value *ptrs = &*args++, *cols = &*args++, *row = &*args++, *j0 = &*args++, *n = &*args++,
+                    *out = &*args++;
+        auto *entry = llvm::BasicBlock::Create(c, "entry", fn);
+        auto *loop = llvm::BasicBlock::Create(c, "loop", fn);
+        auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
+        b.SetInsertPoint(entry);
+        // Loop-invariant input addresses and values.
+        std::vector<llvm::Value *> base(op.inputs.size(), nullptr), value(op.inputs.size(), nullptr);
+        for (size_t k = 0; k < op.inputs.size(); ++k) {
+            llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, ptrs, k));
+            switch (op.inputs[k]) {
+            case InputKind::Matrix:
+                base[k] = b.CreateInBoundsGEP(f64, p, b.CreateAdd(b.CreateMul(row, cols), j0));
+                break;
+            case InputKind::RowVector:
+                base[k] = b.CreateInBoundsGEP(f64, p, j0);
+                break;
+            case InputKind::ColVector:
+                value[k] = b.CreateLoad(f64, b.CreateInBoundsGEP(f64, p, row));
+                break;
+            case InputKind::Cell:
+            case InputKind::Scalar:
+                value[k] = b.CreateLoad(f64, p);
+                break;
+            }
+        }
+        auto *unary_ty = llvm::FunctionType::get(f64, {i64, f64}, false);
+        auto *binary_ty = llvm::FunctionType::get(f64, {i64, f64, f64}, false);
+        llvm::Value *unary_fn = b.CreateIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(&call_unary)), ptr);
+        llvm::Value *binary_fn = b.CreateIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(&call_binary)), ptr);
+        b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), loop, exit);
+        b.SetInsertPoint(loop);
+        llvm::PHINode *t = b.CreatePHI(i64, 2);
+        t->addIncoming(b.getInt64(0), entry);
+        std::vector<llvm::Value *> v(op.nodes.size(), nullptr);
+        llvm::Value *one_v = llvm::ConstantFP::get(f64, 1.0), *zero_v = llvm::ConstantFP::get(f64, 0.0);
+        for (int k = 0; k <= op.roots[static_cast<size_t>(r)]; ++k) {
+            const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
+            switch (nd.kind) {
+            case FusedNode::Kind::Input: {
+                const size_t in = static_cast<size_t>(nd.input);
+                v[static_cast<size_t>(k)] =
+                    base[in] ? b.CreateLoad(f64, b.CreateInBoundsGEP(f64, base[in], t)) : value[in];
+                break;
+            }
+            case FusedNode::Kind::Unary: {
+                llvm::Value *a = v[static_cast<size_t>(nd.a)];
+                if (nd.unary == UnaryOp::Neg)
+                    v[static_cast<size_t>(k)] = b.CreateFNeg(a);
+                else
+                    v[static_cast<size_t>(k)] =
+                        b.CreateCall(unary_ty, unary_fn, {b.getInt64(static_cast<int64_t>(nd.unary)), a});
+                break;
+            }
+            case FusedNode::Kind::Binary: {
+                llvm::Value *a = v[static_cast<size_t>(nd.a)], *bb = v[static_cast<size_t>(nd.b)],
+                            *res = nullptr;
+                auto cmp = [&](llvm::CmpInst::Predicate p) {
+                    return b.CreateSelect(b.CreateFCmp(p, a, bb), one_v, zero_v);
+                };
+                switch (nd.binary) {
+                case BinaryOp::Add:
+                    res = b.CreateFAdd(a, bb);
+                    break;
+                case BinaryOp::Sub:
+                    res = b.CreateFSub(a, bb);
+                    break;
+                case BinaryOp::Mul:
+                    res = b.CreateFMul(a, bb);
+                    break;
+                case BinaryOp::Div:
+                    res = b.CreateFDiv(a, bb);
+                    break;
+                case BinaryOp::Lt:
+                    res = cmp(llvm::CmpInst::FCMP_OLT);
+                    break;
+                case BinaryOp::Le:
+                    res = cmp(llvm::CmpInst::FCMP_OLE);
+                    break;
+                case BinaryOp::Gt:
+                    res = cmp(llvm::CmpInst::FCMP_OGT);
+                    break;
+                case BinaryOp::Ge:
+                    res = cmp(llvm::CmpInst::FCMP_OGE);
+                    break;
+                case BinaryOp::Eq:
+                    res = cmp(llvm::CmpInst::FCMP_OEQ);
+                    break;
+                case BinaryOp::Ne:
+                    res = cmp(llvm::CmpInst::FCMP_UNE);
+                    break;
+                default:
+                    res = b.CreateCall(binary_ty, binary_fn,
+                                       {b.getInt64(static_cast<int64_t>(nd.binary)), a, bb});
+                    break;
+                }
+                v[static_cast<size_t>(k)] = res;
+                break;
+            }
+            }
+        }
+        b.CreateStore(v[static_cast<size_t>(op.roots[static_cast<size_t>(r)])],
+                      b.CreateInBoundsGEP(f64, out, t));
+        llvm::Value *next = b.CreateAdd(t, b.getInt64(1), "", true, true);
+        t->addIncoming(next, loop);
+        b.CreateCondBr(b.CreateICmpSLT(next, n), loop, exit);
+        b.SetInsertPoint(exit);
+        b.CreateRetVoid();
+    }
+
+    void optimize(llvm::Module &mod) {
+        llvm::LoopAnalysisManager lam;
+        llvm::FunctionAnalysisManager fam;
+        llvm::CGSCCAnalysisManager cgam;
+        llvm::ModuleAnalysisManager mam;
+        llvm::PassBuilder pb(tm_.get());
+        pb.registerModuleAnalyses(mam);
+        pb.registerCGSCCAnalyses(cgam);
+        pb.registerFunctionAnalyses(fam);
+        pb.registerLoopAnalyses(lam);
+        pb.crossRegisterProxies(lam, fam, cgam, mam);
+        // A short pipeline for one loop (the full O2 pipeline costs several times more to run): clean up,
+        // put the loop in canonical form, vectorize it, clean up again.
+        llvm::FunctionPassManager fpm;
+        fpm.addPass(llvm::EarlyCSEPass());
+        fpm.addPass(llvm::InstCombinePass());
+        fpm.addPass(llvm::SimplifyCFGPass());
+        fpm.addPass(llvm::LoopSimplifyPass());
+        fpm.addPass(llvm::LCSSAPass());
+        fpm.addPass(llvm::LoopVectorizePass());
+        fpm.addPass(llvm::InstCombinePass());
+        fpm.addPass(llvm::SimplifyCFGPass());
+        llvm::ModulePassManager mpm;
+        mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+        mpm.run(mod, mam);
+    }
+
+    std::mutex mutex_;
+    std::unique_ptr<llvm::orc::LLJIT> jit_;
+    std::unique_ptr<llvm::TargetMachine> tm_;
+    llvm::DataLayout layout_{""};
+    std::string triple_;
+    std::map<std::string, std::vector<SpanFn>> cache_;
+    JitStats stats_;
+};
+
+Jit &jit() {
+    static Jit *j = new Jit; // never destroyed: compiled code may run until the process exits
+    return *j;
+}
+
+} // namespace
+
+std::vector<SpanFn> jit_compile(const FusedOp &op) {
+    return jit().compile(op);
+}
+
+JitStats jit_stats() {
+    return jit().stats();
+}
+
+} // namespace linea::kernels::codegen

@@ -1,0 +1,26 @@
+// The LLVM ORC (LLJIT) backend of fused operators. This header stays free of LLVM: the JIT lives in
+// jit.cpp, the one file of the linea_codegen library that includes LLVM headers.
+#pragma once
+
+#include "kernels/codegen/fused_op.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace linea::kernels::codegen {
+
+/// Compiled span bodies for every root of `op` (SpanFn), from a process-wide cache keyed by the canonical
+/// signature: a signature compiles once per process. Thread-safe. Throws KernelError when LLVM fails.
+std::vector<SpanFn> jit_compile(const FusedOp &op);
+
+/// Counters of the JIT since the process started.
+struct JitStats {
+    int64_t compiled = 0;       ///< operators compiled
+    int64_t hits = 0;           ///< lookups answered by the cache
+    double total_seconds = 0.0; ///< compile time (IR, optimization, machine code)
+    double max_seconds = 0.0;   ///< the slowest operator's compile time
+    double init_seconds = 0.0;  ///< one-time set-up of LLVM (target machine, LLJIT), not in the above
+};
+JitStats jit_stats();
+
+} // namespace linea::kernels::codegen

@@ -1,0 +1,490 @@
+// Evaluation of fused operators: dense passes over fixed cell chunks (the unfused kernels' chunks, so sums
+// are bit-identical), sparse-safe passes over a CSR driver's non-zeros, and the interpreter of span bodies.
+#include "kernels/codegen/fused_op.h"
+#include "kernels/parallel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace linea::kernels::codegen {
+
+namespace {
+
+using detail::Kahan;
+constexpr int64_t kChunkCells = 16 * 1024; // the dense aggregate kernels' chunk (dense/aggregate.cpp)
+constexpr int64_t kSpan = 512;             // cells evaluated per span call
+
+/// Eight interleaved Kahan sums, as the dense aggregate kernels use (same lanes, same merge order).
+struct KahanLanes {
+    Kahan lane[8];
+    int next = 0;
+    void add(double v) {
+        lane[next].add(v);
+        next = (next + 1) & 7;
+    }
+    void merge(const KahanLanes &o) {
+        for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
+    }
+    Kahan total() const {
+        Kahan k = lane[0];
+        for (int i = 1; i < 8; ++i) k.merge(lane[i]);
+        return k;
+    }
+};
+
+/// Adds v[0..n) (squared when `sq`) to the lanes exactly as n calls of add() would: each lane sees the
+/// same values in the same order, but whole groups of eight go lane by lane without the index chain, so
+/// the eight compensated sums run side by side (SIMD).
+void add_span(KahanLanes &k, const double *v, int64_t n, bool sq) {
+    int64_t t = 0;
+    for (; t < n && k.next != 0; ++t) k.add(sq ? v[t] * v[t] : v[t]);
+    double sum[8], corr[8];
+    for (int l = 0; l < 8; ++l) {
+        sum[l] = k.lane[l].sum;
+        corr[l] = k.lane[l].corr;
+    }
+    for (; t + 8 <= n; t += 8)
+        for (int l = 0; l < 8; ++l) {
+            const double x = sq ? v[t + l] * v[t + l] : v[t + l];
+            const double y = x - corr[l];
+            const double s = sum[l] + y;
+            corr[l] = (s - sum[l]) - y;
+            sum[l] = s;
+        }
+    for (int l = 0; l < 8; ++l) {
+        k.lane[l].sum = sum[l];
+        k.lane[l].corr = corr[l];
+    }
+    for (; t < n; ++t) k.add(sq ? v[t] * v[t] : v[t]);
+}
+
+double fold(AggOp op, double acc, double v) {
+    return apply_binary(op == AggOp::Min ? BinaryOp::Min : BinaryOp::Max, acc, v);
+}
+
+/// Interprets root `root` over cells (i, j0 .. j0+n): node by node over the span, into scratch buffers.
+void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, int64_t i, int64_t j0,
+                    int64_t n, int root, std::vector<double> &scratch, double *out) {
+    scratch.resize(op.nodes.size() * static_cast<size_t>(kSpan));
+    auto buf = [&](int k) { return scratch.data() + static_cast<size_t>(k) * kSpan; };
+    for (int k = 0; k <= root; ++k) {
+        const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
+        double *o = k == root ? out : buf(k);
+        switch (nd.kind) {
+        case FusedNode::Kind::Input: {
+            const double *p = ptrs[nd.input];
+            switch (op.inputs[static_cast<size_t>(nd.input)]) {
+            case InputKind::Matrix:
+                std::copy(p + i * cols + j0, p + i * cols + j0 + n, o);
+                break;
+            case InputKind::RowVector:
+                std::copy(p + j0, p + j0 + n, o);
+                break;
+            case InputKind::ColVector:
+                std::fill(o, o + n, p[i]);
+                break;
+            case InputKind::Cell:
+            case InputKind::Scalar:
+                std::fill(o, o + n, p[0]);
+                break;
+            }
+            break;
+        }
+        case FusedNode::Kind::Unary: {
+            const double *a = buf(nd.a);
+            for (int64_t c = 0; c < n; ++c) o[c] = apply_unary(nd.unary, a[c]);
+            break;
+        }
+        case FusedNode::Kind::Binary: {
+            const double *a = buf(nd.a), *b = buf(nd.b);
+            switch (nd.binary) {
+            case BinaryOp::Add:
+                for (int64_t c = 0; c < n; ++c) o[c] = a[c] + b[c];
+                break;
+            case BinaryOp::Sub:
+                for (int64_t c = 0; c < n; ++c) o[c] = a[c] - b[c];
+                break;
+            case BinaryOp::Mul:
+                for (int64_t c = 0; c < n; ++c) o[c] = a[c] * b[c];
+                break;
+            case BinaryOp::Div:
+                for (int64_t c = 0; c < n; ++c) o[c] = a[c] / b[c];
+                break;
+            default:
+                for (int64_t c = 0; c < n; ++c) o[c] = apply_binary(nd.binary, a[c], b[c]);
+                break;
+            }
+            break;
+        }
+        }
+    }
+}
+
+/// The value of the single cell (i, j), node by node (sparse-safe passes).
+/// Walks the CSR rows of the sparse Matrix inputs along one row in increasing column order (sparse-safe
+/// passes visit the driver's entries in that order), instead of a binary search per cell.
+struct RowCursor {
+    std::vector<int64_t> pos, end;
+    void start(const std::vector<FusedArg> &args, const FusedOp &op, int64_t i) {
+        pos.assign(args.size(), 0);
+        end.assign(args.size(), 0);
+        for (size_t k = 0; k < args.size(); ++k)
+            if (op.inputs[k] == InputKind::Matrix && args[k].matrix->is_sparse()) {
+                pos[k] = args[k].matrix->row_ptr()[i];
+                end[k] = args[k].matrix->row_ptr()[i + 1];
+            }
+    }
+    double at(const MatrixBlock &m, size_t k, int64_t j) {
+        const int32_t *ci = m.col_idx();
+        while (pos[k] < end[k] && ci[pos[k]] < j) ++pos[k];
+        return pos[k] < end[k] && ci[pos[k]] == j ? m.values()[pos[k]] : 0.0;
+    }
+};
+
+double cell_value(const FusedOp &op, const std::vector<FusedArg> &args, int64_t i, int64_t j, int root,
+                  std::vector<double> &vals, RowCursor &cur) {
+    vals.resize(op.nodes.size());
+    for (int k = 0; k <= root; ++k) {
+        const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
+        double v = 0.0;
+        switch (nd.kind) {
+        case FusedNode::Kind::Input: {
+            const FusedArg &a = args[static_cast<size_t>(nd.input)];
+            switch (op.inputs[static_cast<size_t>(nd.input)]) {
+            case InputKind::Matrix:
+                v = a.matrix->is_sparse() ? cur.at(*a.matrix, static_cast<size_t>(nd.input), j)
+                                          : a.matrix->get(i, j);
+                break;
+            case InputKind::RowVector:
+                v = a.matrix->get(0, j);
+                break;
+            case InputKind::ColVector:
+                v = a.matrix->get(i, 0);
+                break;
+            case InputKind::Cell:
+                v = a.matrix->get(0, 0);
+                break;
+            case InputKind::Scalar:
+                v = a.scalar;
+                break;
+            }
+            break;
+        }
+        case FusedNode::Kind::Unary:
+            v = apply_unary(nd.unary, vals[static_cast<size_t>(nd.a)]);
+            break;
+        case FusedNode::Kind::Binary:
+            v = apply_binary(nd.binary, vals[static_cast<size_t>(nd.a)], vals[static_cast<size_t>(nd.b)]);
+            break;
+        }
+        vals[static_cast<size_t>(k)] = v;
+    }
+    return vals[static_cast<size_t>(root)];
+}
+
+bool all_finite(const MatrixBlock &m) {
+    const double *v = m.is_sparse() ? m.values() : m.data();
+    const int64_t n = m.is_sparse() ? m.nnz() : m.cells();
+    for (int64_t k = 0; k < n; ++k)
+        if (!std::isfinite(v[k])) return false;
+    return true;
+}
+
+std::string shape(const MatrixBlock &m) {
+    return std::to_string(m.rows()) + "x" + std::to_string(m.cols());
+}
+
+} // namespace
+
+FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
+                      const std::vector<SpanFn> &spans) {
+    const MatrixBlock &drv = *args[static_cast<size_t>(op.driver)].matrix;
+    const int64_t rows = drv.rows(), cols = drv.cols();
+    // Shapes are checked here: the plan was made with sizes that recompilation may since have changed.
+    for (size_t k = 0; k < op.inputs.size(); ++k) {
+        const MatrixBlock *m = args[k].matrix;
+        bool ok = true;
+        switch (op.inputs[k]) {
+        case InputKind::Matrix:
+            ok = m->rows() == rows && m->cols() == cols;
+            break;
+        case InputKind::RowVector:
+            ok = m->rows() == 1 && m->cols() == cols;
+            break;
+        case InputKind::ColVector:
+            ok = m->rows() == rows && m->cols() == 1;
+            break;
+        case InputKind::Cell:
+            ok = m->rows() == 1 && m->cols() == 1;
+            break;
+        case InputKind::Scalar:
+            break;
+        }
+        if (!ok)
+            throw KernelError("dimension mismatch in cell-wise operation: " + shape(drv) + " and " +
+                              shape(*m));
+    }
+    const int nroots = static_cast<int>(op.roots.size());
+    FusedResult res;
+
+    // Sparse-safe pass: only the driver's stored entries (other inputs must be finite: 0 * Inf is NaN).
+    if (drv.is_sparse() && op.sparse_safe()) {
+        bool finite = true;
+        for (size_t k = 0; k < op.inputs.size() && finite; ++k)
+            if (static_cast<int>(k) != op.driver && op.inputs[k] != InputKind::Scalar)
+                finite = all_finite(*args[k].matrix);
+        for (size_t k = 0; k < op.inputs.size() && finite; ++k)
+            if (op.inputs[k] == InputKind::Scalar) finite = std::isfinite(args[k].scalar);
+        if (finite) {
+            const int64_t *rp = drv.row_ptr();
+            const int32_t *ci = drv.col_idx();
+            if (op.agg == FusedAgg::Row) {
+                auto out = MatrixBlock::uninitialized(rows, 1);
+                double *o = out->mutable_data();
+                const bool sq = op.agg_ops[0] == AggOp::SumSq;
+                detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
+                    std::vector<double> vals;
+                    RowCursor cur;
+                    for (int64_t i = r0; i < r1; ++i) {
+                        cur.start(args, op, i);
+                        KahanLanes k;
+                        for (int64_t p = rp[i]; p < rp[i + 1]; ++p) {
+                            const double v = cell_value(op, args, i, ci[p], op.roots[0], vals, cur);
+                            k.add(sq ? v * v : v);
+                        }
+                        o[i] = k.total().sum;
+                    }
+                });
+                out->recompute_nnz();
+                res.matrix = out;
+                return res;
+            }
+            // Full sums over fixed row chunks, merged in order.
+            const int64_t chunk = detail::chunk_size(rows, 64);
+            const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
+            std::vector<std::vector<KahanLanes>> parts(static_cast<size_t>(nchunks),
+                                                       std::vector<KahanLanes>(static_cast<size_t>(nroots)));
+            detail::parallel_range(nchunks, drv.nnz(), [&](int64_t k0, int64_t k1) {
+                std::vector<double> vals;
+                RowCursor cur;
+                for (int64_t c = k0; c < k1; ++c) {
+                    auto &acc = parts[static_cast<size_t>(c)];
+                    for (int64_t i = c * chunk; i < std::min(rows, (c + 1) * chunk); ++i) {
+                        cur.start(args, op, i);
+                        for (int64_t p = rp[i]; p < rp[i + 1]; ++p)
+                            for (int r = 0; r < nroots; ++r) {
+                                const double v = cell_value(op, args, i, ci[p],
+                                                            op.roots[static_cast<size_t>(r)], vals, cur);
+                                acc[static_cast<size_t>(r)].add(
+                                    op.agg_ops[static_cast<size_t>(r)] == AggOp::SumSq ? v * v : v);
+                            }
+                    }
+                }
+            });
+            res.values.assign(static_cast<size_t>(nroots), 0.0);
+            for (int r = 0; r < nroots; ++r) {
+                KahanLanes total;
+                for (auto &p : parts) total.merge(p[static_cast<size_t>(r)]);
+                res.values[static_cast<size_t>(r)] = total.total().sum;
+            }
+            return res;
+        }
+    }
+
+    // Dense pass: every input in dense form.
+    std::vector<MatrixPtr> held(op.inputs.size());
+    std::vector<const double *> ptrs(op.inputs.size());
+    for (size_t k = 0; k < op.inputs.size(); ++k) {
+        if (op.inputs[k] == InputKind::Scalar) {
+            ptrs[k] = &args[k].scalar;
+            continue;
+        }
+        held[k] = dense_input(*args[k].matrix);
+        ptrs[k] = held[k]->data();
+    }
+    // Evaluates root r over cells (i, j0 .. j0+n) into out.
+    auto span = [&](int r, int64_t i, int64_t j0, int64_t n, std::vector<double> &scratch, double *out) {
+        if (!spans.empty())
+            spans[static_cast<size_t>(r)](ptrs.data(), cols, i, j0, n, out);
+        else
+            interpret_span(op, ptrs.data(), cols, i, j0, n, op.roots[static_cast<size_t>(r)], scratch, out);
+    };
+    // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans within one row -- or across
+    // rows when no input is indexed by row or column alone (a span of a column vector is then not one cell).
+    bool by_row = op.agg == FusedAgg::Col;
+    for (InputKind k : op.inputs) by_row |= k == InputKind::RowVector || k == InputKind::ColVector;
+    auto for_spans = [cols, by_row](int64_t c0, int64_t c1, auto &&f) {
+        int64_t c = c0;
+        while (c < c1) {
+            const int64_t i = c / cols, j0 = c % cols;
+            const int64_t n = by_row ? std::min({c1 - c, cols - j0, kSpan}) : std::min(c1 - c, kSpan);
+            f(i, j0, n);
+            c += n;
+        }
+    };
+    const int64_t cells = rows * cols;
+
+    switch (op.agg) {
+    case FusedAgg::None: {
+        auto out = MatrixBlock::uninitialized(rows, cols);
+        double *o = out->mutable_data();
+        detail::parallel_range(rows, cells, [&](int64_t r0, int64_t r1) {
+            std::vector<double> scratch;
+            for_spans(r0 * cols, r1 * cols, [&](int64_t i, int64_t j0, int64_t n) {
+                span(0, i, j0, n, scratch, o + i * cols + j0);
+            });
+        });
+        out->recompute_nnz();
+        res.matrix = with_chosen_format(out);
+        return res;
+    }
+    case FusedAgg::Full: {
+        for (int r = 0; r < nroots; ++r)
+            if ((op.agg_ops[static_cast<size_t>(r)] == AggOp::Min ||
+                 op.agg_ops[static_cast<size_t>(r)] == AggOp::Max) &&
+                cells == 0)
+                throw KernelError(
+                    std::string(op.agg_ops[static_cast<size_t>(r)] == AggOp::Min ? "min" : "max") +
+                    " of an empty matrix");
+        // The chunks of reduce_linear in dense/aggregate.cpp: per chunk eight Kahan lanes (sums) or a fold
+        // (min/max starting from the first cell), merged in chunk order.
+        struct Acc {
+            KahanLanes k;
+            double ext = 0.0;
+            bool set = false;
+        };
+        const int64_t chunk = detail::chunk_size(cells, kChunkCells);
+        const int64_t nchunks = cells == 0 ? 0 : (cells + chunk - 1) / chunk;
+        std::vector<std::vector<Acc>> parts(static_cast<size_t>(nchunks),
+                                            std::vector<Acc>(static_cast<size_t>(nroots)));
+        detail::parallel_range(nchunks, cells, [&](int64_t k0, int64_t k1) {
+            std::vector<double> scratch, buf(kSpan);
+            for (int64_t c = k0; c < k1; ++c)
+                for (int r = 0; r < nroots; ++r) {
+                    Acc &acc = parts[static_cast<size_t>(c)][static_cast<size_t>(r)];
+                    const AggOp a = op.agg_ops[static_cast<size_t>(r)];
+                    for_spans(c * chunk, std::min(cells, (c + 1) * chunk),
+                              [&](int64_t i, int64_t j0, int64_t n) {
+                                  span(r, i, j0, n, scratch, buf.data());
+                                  if (a == AggOp::Sum || a == AggOp::SumSq) {
+                                      add_span(acc.k, buf.data(), n, a == AggOp::SumSq);
+                                  } else {
+                                      for (int64_t t = 0; t < n; ++t) {
+                                          acc.ext = acc.set ? fold(a, acc.ext, buf[static_cast<size_t>(t)])
+                                                            : buf[static_cast<size_t>(t)];
+                                          acc.set = true;
+                                      }
+                                  }
+                              });
+                }
+        });
+        res.values.assign(static_cast<size_t>(nroots), 0.0);
+        for (int r = 0; r < nroots; ++r) {
+            const AggOp a = op.agg_ops[static_cast<size_t>(r)];
+            if (a == AggOp::Sum || a == AggOp::SumSq) {
+                if (nchunks == 0) continue;
+                KahanLanes acc = parts[0][static_cast<size_t>(r)].k;
+                for (int64_t c = 1; c < nchunks; ++c)
+                    acc.merge(parts[static_cast<size_t>(c)][static_cast<size_t>(r)].k);
+                res.values[static_cast<size_t>(r)] = acc.total().sum;
+            } else {
+                double v = parts[0][static_cast<size_t>(r)].ext;
+                for (int64_t c = 1; c < nchunks; ++c)
+                    v = fold(a, v, parts[static_cast<size_t>(c)][static_cast<size_t>(r)].ext);
+                res.values[static_cast<size_t>(r)] = v;
+            }
+        }
+        return res;
+    }
+    case FusedAgg::Row: {
+        // row_value in dense/aggregate.cpp: eight Kahan lanes over the row, or a fold from its first cell.
+        const AggOp a = op.agg_ops[0];
+        auto out = MatrixBlock::uninitialized(rows, 1);
+        double *o = out->mutable_data();
+        detail::parallel_range(rows, cells, [&](int64_t r0, int64_t r1) {
+            std::vector<double> scratch, buf(kSpan);
+            for (int64_t i = r0; i < r1; ++i) {
+                KahanLanes k;
+                double ext = 0.0;
+                bool set = false;
+                for_spans(i * cols, (i + 1) * cols, [&](int64_t ii, int64_t j0, int64_t n) {
+                    span(0, ii, j0, n, scratch, buf.data());
+                    if (a == AggOp::Sum || a == AggOp::SumSq) {
+                        add_span(k, buf.data(), n, a == AggOp::SumSq);
+                        return;
+                    }
+                    for (int64_t t = 0; t < n; ++t) {
+                        const double v = buf[static_cast<size_t>(t)];
+                        ext = set ? fold(a, ext, v) : v;
+                        set = true;
+                    }
+                });
+                o[i] = a == AggOp::Sum || a == AggOp::SumSq ? k.total().sum : ext;
+            }
+        });
+        out->recompute_nnz();
+        res.matrix = with_chosen_format(out);
+        return res;
+    }
+    case FusedAgg::Col: {
+        // reduce_cols in dense/aggregate.cpp: row chunks of per-column accumulators, merged in order.
+        const AggOp a = op.agg_ops[0];
+        const int64_t chunk =
+            detail::chunk_size(rows, std::max<int64_t>(16, kChunkCells / std::max<int64_t>(1, cols)));
+        const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
+        struct Acc {
+            Kahan k;
+            double ext = 0.0;
+            bool set = false;
+        };
+        std::vector<std::vector<Acc>> parts(static_cast<size_t>(nchunks),
+                                            std::vector<Acc>(static_cast<size_t>(cols)));
+        auto step = [a](Acc &acc, double v) {
+            if (a == AggOp::Sum)
+                acc.k.add(v);
+            else if (a == AggOp::SumSq)
+                acc.k.add(v * v);
+            else {
+                acc.ext = acc.set ? fold(a, acc.ext, v) : v;
+                acc.set = true;
+            }
+        };
+        detail::parallel_range(nchunks, cells, [&](int64_t k0, int64_t k1) {
+            std::vector<double> scratch, buf(kSpan);
+            for (int64_t c = k0; c < k1; ++c) {
+                auto &acc = parts[static_cast<size_t>(c)];
+                for_spans(c * chunk * cols, std::min(rows, (c + 1) * chunk) * cols,
+                          [&](int64_t i, int64_t j0, int64_t n) {
+                              span(0, i, j0, n, scratch, buf.data());
+                              for (int64_t t = 0; t < n; ++t)
+                                  step(acc[static_cast<size_t>(j0 + t)], buf[static_cast<size_t>(t)]);
+                          });
+            }
+        });
+        auto out = MatrixBlock::uninitialized(1, cols);
+        double *o = out->mutable_data();
+        for (int64_t j = 0; j < cols; ++j) {
+            if (nchunks == 0) {
+                o[j] = 0.0;
+                continue;
+            }
+            Acc acc = parts[0][static_cast<size_t>(j)];
+            for (int64_t c = 1; c < nchunks; ++c) {
+                const Acc &p = parts[static_cast<size_t>(c)][static_cast<size_t>(j)];
+                if (a == AggOp::Sum || a == AggOp::SumSq)
+                    acc.k.merge(p.k);
+                else if (p.set)
+                    step(acc, p.ext);
+            }
+            o[j] = a == AggOp::Sum || a == AggOp::SumSq ? acc.k.sum : (acc.set ? acc.ext : 0.0);
+        }
+        out->recompute_nnz();
+        res.matrix = with_chosen_format(out);
+        return res;
+    }
+    }
+    return res;
+}
+
+} // namespace linea::kernels::codegen

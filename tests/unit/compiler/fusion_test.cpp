@@ -1,0 +1,96 @@
+// Fusion planning: which chains become fused operators, what -explain codegen says, and that fused plans
+// compute the same values and lineage items as unfused ones.
+#include "compile_util.h"
+
+#include "runtime/lineage/cache.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using linea::fusion::CodegenMode;
+
+struct FusedRun {
+    std::string out, explain;
+    linea::rt::RuntimeStats stats;
+};
+
+FusedRun run(const std::string &text, CodegenMode mode, bool lineage = false) {
+    auto src = std::make_shared<const linea::SourceFile>("test.dml", text);
+    linea::CompileOptions opts;
+    opts.builtin_dir = LINEA_SOURCE_DIR "/scripts/builtin";
+    opts.rewrites.verify = true;
+    opts.codegen = mode;
+    opts.explain_codegen = true;
+    auto cp = linea::compile_script(src, opts);
+    FusedRun r;
+    r.explain = cp->codegen_explain;
+    std::ostringstream out;
+    linea::rt::RuntimeOptions ro;
+    ro.seed = 7;
+    ro.lineage = lineage;
+    linea::rt::ExecContext ctx(*cp->runtime, out, r.stats, ro);
+    linea::rt::run_program(*cp->runtime, ctx);
+    r.out = out.str();
+    return r;
+}
+
+const char *kData = "X = matrix(seq(1, 24), rows=6, cols=4) / 5\nY = matrix(seq(24, 1, -1), rows=6, cols=4)\n"
+                    "Z = matrix(seq(1, 24), rows=6, cols=4) %% 7\nmu = colMeans(X)\n";
+
+TEST(Fusion, CellChainWithAggregateIsOneOperator) {
+    const std::string s =
+        std::string(kData) + "print(sum(X * Y * Z))\nprint(toString(rowSums((X - mu)^2)))\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off),
+             in = run(s, CodegenMode::Interpret);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(in.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "fused"), 2);
+    EXPECT_EQ(linea::test::executed(on.stats, "*"), 0);
+    EXPECT_EQ(linea::test::executed(off.stats, "fused"), 0);
+    EXPECT_NE(on.explain.find("fused cell (full aggregate"), std::string::npos) << on.explain;
+    EXPECT_NE(on.explain.find("fused cell (row aggregate"), std::string::npos) << on.explain;
+    EXPECT_TRUE(off.explain.empty());
+}
+
+TEST(Fusion, IndependentAggregatesShareOnePass) {
+    const std::string s = std::string(kData) + "a = sum(X * Y)\nb = sum(Y * Z)\nprint(a + b)\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "fused"), 1);
+    EXPECT_NE(on.explain.find("fused multi-aggregate"), std::string::npos) << on.explain;
+}
+
+TEST(Fusion, SharedIntermediateIsMaterialized) {
+    const std::string s = std::string(kData) + "D = X - Y\nprint(sum(D^2 + 1) + sum(abs(D) * Z))\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "-"), 1);
+    EXPECT_NE(on.explain.find("materialize"), std::string::npos) << on.explain;
+}
+
+TEST(Fusion, MatrixMultiplicationsAreNotFused) {
+    const std::string s = std::string(kData) + "print(sum((X %*% t(Y)) * 2 + 1))\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "ba+*") + linea::test::executed(on.stats, "tsmm"),
+              linea::test::executed(off.stats, "ba+*") + linea::test::executed(off.stats, "tsmm"));
+    EXPECT_EQ(linea::test::executed(on.stats, "fused"), 1);
+}
+
+TEST(Fusion, FusedOutputsCarryTheUnfusedLineage) {
+    const std::string s = std::string(kData) + "a = sum(X * Y + 1)\nb = sum(Y * Z)\nR = rowMaxs(X / Z)\n"
+                                               "print(lineage(a))\nprint(lineage(b))\nprint(lineage(R))\n";
+    FusedRun on = run(s, CodegenMode::On, true), off = run(s, CodegenMode::Off, true);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_GE(linea::test::executed(on.stats, "fused"), 1);
+}
+
+TEST(Fusion, ShapeMismatchStaysAUserError) {
+    const std::string s =
+        "X = matrix(1, rows=3, cols=4)\nY = matrix(2, rows=4, cols=3)\nprint(sum(X * Y + 1))\n";
+    EXPECT_THROW(run(s, CodegenMode::On), linea::DmlError);
+    EXPECT_THROW(run(s, CodegenMode::Off), linea::DmlError);
+}
+
+} // namespace
