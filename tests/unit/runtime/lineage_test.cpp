@@ -41,7 +41,9 @@ TEST(LineageItem, DeepTracesNeedNoRecursion) {
 }
 
 TEST(LineageCache, HitsEvictionAndBudget) {
-    linea::lineage::Cache cache(3 * (8 * 100 + 64));
+    // Spilling off: evicted entries are gone (spilling: lineage_spill_test.cpp).
+    linea::lineage::Cache cache(3 * (8 * 100 + 64), linea::lineage::EvictionPolicy::CostNSize,
+                                linea::lineage::SpillMode::Never);
     auto m = [](double v) { return linea::Value(linea::kernels::fill(10, 10, v)); };
     ItemPtr k1 = op("a", {}), k2 = op("b", {}), k3 = op("c", {}), k4 = op("d", {});
     cache.put(k1, m(1), 1.0);
@@ -65,7 +67,8 @@ TEST(LineageCache, EvictionPolicies) {
     // k_deep (height 2) is the most recently used and the most expensive: only dagheight evicts it.
     ItemPtr leaf = op("x", {}), k_flat = op("a", {}), k_mid = op("b", {leaf}), k_deep = op("c", {k_mid});
     auto fill = [&](linea::lineage::EvictionPolicy p) {
-        auto c = std::make_unique<linea::lineage::Cache>(3 * (8 * 100 + 64), p);
+        auto c =
+            std::make_unique<linea::lineage::Cache>(3 * (8 * 100 + 64), p, linea::lineage::SpillMode::Never);
         c->put(k_flat, m(1), 0.01);
         c->put(k_mid, m(2), 0.5);
         c->put(k_deep, m(3), 1.0);
