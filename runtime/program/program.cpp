@@ -280,8 +280,13 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
 } // namespace
 
 void run_instructions(const InstrList &instrs, ExecContext &ctx) {
+    run_instruction_range(instrs, 0, instrs.size(), ctx);
+}
+
+void run_instruction_range(const InstrList &instrs, size_t begin, size_t end, ExecContext &ctx) {
     if (ctx.tracing()) {
-        for (const auto &in : instrs) {
+        for (size_t i = begin; i < end; ++i) {
+            const auto &in = instrs[i];
             run_traced(*in, ctx);
             for (int s : in->release) {
                 ctx.frame()[static_cast<size_t>(s)] = Value();
@@ -291,7 +296,8 @@ void run_instructions(const InstrList &instrs, ExecContext &ctx) {
         return;
     }
     RuntimeStats &stats = ctx.stats();
-    for (const auto &in : instrs) {
+    for (size_t i = begin; i < end; ++i) {
+        const auto &in = instrs[i];
         if (stats.enabled) {
             auto t0 = std::chrono::steady_clock::now();
             in->execute(ctx);
@@ -310,6 +316,14 @@ void execute_blocks(const BlockList &blocks, ExecContext &ctx) {
 }
 
 void BasicBlock::execute(ExecContext &ctx) const {
+    if (!recompiler && ctx.cache() && ctx.options().reuse == lineage::ReuseMode::MultiLevel &&
+        ctx.tracing() && !ctx.dedup_path()) {
+        std::call_once(reuse_once, [&] { reuse_info = analyze_block_reuse(instructions); });
+        if (reuse_info.eligible()) {
+            run_block_with_reuse(instructions, reuse_info, ctx);
+            return;
+        }
+    }
     if (recompiler) {
         const std::shared_ptr<const InstrList> instrs = recompiler->instructions_for(ctx);
         run_instructions(*instrs, ctx);

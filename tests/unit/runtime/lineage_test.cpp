@@ -193,6 +193,26 @@ TEST(Reuse, MultiLevelSkipsRepeatedFunctionCalls) {
     EXPECT_EQ(rr.cache.ml_fn, 0);
 }
 
+TEST(Reuse, MultiLevelSkipsRepeatedStatementBlocks) {
+    // The loop body's first block (a Gram matrix, its regularised form and a solve; no prints) depends only
+    // on X and y, not on i: from the 2nd iteration on the whole block is bound from the cache.
+    const char *s =
+        "X = rand(rows=400, cols=60, seed=3)\ny = rand(rows=400, cols=1, seed=4)\n"
+        "for (i in 1:20) {\n  G = t(X) %*% X\n  A = G + diag(matrix(0.5, 60, 1))\n"
+        "  B = solve(A, t(X) %*% y)\n  r = sum(B)\n  print(r + i)\n  print(lineage(B) != \"\")\n}\n";
+    ReuseRun ml = run_reuse(s, true, true), off = run_reuse(s, false);
+    EXPECT_EQ(ml.out, off.out);
+    EXPECT_GE(ml.cache.ml_sb, 18); // 19, or 18 if one output was admitted only on its 2nd occurrence
+    EXPECT_LE(linea::test::executed(ml.stats, "solve"), 2);
+    EXPECT_EQ(linea::test::executed(off.stats, "solve"), 20);
+    // A hit binds the outputs' instruction-level lineage: the trace is the same as with full reuse.
+    const char *t = "X = rand(rows=400, cols=60, seed=3)\nfor (i in 1:3) {\n  G = t(X) %*% X\n"
+                    "  B = solve(G + diag(matrix(1, 60, 1)), rowSums(G))\n  s = sum(B)\n"
+                    "  print(lineage(B))\n}\n";
+    ReuseRun tml = run_reuse(t, true, true), tfull = run_reuse(t, true);
+    EXPECT_EQ(tml.out, tfull.out);
+}
+
 TEST(Lineage, UnseededDrawsRecordTheirSeed) {
     // Tracing draws the seed itself and records it; the data is the same as without tracing.
     ReuseRun traced = run_reuse("X = rand(rows=3, cols=3)\nprint(sum(X))\nprint(lineage(X))\n", false);
