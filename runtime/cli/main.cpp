@@ -3,6 +3,7 @@
 #include "compiler/driver/engine_options.h"
 #include "kernels/ops.h"
 #include "language/parser.h"
+#include "runtime/lineage/item.h"
 #include "runtime/program/context.h"
 
 #include <chrono>
@@ -136,6 +137,7 @@ int main(int argc, char **argv) {
             s += stats.heavy_hitters(eo.stats_k);
             s += stats.parfor_text();
             if (cache) s += cache->stats().text();
+            if (eo.lineage) s += linea::lineage::Item::memory_text();
             std::cout << s;
         }
     } catch (const linea::DmlError &e) {
