@@ -14,7 +14,8 @@ const char *kEngineOptionsUsage =
     "             [-rewrites on|off|-name,+name,...] [-lineage "
     "[none|reuse_full|reuse_multilevel|reuse_partial|reuse_hybrid|dedup|policy_lru|policy_costnsize|"
     "policy_dagheight]]\n"
-    "             [-lineage-budget bytes] [-sparse auto|force] [-codegen on|off|interpret]";
+    "             [-lineage-budget bytes] [-lineage-spill auto|always|never] [-sparse auto|force]\n"
+    "             [-codegen on|off|interpret]";
 
 namespace {
 
@@ -119,6 +120,16 @@ bool parse_engine_option(const std::vector<std::string> &args, size_t &i, Engine
     } else if (a == "-lineage-budget") {
         o.lineage_budget = parse_int(a, need("a number of bytes"));
         if (o.lineage_budget < 0) throw OptionError("-lineage-budget expects a non-negative number of bytes");
+    } else if (a == "-lineage-spill") {
+        const std::string &v = need("auto, always or never");
+        if (v == "auto")
+            o.spill = lineage::SpillMode::Auto;
+        else if (v == "always")
+            o.spill = lineage::SpillMode::Always;
+        else if (v == "never")
+            o.spill = lineage::SpillMode::Never;
+        else
+            throw OptionError("-lineage-spill expects auto, always or never, but found '" + v + "'");
     } else {
         return false;
     }
@@ -174,7 +185,7 @@ std::unique_ptr<lineage::Cache> make_cache(const EngineOptions &o) {
         o.policy == EngineOptions::Policy::Lru         ? lineage::EvictionPolicy::Lru
         : o.policy == EngineOptions::Policy::DagHeight ? lineage::EvictionPolicy::DagHeight
                                                        : lineage::EvictionPolicy::CostNSize;
-    return std::make_unique<lineage::Cache>(budget, policy);
+    return std::make_unique<lineage::Cache>(budget, policy, o.spill);
 }
 
 } // namespace linea

@@ -35,15 +35,16 @@ struct EngineOptions {
     bool partial = false; ///< reuse_partial / reuse_hybrid: compensation plans from cached relatives
     bool dedup = false;   ///< -lineage dedup
     enum class Policy { CostNSize, Lru, DagHeight };
-    Policy policy = Policy::CostNSize; ///< -lineage policy_*
-    int64_t lineage_budget = -1;       ///< bytes; -1 = 5% of physical memory
+    Policy policy = Policy::CostNSize;                   ///< -lineage policy_*
+    int64_t lineage_budget = -1;                         ///< bytes; -1 = 5% of physical memory
+    lineage::SpillMode spill = lineage::SpillMode::Auto; ///< -lineage-spill auto|always|never
     bool force_sparse = false; ///< -sparse force: every block with a zero cell is CSR (a test configuration)
     /// -codegen on|off|interpret: fused operators compiled by LLVM, no fusion, or fused and interpreted.
     fusion::CodegenMode codegen = fusion::CodegenMode::On;
 };
 
 /// If args[i] is an engine option (-stats, -explain, -seed, -threads, -rewrites, -lineage, -lineage-budget,
-/// -sparse, -codegen),
+/// -lineage-spill, -sparse, -codegen),
 /// consumes it and its values (advancing i to the last one consumed) and returns true; else returns false.
 /// Throws OptionError for bad values.
 bool parse_engine_option(const std::vector<std::string> &args, size_t &i, EngineOptions &o);

@@ -4,6 +4,7 @@
 #include "kernels/codegen/jit.h"
 #include "kernels/ops.h"
 #include "language/parser.h"
+#include "runtime/lineage/item.h"
 #include "runtime/program/context.h"
 
 #include <chrono>
@@ -148,6 +149,7 @@ int main(int argc, char **argv) {
                     static_cast<long long>(js.hits), js.init_seconds * 1e3);
                 s += buf;
             }
+            if (eo.lineage) s += linea::lineage::Item::memory_text();
             std::cout << s;
         }
     } catch (const linea::DmlError &e) {

@@ -25,7 +25,11 @@ std::string CacheStats::text() const {
     return buf;
 }
 
-Cache::Cache(size_t budget_bytes, EvictionPolicy policy) : budget_(budget_bytes), policy_(policy) {}
+Cache::Cache(size_t budget_bytes, EvictionPolicy policy, SpillMode spill, std::string spill_parent)
+    : spill_mode_(spill), spill_(std::move(spill_parent)), budget_(budget_bytes), policy_(policy) {}
+
+// The SpillStore member removes the spill directory with every file in it.
+Cache::~Cache() = default;
 
 size_t Cache::size_of(const Value &v) {
     if (v.is_matrix()) return v.matrix()->size_in_bytes() + 64;
@@ -40,9 +44,65 @@ Cache::Entry *Cache::find(const ItemPtr &item) {
     return nullptr;
 }
 
+bool Cache::is_spilled(const ItemPtr &item) const {
+    auto it = spilled_.find(item->hash());
+    if (it == spilled_.end()) return false;
+    for (const Spilled &s : it->second)
+        if (s.item == item || Item::equal(*s.item, *item)) return true;
+    return false;
+}
+
+Cache::Entry *Cache::reload(const ItemPtr &item) {
+    auto it = spilled_.find(item->hash());
+    if (it == spilled_.end()) return nullptr;
+    auto &list = it->second;
+    size_t i = 0;
+    while (i < list.size() && list[i].item != item && !Item::equal(*list[i].item, *item)) ++i;
+    if (i == list.size()) return nullptr;
+    Spilled s = std::move(list[i]);
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+    if (list.empty()) spilled_.erase(it);
+    double seconds = 0;
+    MatrixPtr m = spill_.read(s.path, seconds);
+    stats_.fs_read_s += seconds;
+    if (!m) {
+        evicted_[item->hash()]++; // unreadable (removed or corrupt): now simply gone
+        return nullptr;
+    }
+    // Back in memory: room is made by policy (possibly spilling others; this entry is not a victim yet).
+    evict_for(s.bytes);
+    auto &entries = map_[s.item->hash()];
+    entries.push_back(Entry{s.item, Value(std::move(m)), s.compute_s, s.bytes, s.hits, ++clock_, s.bound});
+    used_ += s.bytes;
+    stats_.entries++;
+    return &entries.back();
+}
+
+void Cache::evict(Entry &&victim, uint64_t hash) {
+    used_ -= victim.bytes;
+    stats_.entries--;
+    const bool matrix = victim.value.is_matrix();
+    const bool pays =
+        spill_mode_ == SpillMode::Always ||
+        (spill_mode_ == SpillMode::Auto && victim.compute_s > spill_.round_trip_seconds(victim.bytes));
+    if (matrix && pays && spill_mode_ != SpillMode::Never) {
+        double seconds = 0;
+        std::optional<std::string> path = spill_.write(*victim.value.matrix(), seconds);
+        stats_.fs_write_s += seconds;
+        if (path) {
+            spilled_[hash].push_back(
+                Spilled{victim.item, *path, victim.compute_s, victim.bytes, victim.hits, victim.bound});
+            stats_.writes_fs++;
+            return;
+        }
+    }
+    evicted_[hash]++;
+    stats_.writes_del++;
+}
+
 bool Cache::contains(const ItemPtr &item) {
     std::lock_guard lock(mutex_);
-    return find(item) != nullptr;
+    return find(item) != nullptr || is_spilled(item);
 }
 
 void Cache::note_function_hit() {
@@ -50,10 +110,15 @@ void Cache::note_function_hit() {
     stats_.ml_fn++;
 }
 
-void Cache::count_hit(Entry &e, Level level) {
+void Cache::note_block_hit() {
+    std::lock_guard lock(mutex_);
+    stats_.ml_sb++;
+}
+
+void Cache::count_hit(Entry &e, Level level, bool from_disk) {
     e.hits++;
     e.last_use = ++clock_;
-    stats_.hits_mem++;
+    (from_disk ? stats_.hits_fs : stats_.hits_mem)++;
     if (level == Level::Instruction) stats_.ml_ins++;
     stats_.saved_s += e.compute_s;
 }
@@ -64,8 +129,25 @@ std::optional<Value> Cache::probe(const ItemPtr &item, Level level) {
         count_hit(*e, level);
         return e->value;
     }
+    if (Entry *e = reload(item)) {
+        count_hit(*e, level, true);
+        return e->value;
+    }
     if (evicted_.count(item->hash())) stats_.hits_del++;
     return std::nullopt;
+}
+
+std::optional<std::pair<Value, ItemPtr>> Cache::probe_bound(const ItemPtr &item, Level level) {
+    std::lock_guard lock(mutex_);
+    Entry *e = find(item);
+    const bool from_disk = !e;
+    if (!e) e = reload(item);
+    if (!e) {
+        if (evicted_.count(item->hash())) stats_.hits_del++;
+        return std::nullopt;
+    }
+    count_hit(*e, level, from_disk);
+    return std::make_pair(e->value, e->bound ? e->bound : e->item);
 }
 
 std::shared_ptr<Cache::Pending> Cache::find_pending(const ItemPtr &item, bool take) {
@@ -89,6 +171,10 @@ std::optional<Value> Cache::acquire(const ItemPtr &item, Level level) {
     while (true) {
         if (Entry *e = find(item)) {
             count_hit(*e, level);
+            return e->value;
+        }
+        if (Entry *e = reload(item)) {
+            count_hit(*e, level, true);
             return e->value;
         }
         std::shared_ptr<Pending> p = find_pending(item, false);
@@ -159,13 +245,12 @@ void Cache::evict_for(size_t bytes) {
         auto &entries = it->second;
         for (size_t i = 0; i < entries.size(); ++i) {
             if (entries[i].item.get() != v.item) continue;
-            used_ -= entries[i].bytes;
+            Entry victim = std::move(entries[i]);
             entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
+            if (entries.empty()) map_.erase(it);
+            evict(std::move(victim), v.hash);
             break;
         }
-        if (entries.empty()) map_.erase(it);
-        evicted_[v.hash]++;
-        stats_.entries--;
     }
 }
 
@@ -186,7 +271,7 @@ bool Cache::admit(const Item &item, size_t bytes, double compute_seconds) {
     return true;
 }
 
-void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds) {
+void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds, ItemPtr bound) {
     const size_t bytes = size_of(value);
     std::lock_guard lock(mutex_);
     if (std::shared_ptr<Pending> p = find_pending(item, true)) {
@@ -195,10 +280,10 @@ void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds)
         cv_.notify_all();
     }
     if (bytes > budget_) return; // larger than the whole budget: never cached
-    if (find(item)) return;
+    if (find(item) || is_spilled(item)) return;
     if (!admit(*item, bytes, compute_seconds)) return;
     evict_for(bytes);
-    map_[item->hash()].push_back(Entry{item, value, compute_seconds, bytes, 0, ++clock_});
+    map_[item->hash()].push_back(Entry{item, value, compute_seconds, bytes, 0, ++clock_, std::move(bound)});
     used_ += bytes;
     stats_.writes_mem++;
     stats_.entries++;
@@ -211,7 +296,9 @@ void Cache::note_probe_time(double s) {
 
 std::optional<Value> Cache::peek(const ItemPtr &item) {
     std::lock_guard lock(mutex_);
-    if (Entry *e = find(item)) {
+    Entry *e = find(item);
+    if (!e) e = reload(item);
+    if (e) {
         e->last_use = ++clock_;
         return e->value;
     }
@@ -224,12 +311,27 @@ std::vector<ItemPtr> Cache::items_where(const std::function<bool(const Item &)> 
     for (const auto &[h, entries] : map_)
         for (const Entry &e : entries)
             if (pred(*e.item)) out.push_back(e.item);
+    for (const auto &[h, list] : spilled_)
+        for (const Spilled &s : list)
+            if (pred(*s.item)) out.push_back(s.item);
     return out;
 }
 
 void Cache::note_rewrite() {
     std::lock_guard lock(mutex_);
     stats_.rewrites++;
+}
+
+size_t Cache::spilled() const {
+    std::lock_guard lock(mutex_);
+    size_t n = 0;
+    for (const auto &[h, list] : spilled_) n += list.size();
+    return n;
+}
+
+std::string Cache::spill_directory() const {
+    std::lock_guard lock(mutex_);
+    return spill_.directory();
 }
 
 CacheStats Cache::stats() const {

@@ -3,6 +3,7 @@
 
 #include "runtime/data/value.h"
 #include "runtime/lineage/item.h"
+#include "runtime/lineage/spill.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace linea::lineage {
@@ -42,20 +44,34 @@ struct CacheStats {
 /// Thread-safe cache of immutable values by lineage item.
 class Cache {
 public:
-    explicit Cache(size_t budget_bytes, EvictionPolicy policy = EvictionPolicy::CostNSize);
+    /// `spill_parent`: where the private spill directory is created ("" = $TMPDIR, else /tmp).
+    explicit Cache(size_t budget_bytes, EvictionPolicy policy = EvictionPolicy::CostNSize,
+                   SpillMode spill = SpillMode::Auto, std::string spill_parent = "");
+    /// Removes the spill files (also when the program stopped with an error: the owner unwinds).
+    ~Cache();
+    Cache(const Cache &) = delete;
+    Cache &operator=(const Cache &) = delete;
 
     /// The cached value for an equal item, if any (counts a hit and the compute time it saves).
-    /// `level` says which MultiLevel counter a hit goes to (instruction or function).
-    enum class Level { Instruction, Function };
+    /// `level` says which MultiLevel counter a hit goes to: instruction hits count one each; function and
+    /// statement-block hits are counted once per skipped call or block (note_function_hit/note_block_hit).
+    enum class Level { Instruction, Function, Block };
     std::optional<Value> probe(const ItemPtr &item, Level level = Level::Instruction);
+    /// probe() that also returns the lineage item to bind to the value: the one given to put() as
+    /// `bound`, else the key itself.
+    std::optional<std::pair<Value, ItemPtr>> probe_bound(const ItemPtr &item, Level level);
     /// Like probe() but counts nothing (used to check all outputs of a call before reusing any).
     bool contains(const ItemPtr &item);
     /// Counts one reuse of a whole function call.
     void note_function_hit();
+    /// Counts one reuse of a whole statement block.
+    void note_block_hit();
     /// Offers a freshly computed value; kept if it fits the budget (evicting others by policy). Also
     /// completes a placeholder for `item`: threads waiting in acquire() receive the value (even when it
     /// is too large to be cached).
-    void put(const ItemPtr &item, const Value &value, double compute_seconds);
+    /// `bound`: the lineage a hit gives the value (statement-block outputs keep their instruction-level
+    /// trace); nullptr = the key.
+    void put(const ItemPtr &item, const Value &value, double compute_seconds, ItemPtr bound = nullptr);
 
     /// probe() for concurrent workers: a cached value is returned as a hit; if another thread holds a
     /// placeholder for an equal item (it is computing it), waits for its result and returns that (a
@@ -68,6 +84,9 @@ public:
     void abandon(const ItemPtr &item);
     /// Placeholders currently held (computations in flight).
     size_t pending() const;
+    /// Entries currently spilled to disk, and the spill directory ("" if nothing was ever spilled).
+    size_t spilled() const;
+    std::string spill_directory() const;
 
     CacheStats stats() const;
     void note_probe_time(double s);
@@ -89,6 +108,7 @@ private:
         size_t bytes = 0;
         int64_t hits = 0;
         uint64_t last_use = 0;
+        ItemPtr bound; ///< lineage bound to the value on a hit (nullptr: item)
     };
     /// A computation in flight: waiters block on `cv_` until done or failed.
     struct Pending {
@@ -96,11 +116,27 @@ private:
         bool done = false, failed = false;
         Value value;
     };
+    /// An evicted entry whose value waits in a spill file.
+    struct Spilled {
+        ItemPtr item;
+        std::string path;
+        double compute_s = 0;
+        size_t bytes = 0;
+        int64_t hits = 0;
+        ItemPtr bound;
+    };
     /// The entry equal to `item`, or nullptr (the caller holds the mutex).
     Entry *find(const ItemPtr &item);
+    /// The spilled entry equal to `item` read back into memory (an entry again, its file removed), or
+    /// nullptr when there is none or its file cannot be read (the mutex is held).
+    Entry *reload(const ItemPtr &item);
+    /// Whether the spilled record equal to `item` exists (mutex held).
+    bool is_spilled(const ItemPtr &item) const;
+    /// Removes `victim` from memory: spilled to disk when that pays (SpillMode), else dropped.
+    void evict(Entry &&victim, uint64_t hash);
     /// The placeholder equal to `item` (removed from the table if `take`), or nullptr (mutex held).
     std::shared_ptr<Pending> find_pending(const ItemPtr &item, bool take);
-    void count_hit(Entry &e, Level level);
+    void count_hit(Entry &e, Level level, bool from_disk = false);
     static size_t size_of(const Value &v);
     void evict_for(size_t bytes);
     /// Whether a computed value is stored now (expensive or small) or only on its lineage's next
@@ -114,6 +150,9 @@ private:
     std::unordered_map<uint64_t, std::vector<Entry>> map_;
     std::unordered_set<uint64_t> seen_;         ///< hashes of cheap values offered once (delayed caching)
     std::unordered_map<uint64_t, int> evicted_; ///< hashes of dropped entries, for Del hits
+    std::unordered_map<uint64_t, std::vector<Spilled>> spilled_;
+    SpillMode spill_mode_;
+    SpillStore spill_;
     size_t budget_;
     size_t used_ = 0;
     uint64_t clock_ = 0;

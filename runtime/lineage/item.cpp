@@ -1,6 +1,7 @@
 #include "runtime/lineage/item.h"
 
 #include <atomic>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <set>
@@ -34,7 +35,7 @@ std::string escape(const std::string &data) {
     return out;
 }
 
-std::atomic<int64_t> g_live{0}, g_live_bytes{0}, g_peak{0}, g_peak_bytes{0};
+std::atomic<int64_t> g_live{0}, g_live_bytes{0}, g_peak{0}, g_peak_bytes{0}, g_created{0};
 
 void raise_peak(std::atomic<int64_t> &peak, int64_t v) {
     int64_t p = peak.load(std::memory_order_relaxed);
@@ -132,6 +133,7 @@ Item::Item(std::string opcode, std::string data, std::vector<ItemPtr> inputs)
     if (opcode_.capacity() > 15) bytes += opcode_.capacity() + 1;
     if (data_.capacity() > 15) bytes += data_.capacity() + 1;
     bytes_ = static_cast<uint32_t>(bytes);
+    g_created.fetch_add(1, std::memory_order_relaxed);
     raise_peak(g_peak, g_live.fetch_add(1, std::memory_order_relaxed) + 1);
     raise_peak(g_peak_bytes, g_live_bytes.fetch_add(static_cast<int64_t>(bytes_), std::memory_order_relaxed) +
                                  static_cast<int64_t>(bytes_));
@@ -149,6 +151,21 @@ int64_t Item::peak_count() {
 int64_t Item::peak_bytes() {
     return g_peak_bytes.load(std::memory_order_relaxed);
 }
+int64_t Item::created_count() {
+    return g_created.load(std::memory_order_relaxed);
+}
+
+std::string Item::memory_text() {
+    const int64_t created = created_count(), peak = peak_bytes();
+    char buf[256];
+    std::snprintf(
+        buf, sizeof buf,
+        "Lineage items (created/peak live): \t%lld/%lld.\nLineage bytes (peak/per item): \t%lld/%.1f.\n",
+        static_cast<long long>(created), static_cast<long long>(peak_count()), static_cast<long long>(peak),
+        created > 0 ? static_cast<double>(peak) / static_cast<double>(created) : 0.0);
+    return buf;
+}
+
 void Item::reset_peak() {
     g_peak.store(g_live.load(std::memory_order_relaxed), std::memory_order_relaxed);
     g_peak_bytes.store(g_live_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);

@@ -34,6 +34,11 @@ public:
     static int64_t peak_count();
     static int64_t peak_bytes();
     static void reset_peak();
+    /// Items constructed in this process (each traced instruction output and literal is one).
+    static int64_t created_count();
+    /// The `-stats` lines on trace memory: items created and peak alive, peak bytes and peak bytes per
+    /// item created (what a trace costs per traced operation).
+    static std::string memory_text();
 
     /// Structural equality without recursion (traces of long loops are deep).
     static bool equal(const Item &a, const Item &b);

@@ -7,6 +7,8 @@
 #include "runtime/program/context.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -24,6 +26,9 @@ struct OpcodeRegistry {
     std::mutex mutex;
     std::deque<std::string> names; ///< a deque: opcode_name() references stay valid while others intern
     std::unordered_map<std::string, int> ids;
+    /// The names published by id, read without the lock (tracing asks for an instruction's name each time).
+    static constexpr size_t kPublished = size_t{1} << 12;
+    std::array<std::atomic<const std::string *>, kPublished> published{};
 };
 OpcodeRegistry &opcodes() {
     static OpcodeRegistry r;
@@ -39,11 +44,16 @@ int intern_opcode(std::string_view name) {
     int id = static_cast<int>(r.names.size());
     r.names.emplace_back(name);
     r.ids.emplace(std::string(name), id);
+    if (static_cast<size_t>(id) < OpcodeRegistry::kPublished)
+        r.published[static_cast<size_t>(id)].store(&r.names.back(), std::memory_order_release);
     return id;
 }
 
 const std::string &opcode_name(int id) {
     auto &r = opcodes();
+    if (id >= 0 && static_cast<size_t>(id) < OpcodeRegistry::kPublished)
+        if (const std::string *name = r.published[static_cast<size_t>(id)].load(std::memory_order_acquire))
+            return *name;
     std::lock_guard lock(r.mutex);
     return r.names.at(static_cast<size_t>(id));
 }
@@ -167,6 +177,19 @@ bool try_partial_reuse(const Instruction &in, const LineageSpec &spec, const lin
     return true;
 }
 
+/// reusable_opcode() by opcode id, remembered per id (0 = not looked up yet, 1 = yes, 2 = no).
+bool reusable_opcode_id(const Instruction &in) {
+    static std::array<std::atomic<uint8_t>, 4096> known{};
+    const auto id = static_cast<size_t>(in.opcode_id());
+    if (id >= known.size()) return lineage::reusable_opcode(in.opcode());
+    uint8_t k = known[id].load(std::memory_order_relaxed);
+    if (k == 0) {
+        k = lineage::reusable_opcode(in.opcode()) ? 1 : 2;
+        known[id].store(k, std::memory_order_relaxed);
+    }
+    return k == 1;
+}
+
 /// The traced execution of one instruction: builds its output items before it runs, probes the cache.
 void run_traced(const Instruction &in, ExecContext &ctx) {
     LineageSpec spec = in.lineage_spec();
@@ -232,7 +255,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
                 in.opcode(), k == 0 ? data : data + " out" + std::to_string(k), inputs));
     lineage::Cache *cache = ctx.cache();
     const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
-                          lineage::reusable_opcode(items[0]->opcode());
+                          (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
     // A value derived from the loop variable is never computed again in this loop: caching it would only
     // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
     // compensation plans start from stay cached.
@@ -262,9 +285,12 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         placeholder.item = items[0];
         if (ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
     }
-    auto t0 = std::chrono::steady_clock::now();
+    // The clock is read only when the time is used (statistics, or the cache's cost of the value).
+    const bool timed = stats.enabled || reusable;
+    const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     in.execute(ctx);
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double dt =
+        timed ? std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() : 0.0;
     if (stats.enabled)
         stats.record(in.opcode_id(), dt);
     else
@@ -283,8 +309,13 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
 } // namespace
 
 void run_instructions(const InstrList &instrs, ExecContext &ctx) {
+    run_instruction_range(instrs, 0, instrs.size(), ctx);
+}
+
+void run_instruction_range(const InstrList &instrs, size_t begin, size_t end, ExecContext &ctx) {
     if (ctx.tracing()) {
-        for (const auto &in : instrs) {
+        for (size_t i = begin; i < end; ++i) {
+            const auto &in = instrs[i];
             run_traced(*in, ctx);
             for (int s : in->release) {
                 ctx.frame()[static_cast<size_t>(s)] = Value();
@@ -294,7 +325,8 @@ void run_instructions(const InstrList &instrs, ExecContext &ctx) {
         return;
     }
     RuntimeStats &stats = ctx.stats();
-    for (const auto &in : instrs) {
+    for (size_t i = begin; i < end; ++i) {
+        const auto &in = instrs[i];
         if (stats.enabled) {
             auto t0 = std::chrono::steady_clock::now();
             in->execute(ctx);
@@ -313,6 +345,14 @@ void execute_blocks(const BlockList &blocks, ExecContext &ctx) {
 }
 
 void BasicBlock::execute(ExecContext &ctx) const {
+    if (!recompiler && ctx.cache() && ctx.options().reuse == lineage::ReuseMode::MultiLevel &&
+        ctx.tracing() && !ctx.dedup_path()) {
+        std::call_once(reuse_once, [&] { reuse_info = analyze_block_reuse(instructions); });
+        if (reuse_info.eligible()) {
+            run_block_with_reuse(instructions, reuse_info, ctx);
+            return;
+        }
+    }
     if (recompiler) {
         const std::shared_ptr<const InstrList> instrs = recompiler->instructions_for(ctx);
         run_instructions(*instrs, ctx);

@@ -1,11 +1,13 @@
 // Program blocks: the executable structure the compiler emits (basic, if, for, while, function).
 #pragma once
 
+#include "runtime/program/block_reuse.h"
 #include "runtime/program/instruction.h"
 
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,8 @@ using BlockList = std::vector<BlockPtr>;
 
 void execute_blocks(const BlockList &blocks, ExecContext &ctx);
 void run_instructions(const InstrList &instrs, ExecContext &ctx);
+/// Runs instructions [begin, end) of a list (traced when lineage is on), releasing their dead slots.
+void run_instruction_range(const InstrList &instrs, size_t begin, size_t end, ExecContext &ctx);
 
 /// Recompiles a block just before it runs, from the live sizes of its inputs. Implemented by the compiler
 /// (the runtime sees only this interface).
@@ -41,6 +45,9 @@ public:
     InstrList instructions;
     /// Set for blocks whose sizes are unknown at compile time (dynamic recompilation).
     std::unique_ptr<BlockRecompiler> recompiler;
+    /// Statement-block reuse (block_reuse.h), analysed on the first multi-level execution.
+    mutable std::once_flag reuse_once;
+    mutable BlockReuseInfo reuse_info;
     void execute(ExecContext &ctx) const override;
     void explain(std::string &out, int depth) const override;
 };
