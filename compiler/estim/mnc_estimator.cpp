@@ -12,12 +12,6 @@ namespace {
 
 using Counts = std::vector<int64_t>;
 
-double dsum(const Counts &v) {
-    double s = 0;
-    for (int64_t x : v) s += static_cast<double>(x);
-    return s;
-}
-
 std::vector<double> as_double(const Counts &v) {
     return std::vector<double>(v.begin(), v.end());
 }
