@@ -254,8 +254,9 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             items.push_back(std::make_shared<const lineage::Item>(
                 in.opcode(), k == 0 ? data : data + " out" + std::to_string(k), inputs));
     lineage::Cache *cache = ctx.cache();
-    const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
-                          (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
+    const bool reusable =
+        cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
+        (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
     // A value derived from the loop variable is never computed again in this loop: caching it would only
     // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
     // compensation plans start from stay cached.
