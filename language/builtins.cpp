@@ -124,6 +124,14 @@ std::vector<BuiltinInfo> make_table() {
     t.push_back(generic("ifelse", {req("test"), req("yes"), req("no")}, R::Unknown, "ifelse"));
     t.push_back(generic("as.list", {req("target")}, R::List, "castdtl"));
     t.push_back(generic("typeof", {req("target")}, R::ScalarString, "typeof"));
+    {
+        // exists(x) / exists("x"): whether variable x is defined in the current scope; its answer depends on
+        // the symbol table, not on x's value, so it is never reused from the lineage cache.
+        BuiltinInfo b = generic("exists", {req("target")}, R::ScalarBool, "exists");
+        b.probes_variable = true;
+        b.deterministic = false;
+        t.push_back(b);
+    }
     t.push_back(generic("toString",
                         {req("target"), opt("rows", Value(int64_t{100})), opt("cols", Value(int64_t{100})),
                          opt("decimal", Value(int64_t{3})), opt("sparse", Value(false)),

@@ -52,6 +52,9 @@ struct BuiltinInfo {
     bool deterministic =
         true;                 ///< false for rand/sample with an unspecified seed, read of changing files, ...
     bool side_effect = false; ///< print, write, stop, assert: never removed, kept in statement order
+    /// The argument names a variable that may be undefined (exists(x), exists("x")): the validator does not
+    /// require it to be defined and the HOP builder answers the check statically when it can.
+    bool probes_variable = false;
 };
 
 /// All native builtins.

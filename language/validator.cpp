@@ -254,7 +254,9 @@ private:
     }
 
     void call(Call &c, std::set<std::string> &defined, int outputs) {
-        for (auto &a : c.args) expr(*a.value, defined);
+        const bool probe = probes_variable(c);
+        for (auto &a : c.args)
+            if (!probe || a.value->kind != ExprKind::Ident) expr(*a.value, defined);
         if (!c.ns.empty()) {
             auto nsit = prog_.namespaces.find(ns_key_);
             const Namespace *cur = nsit == prog_.namespaces.end() ? nullptr : &nsit->second;
@@ -293,6 +295,14 @@ private:
             return;
         }
         error(c.loc, "undefined function '" + c.name + "'");
+    }
+
+    /// A call of a builtin like exists(x), whose identifier argument need not be defined (unless a user
+    /// function of that name shadows the builtin).
+    bool probes_variable(const Call &c) {
+        if (!c.ns.empty() || find_function(ns_key_, c.name)) return false;
+        int id = find_builtin(c.name);
+        return id >= 0 && builtin(id).probes_variable;
     }
 
     void bind(Call &c, const FunctionDef &f) {

@@ -24,6 +24,7 @@ struct VarInfo {
     DataType data_type = DataType::Unknown;
     ValueType value_type = ValueType::Unknown;
     std::optional<int64_t> rows, cols, nnz;
+    bool definite = true; ///< assigned on every path to this point (else only on some)
 };
 using TypeEnv = std::map<std::string, VarInfo>;
 
@@ -341,6 +342,7 @@ private:
         if (outputs > std::max(info.max_outputs, 1))
             error(c.loc, "'" + c.name + "' returns " + std::to_string(info.max_outputs) + " value(s) but " +
                              std::to_string(outputs) + " are assigned");
+        if (info.probes_variable) return {probe_variable(c, info, *args[0], names)};
         switch (info.hop) {
         case BuiltinHop::Unary: {
             Hop *a = expr(*args[0]);
@@ -413,6 +415,22 @@ private:
             outs.push_back(o);
         }
         return outs;
+    }
+
+    /// exists(x) / exists("x"): TRUE when x is assigned earlier in this block or on every path to it;
+    /// otherwise a run-time check of x's slot, whose TRead makes it a read of x for every rewrite (so a
+    /// merged or propagated assignment still answers it). A name computed at run time is looked up by
+    /// name in the running function's frame (argument named "name").
+    Hop *probe_variable(const Call &c, const BuiltinInfo &info, const Expr &arg,
+                        const std::vector<std::string> &names) {
+        if (arg.kind != ExprKind::Ident && arg.kind != ExprKind::StringLit)
+            return generic(c, info, {&arg}, {"name"});
+        const std::string &name = arg.kind == ExprKind::Ident ? static_cast<const Ident &>(arg).name
+                                                              : static_cast<const StringLit &>(arg).value;
+        auto e = env_.find(name);
+        if (vars_.count(name) || (e != env_.end() && e->second.definite)) return literal(Value(true), c.loc);
+        const Ident read(arg.loc, name);
+        return generic(c, info, {&read}, names);
     }
 
     Hop *generic(const Call &c, const BuiltinInfo &info, const std::vector<const Expr *> &args,
@@ -617,6 +635,7 @@ TypeEnv merge(const TypeEnv &a, const TypeEnv &b) {
         auto it = b.find(n);
         if (it == b.end()) {
             out[n] = x;
+            out[n].definite = false;
             continue;
         }
         const VarInfo &y = it->second;
@@ -626,10 +645,14 @@ TypeEnv merge(const TypeEnv &a, const TypeEnv &b) {
         if (x.rows == y.rows) m.rows = x.rows;
         if (x.cols == y.cols) m.cols = x.cols;
         if (x.nnz == y.nnz) m.nnz = x.nnz;
+        m.definite = x.definite && y.definite;
         out[n] = m;
     }
-    for (const auto &[n, y] : b)
-        if (!out.count(n)) out[n] = y;
+    for (const auto &[n, y] : b) {
+        if (out.count(n)) continue;
+        out[n] = y;
+        out[n].definite = false;
+    }
     return out;
 }
 
@@ -685,7 +708,7 @@ private:
             if (it == b.end()) return false;
             const VarInfo &y = it->second;
             if (x.data_type != y.data_type || x.value_type != y.value_type || x.rows != y.rows ||
-                x.cols != y.cols || x.nnz != y.nnz)
+                x.cols != y.cols || x.nnz != y.nnz || x.definite != y.definite)
                 return false;
         }
         return true;

@@ -36,6 +36,7 @@ void for_each_dag(FunctionBlocks &fb, const std::function<void(HopDag &)> &fn) {
 struct CallInfo {
     std::set<std::string> callees;
     bool dynamic_eval = false;
+    bool dynamic_lookup = false; ///< exists(name) with a name known only at run time: needs its own frame
     bool nondeterministic = false;
     bool side_effects = false;
 };
@@ -48,6 +49,8 @@ CallInfo scan(FunctionBlocks &fb) {
             if (n->kind != HopKind::Builtin) continue;
             const BuiltinInfo &b = builtin(n->builtin_id);
             if (b.side_effect) info.side_effects = true;
+            if (b.probes_variable && !n->arg_names.empty() && n->arg_names[0] == "name")
+                info.dynamic_lookup = true;
             if (b.name == "eval") {
                 info.nondeterministic = true;
                 const Hop *name = n->inputs.empty() ? nullptr : n->inputs[0];
@@ -102,7 +105,7 @@ private:
         const FunctionBlocks &fb = *it->second;
         const CallInfo &ci = calls_.at(key);
         if (fb.blocks.size() != 1 || fb.blocks[0]->kind != hops::BlockKind::Basic) return nullptr;
-        if (ci.side_effects || !ci.callees.empty() || ci.dynamic_eval) return nullptr;
+        if (ci.side_effects || !ci.callees.empty() || ci.dynamic_eval || ci.dynamic_lookup) return nullptr;
         const HopDag &d = fb.blocks[0]->dag;
         if (d.nodes().size() > opts_.max_inline_nodes) return nullptr;
         return &d;

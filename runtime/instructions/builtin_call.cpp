@@ -10,8 +10,11 @@ namespace linea::rt {
 void BuiltinInstruction::execute(ExecContext &ctx) const {
     BuiltinArgs call{ctx, loc(), {}, names_, {}, {}};
     call.args.reserve(in_.size());
+    // exists(x) probes x's slot: an unbound variable is an empty argument, not an error.
+    const bool probe = name_ == "exists";
     for (const Operand &op : in_) {
-        if (op.slot < 0 && op.constant.is_empty())
+        if ((op.slot < 0 && op.constant.is_empty()) ||
+            (probe && op.slot >= 0 && ctx.frame()[static_cast<size_t>(op.slot)].is_empty()))
             call.args.emplace_back();
         else
             call.args.push_back(ctx.get(op, loc()));

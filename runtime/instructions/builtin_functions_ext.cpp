@@ -2,6 +2,7 @@
 // reorganisations, linear algebra decompositions, ...), by DML name.
 #include "runtime/instructions/instructions.h"
 #include "runtime/program/context.h"
+#include "runtime/program/program.h"
 
 #include <cmath>
 #include <unordered_map>
@@ -261,6 +262,24 @@ void fn_typeof(BuiltinArgs &a) {
     a.outputs.emplace_back(v.is_matrix() ? "MATRIX" : v.is_list() ? "LIST" : "SCALAR");
 }
 
+/// exists(x): whether x is bound. The compiler passes x's slot (empty when unbound), or, for a name
+/// computed at run time (argument named "name"), the name to look up in the running function's frame.
+void fn_exists(BuiltinArgs &a) {
+    if (a.names.empty() || a.names[0] != "name") {
+        a.outputs.emplace_back(has(a, 0));
+        return;
+    }
+    if (!a.args[0].is_string())
+        fail(a, "exists: the variable name must be a string but is a " + a.args[0].describe());
+    const std::string &name = a.args[0].as_string_unchecked();
+    const auto &names = a.ctx.function().slot_names;
+    const auto &frame = a.ctx.frame();
+    bool found = false;
+    for (size_t i = 0; i < names.size() && i < frame.size() && !found; ++i)
+        found = names[i] == name && !frame[i].is_empty();
+    a.outputs.emplace_back(found);
+}
+
 /// as.list(x): a list stays as it is; any other value becomes a one-element list.
 void fn_as_list(BuiltinArgs &a) {
     if (a.args[0].is_list()) {
@@ -279,6 +298,7 @@ const BuiltinFnTable &extended_builtin_fns() {
     static const BuiltinFnTable t = {
         {"sample", fn_sample},
         {"typeof", fn_typeof},
+        {"exists", fn_exists},
         {"as.list", fn_as_list},
         {"lower.tri", [](BuiltinArgs &a) { fn_tri(a, true); }},
         {"upper.tri", [](BuiltinArgs &a) { fn_tri(a, false); }},
