@@ -8,7 +8,11 @@
 //    row/column vectors or 1x1 cells; scalars as scalar operands.
 // 4. Full aggregates of the same shape that share an input and do not depend on each other merge into one
 //    multi-aggregate: one pass over the shared inputs.
-// Matrix multiplications are never fused here (they stay BLAS calls); they end a region as inputs.
+// 5. Outer template: a product U %*% t(V) of the region's shape with inner dimension k < cols, all of whose
+//    consumers are in the region, joins as a Dot node (U and V as inputs) when the region is sparse-safe
+//    for a likely sparse driver: only the driver's non-zeros are visited, computing a k-term dot product
+//    each, and U %*% t(V) is never materialized. Otherwise (and for all other matrix multiplications) the
+//    product stays a BLAS call that ends the region as an input.
 #include "compiler/fusion/planner.h"
 
 #include <algorithm>
@@ -80,14 +84,91 @@ bool fusable_aggregate(const Hop *h) {
     return cell_op(h->inputs[0]);
 }
 
+/// An outer product U %*% t(V) of shape s that the outer template can evaluate per cell.
+bool outer_product(const Hop *h, Shape s) {
+    if (h->kind != HopKind::MatMult || h->mm_method != hops::MatMultMethod::Default || h->inputs.size() != 2)
+        return false;
+    if (!known_matrix(h) || !(shape_of(h) == s)) return false;
+    const Hop *u = h->inputs[0], *t = h->inputs[1];
+    if (t->kind != HopKind::Reorg || t->reorg_op != rt::ReorgOp::Transpose) return false;
+    const Hop *v = t->inputs[0];
+    if (!known_matrix(u) || !known_matrix(v)) return false;
+    // k < cols keeps U and V out of the region's shape (they are factors, never cell-wise operands).
+    return *u->rows == s.rows && *v->rows == s.cols && *u->cols == *v->cols && *u->cols < s.cols;
+}
+
 struct Region {
     Hop *root = nullptr;      ///< the hop the fused operator replaces (aggregate or cell-wise)
     Hop *cell_root = nullptr; ///< the cell-wise root
     FusedAgg agg = FusedAgg::None;
-    std::vector<Hop *> ops; ///< cell-wise operators, topological
-    std::vector<Hop *> inputs;
+    std::vector<Hop *> ops;    ///< cell-wise operators and outer products, topological
+    std::vector<Hop *> inputs; ///< with their kinds in `kinds`
+    std::vector<InputKind> kinds;
+    bool outer = false; ///< has an outer product
     Shape shape;
 };
+
+/// The region's operand hops of operator o (for an outer product U %*% t(V): U and V).
+std::vector<Hop *> operands(const Hop *o) {
+    if (o->kind == HopKind::MatMult) return {o->inputs[0], o->inputs[1]->inputs[0]};
+    return o->inputs;
+}
+
+/// Appends the nodes of region r's operators to op (inputs must already have nodes in node_of).
+void add_nodes(const Region &r, FusedOp &op, std::unordered_map<const Hop *, int> &node_of) {
+    for (Hop *o : r.ops) {
+        FusedNode n;
+        n.opcode = o->opcode;
+        if (o->kind == HopKind::MatMult) {
+            n.kind = FusedNode::Kind::Dot;
+            n.a = node_of.at(o->inputs[0]);
+            n.b = node_of.at(o->inputs[1]->inputs[0]);
+            n.transpose_opcode = o->inputs[1]->opcode;
+        } else if (o->kind == HopKind::Unary) {
+            n.a = node_of.at(o->inputs[0]);
+            n.kind = FusedNode::Kind::Unary;
+            n.unary = o->unary_op;
+        } else {
+            n.a = node_of.at(o->inputs[0]);
+            n.kind = FusedNode::Kind::Binary;
+            n.binary = o->binary_op;
+            n.b = node_of.at(o->inputs[1]);
+        }
+        node_of[o] = static_cast<int>(op.nodes.size());
+        op.nodes.push_back(n);
+    }
+}
+
+/// A likely sparse operand: its exact (live) or estimated sparsity is below 0.4.
+bool likely_sparse(const Hop *in) {
+    if (!known_matrix(in) || *in->rows * *in->cols <= 0) return false;
+    const std::optional<double> nnz =
+        in->nnz ? std::optional<double>(static_cast<double>(*in->nnz)) : in->est_nnz;
+    return nnz && *nnz / static_cast<double>(*in->rows * *in->cols) < 0.4;
+}
+
+/// True when the outer region r is sparse-safe for one of its likely sparse full-size inputs.
+bool outer_pays_off(const Region &r) {
+    FusedOp op;
+    std::unordered_map<const Hop *, int> node_of;
+    for (size_t k = 0; k < r.inputs.size(); ++k) {
+        op.inputs.push_back(r.kinds[k]);
+        FusedNode n;
+        n.input = static_cast<int>(k);
+        node_of[r.inputs[k]] = static_cast<int>(op.nodes.size());
+        op.nodes.push_back(n);
+    }
+    add_nodes(r, op, node_of);
+    op.roots.push_back(node_of.at(r.cell_root));
+    if (r.agg != FusedAgg::None) op.agg_ops.push_back(r.root->agg_op);
+    op.agg = r.agg;
+    for (size_t k = 0; k < r.inputs.size(); ++k) {
+        if (r.kinds[k] != InputKind::Matrix || !likely_sparse(r.inputs[k])) continue;
+        op.driver = static_cast<int>(k);
+        if (op.sparse_safe()) return true;
+    }
+    return false;
+}
 
 std::string hop_name(const Hop *h) {
     std::string s = "(" + std::to_string(h->id) + ") " + h->opcode;
@@ -142,39 +223,69 @@ int plan_fusion(HopDag &dag, std::string *explain) {
             continue;
         }
         r.shape = shape_of(r.cell_root);
-        // Grow consumers first: a hop joins when all its consumers are in the region.
-        std::unordered_set<const Hop *> in_region{r.cell_root};
-        if (r.root != r.cell_root) in_region.insert(r.root);
-        for (size_t j = pos[r.cell_root] + 1; j-- > 0;) {
-            Hop *c = topo[j];
-            if (c == r.cell_root) continue;
-            if (taken.count(c) || !cell_op(c) || !(shape_of(c) == r.shape)) continue;
-            size_t inside = 0;
-            for (const Hop *p : c->parents) inside += in_region.count(p);
-            if (inside == 0) continue;
-            if (inside < c->parents.size()) {
-                note("materialize " + hop_name(c) + ": " + std::to_string(c->parents.size()) +
-                     " consumers, the value is needed outside the fused operator");
-                continue;
+        std::unordered_set<const Hop *> in_region;
+        // Grows r consumers first: a hop joins when all its consumers are in the region.
+        auto grow = [&](bool allow_outer) {
+            r.ops.clear();
+            r.inputs.clear();
+            r.kinds.clear();
+            r.outer = false;
+            in_region = {r.cell_root};
+            if (r.root != r.cell_root) in_region.insert(r.root);
+            for (size_t j = pos[r.cell_root] + 1; j-- > 0;) {
+                Hop *c = topo[j];
+                if (c == r.cell_root || taken.count(c)) continue;
+                const bool outer = allow_outer && outer_product(c, r.shape);
+                if (!outer && (!cell_op(c) || !(shape_of(c) == r.shape))) continue;
+                size_t inside = 0;
+                for (const Hop *p : c->parents) inside += in_region.count(p);
+                if (inside == 0) continue;
+                if (inside < c->parents.size()) {
+                    note("materialize " + hop_name(c) + ": " + std::to_string(c->parents.size()) +
+                         " consumers, the value is needed outside the fused operator");
+                    continue;
+                }
+                in_region.insert(c);
+                r.outer |= outer;
             }
-            in_region.insert(c);
+            for (Hop *t : topo)
+                if (in_region.count(t) &&
+                    (t->kind == HopKind::Unary || t->kind == HopKind::Binary || t->kind == HopKind::MatMult))
+                    r.ops.push_back(t);
+            std::map<const Hop *, size_t> seen_in;
+            for (Hop *o : r.ops) {
+                const std::vector<Hop *> ins = operands(o);
+                for (size_t side = 0; side < ins.size(); ++side) {
+                    Hop *in = ins[side];
+                    if (in_region.count(in)) continue;
+                    const InputKind kind = o->kind != HopKind::MatMult ? *input_kind(in, r.shape)
+                                           : side == 0                 ? InputKind::OuterLeft
+                                                                       : InputKind::OuterRight;
+                    auto [it, added] = seen_in.emplace(in, r.inputs.size());
+                    if (added) {
+                        r.inputs.push_back(in);
+                        r.kinds.push_back(kind);
+                    } else if (r.kinds[it->second] != kind) {
+                        return false; // one hop in two roles (a factor and a cell-wise operand)
+                    }
+                }
+            }
+            return true;
+        };
+        if (!grow(true)) grow(false);
+        if (r.outer && !outer_pays_off(r)) {
+            note(
+                "reject outer " + region_text(r) +
+                ": no likely sparse input for which it is sparse-safe (the product stays a matrix multiply)");
+            grow(false);
         }
-        for (Hop *t : topo)
-            if (in_region.count(t) && (t->kind == HopKind::Unary || t->kind == HopKind::Binary))
-                r.ops.push_back(t);
         const size_t nops = r.ops.size() + (r.agg != FusedAgg::None ? 1 : 0);
         if (nops < 2) {
             if (r.agg != FusedAgg::None) note("reject " + region_text(r) + ": a single operator");
             continue;
         }
-        std::set<const Hop *> seen_in;
         bool has_driver = false;
-        for (Hop *o : r.ops)
-            for (Hop *in : o->inputs)
-                if (!in_region.count(in) && seen_in.insert(in).second) {
-                    r.inputs.push_back(in);
-                    has_driver |= *input_kind(in, r.shape) == InputKind::Matrix;
-                }
+        for (InputKind k : r.kinds) has_driver |= k == InputKind::Matrix;
         if (!has_driver) {
             note("reject " + region_text(r) + ": no input of the full " + std::to_string(r.shape.rows) + "x" +
                  std::to_string(r.shape.cols) + " shape");
@@ -195,9 +306,10 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         if (grouped[a]) continue;
         grouped[a] = true;
         std::vector<size_t> g{a};
-        if (regions[a].agg == FusedAgg::Full) {
+        if (regions[a].agg == FusedAgg::Full && !regions[a].outer) {
             for (size_t b = a + 1; b < regions.size(); ++b) {
-                if (grouped[b] || regions[b].agg != FusedAgg::Full || !(regions[b].shape == regions[a].shape))
+                if (grouped[b] || regions[b].agg != FusedAgg::Full || regions[b].outer ||
+                    !(regions[b].shape == regions[a].shape))
                     continue;
                 bool shares = false, independent = true;
                 for (size_t m : g) {
@@ -230,11 +342,11 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         std::vector<Hop *> inputs;
         std::unordered_map<const Hop *, int> node_of;
         op->agg = regions[g[0]].agg;
-        auto add_input = [&](Hop *in, Shape s) {
+        auto add_input = [&](Hop *in, InputKind kind) {
             if (auto it = replaced.find(in); it != replaced.end()) in = it->second;
             if (node_of.count(in)) return;
             inputs.push_back(in);
-            op->inputs.push_back(*input_kind(in, s));
+            op->inputs.push_back(kind);
             FusedNode n;
             n.kind = FusedNode::Kind::Input;
             n.input = static_cast<int>(op->inputs.size()) - 1;
@@ -242,19 +354,18 @@ int plan_fusion(HopDag &dag, std::string *explain) {
             op->nodes.push_back(n);
         };
         for (size_t ri : g)
-            for (Hop *in : regions[ri].inputs) add_input(in, regions[ri].shape);
+            for (size_t k = 0; k < regions[ri].inputs.size(); ++k)
+                add_input(regions[ri].inputs[k], regions[ri].kinds[k]);
         for (size_t k = 0; k < op->inputs.size(); ++k)
             if (op->inputs[k] == InputKind::Matrix) {
                 op->driver = static_cast<int>(k);
                 break;
             }
-        auto likely_sparse = [&](size_t k) {
-            const Hop *in = inputs[k];
-            return op->inputs[k] == InputKind::Matrix && in->nnz && *in->rows * *in->cols > 0 &&
-                   static_cast<double>(*in->nnz) / static_cast<double>(*in->rows * *in->cols) < 0.4;
+        auto sparse_input = [&](size_t k) {
+            return op->inputs[k] == InputKind::Matrix && likely_sparse(inputs[k]);
         };
         bool any_sparse = false;
-        for (size_t k = 0; k < op->inputs.size(); ++k) any_sparse |= likely_sparse(k);
+        for (size_t k = 0; k < op->inputs.size(); ++k) any_sparse |= sparse_input(k);
         // The driver: a likely sparse input for which the operator is sparse-safe (the pass then visits its
         // non-zeros only), else any input for which it is sparse-safe, else the first full-size input.
         int best = -1, best_score = -1;
@@ -262,7 +373,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
             if (op->inputs[k] != InputKind::Matrix) continue;
             const int saved = op->driver;
             op->driver = static_cast<int>(k);
-            const int score = op->sparse_safe() ? (likely_sparse(k) ? 2 : 1) : 0;
+            const int score = op->sparse_safe() ? (sparse_input(k) ? 2 : 1) : 0;
             op->driver = saved;
             if (score > best_score) {
                 best = static_cast<int>(k);
@@ -283,21 +394,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         }
         for (size_t ri : g) {
             const Region &r = regions[ri];
-            for (Hop *o : r.ops) {
-                FusedNode n;
-                n.opcode = o->opcode;
-                n.a = node_of.at(o->inputs[0]);
-                if (o->kind == HopKind::Unary) {
-                    n.kind = FusedNode::Kind::Unary;
-                    n.unary = o->unary_op;
-                } else {
-                    n.kind = FusedNode::Kind::Binary;
-                    n.binary = o->binary_op;
-                    n.b = node_of.at(o->inputs[1]);
-                }
-                node_of[o] = static_cast<int>(op->nodes.size());
-                op->nodes.push_back(n);
-            }
+            add_nodes(r, *op, node_of);
             op->roots.push_back(node_of.at(r.cell_root));
             if (r.agg != FusedAgg::None) {
                 op->agg_ops.push_back(r.root->agg_op);
@@ -307,7 +404,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         const Region &first = regions[g[0]];
         Hop *f = dag.make(HopKind::Fused, "fused", inputs, first.root->loc);
         f->fused = op;
-        std::string what = g.size() > 1 ? "multi-aggregate" : "cell";
+        std::string what = g.size() > 1 ? "multi-aggregate" : first.outer ? "outer" : "cell";
         if (g.size() == 1) {
             f->data_type = first.root->data_type;
             f->value_type = first.root->value_type;

@@ -17,6 +17,10 @@ const char *kind_name(InputKind k) {
         return "1";
     case InputKind::Scalar:
         return "s";
+    case InputKind::OuterLeft:
+        return "U";
+    case InputKind::OuterRight:
+        return "V";
     }
     return "?";
 }
@@ -52,6 +56,9 @@ std::string FusedOp::signature() const {
             s += " b" + std::to_string(static_cast<int>(n.binary)) + "(" + std::to_string(n.a) + "," +
                  std::to_string(n.b) + ")";
             break;
+        case FusedNode::Kind::Dot:
+            s += " dot(" + std::to_string(n.a) + "," + std::to_string(n.b) + ")";
+            break;
         }
     }
     s += " ->";
@@ -84,6 +91,8 @@ bool FusedOp::sparse_safe() const {
                 zero[k] = za && zb;
             break;
         }
+        case FusedNode::Kind::Dot:
+            break;
         }
     }
     // Min/max aggregates see the implicit zeros too, so only sums may skip them.
@@ -91,7 +100,13 @@ bool FusedOp::sparse_safe() const {
         if (!zero[static_cast<size_t>(roots[r])]) return false;
         if (agg != FusedAgg::None && agg_ops[r] != AggOp::Sum && agg_ops[r] != AggOp::SumSq) return false;
     }
-    return agg == FusedAgg::Full || agg == FusedAgg::Row;
+    return agg != FusedAgg::Col;
+}
+
+bool FusedOp::has_outer() const {
+    for (const FusedNode &n : nodes)
+        if (n.kind == FusedNode::Kind::Dot) return true;
+    return false;
 }
 
 std::string FusedOp::explain() const {
@@ -109,6 +124,10 @@ std::string FusedOp::explain() const {
             break;
         case FusedNode::Kind::Binary:
             s += n.opcode + "(n" + std::to_string(n.a) + ", n" + std::to_string(n.b) + ")";
+            break;
+        case FusedNode::Kind::Dot:
+            s += "outer " + n.opcode + "(n" + std::to_string(n.a) + ", " + n.transpose_opcode + "(n" +
+                 std::to_string(n.b) + "))";
             break;
         }
         s += "\n";

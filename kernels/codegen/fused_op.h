@@ -12,22 +12,27 @@ namespace linea::kernels::codegen {
 
 /// How an input maps onto the rows x cols result.
 enum class InputKind {
-    Matrix,    ///< rows x cols, cell (i, j)
-    RowVector, ///< 1 x cols, cell (0, j)
-    ColVector, ///< rows x 1, cell (i, 0)
-    Cell,      ///< a 1x1 matrix broadcast to every cell
-    Scalar,    ///< a scalar operand
+    Matrix,     ///< rows x cols, cell (i, j)
+    RowVector,  ///< 1 x cols, cell (0, j)
+    ColVector,  ///< rows x 1, cell (i, 0)
+    Cell,       ///< a 1x1 matrix broadcast to every cell
+    Scalar,     ///< a scalar operand
+    OuterLeft,  ///< U (rows x k) of an outer product U %*% t(V): row i
+    OuterRight, ///< V (cols x k) of an outer product U %*% t(V): row j
 };
 
-/// One operation of the fused expression; operands refer to earlier nodes.
+/// One operation of the fused expression; operands refer to earlier nodes. A Dot node is cell (i, j) of
+/// the outer product U %*% t(V): the dot product of row i of input node `a` (OuterLeft) and row j of input
+/// node `b` (OuterRight), so U %*% t(V) is never materialized (SystemDS's outer template).
 struct FusedNode {
-    enum class Kind { Input, Unary, Binary };
+    enum class Kind { Input, Unary, Binary, Dot };
     Kind kind = Kind::Input;
     int input = -1; ///< Input: index into FusedOp::inputs
     UnaryOp unary = UnaryOp::Neg;
     BinaryOp binary = BinaryOp::Add;
     int a = -1, b = -1;
-    std::string opcode; ///< the opcode of the unfused operator (its lineage item's opcode)
+    std::string opcode;           ///< the opcode of the unfused operator (its lineage item's opcode)
+    std::string transpose_opcode; ///< Dot: the opcode of the unfused t(V) (its lineage item's opcode)
 };
 
 /// What the fused operator does with the values of its root node(s).
@@ -53,6 +58,8 @@ struct FusedOp {
     /// True when every root is 0 wherever the driver is 0, whatever the other inputs hold (finite values),
     /// so a sparse driver's non-zeros are the only cells to visit.
     bool sparse_safe() const;
+    /// True when a node is a Dot (an outer product): such operators are interpreted, never JIT-compiled.
+    bool has_outer() const;
     /// One line per node and output, for -explain codegen.
     std::string explain() const;
 };
@@ -63,7 +70,8 @@ struct FusedArg {
     double scalar = 0.0;
 };
 
-/// The outputs: one matrix (None, Row, Col) or one double per root (Full).
+/// The outputs: one matrix (None, Row, Col; sparse with the driver's pattern after a sparse-safe pass) or one
+/// double per root (Full).
 struct FusedResult {
     MatrixPtr matrix;
     std::vector<double> values;

@@ -135,6 +135,9 @@ private:
             case InputKind::ColVector:
                 value[k] = b.CreateLoad(f64, b.CreateInBoundsGEP(f64, p, row));
                 break;
+            case InputKind::OuterLeft:
+            case InputKind::OuterRight:
+                throw KernelError("internal error: outer products are interpreted, not JIT-compiled");
             case InputKind::Cell:
             case InputKind::Scalar:
                 value[k] = b.CreateLoad(f64, p);
@@ -169,6 +172,8 @@ private:
                         b.CreateCall(unary_ty, unary_fn, {b.getInt64(static_cast<int64_t>(nd.unary)), a});
                 break;
             }
+            case FusedNode::Kind::Dot:
+                throw KernelError("internal error: outer products are interpreted, not JIT-compiled");
             case FusedNode::Kind::Binary: {
                 llvm::Value *a = v[static_cast<size_t>(nd.a)], *bb = v[static_cast<size_t>(nd.b)],
                             *res = nullptr;

@@ -63,9 +63,17 @@ double fold(AggOp op, double acc, double v) {
     return apply_binary(op == AggOp::Min ? BinaryOp::Min : BinaryOp::Max, acc, v);
 }
 
+/// The dot product of k-vectors u and v (a cell of an outer product U %*% t(V)).
+double dot(const double *u, const double *v, int64_t k) {
+    double s = 0.0;
+    for (int64_t t = 0; t < k; ++t) s += u[t] * v[t];
+    return s;
+}
+
 /// Interprets root `root` over cells (i, j0 .. j0+n): node by node over the span, into scratch buffers.
-void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, int64_t i, int64_t j0,
-                    int64_t n, int root, std::vector<double> &scratch, double *out) {
+/// `rank` is the inner dimension k of the outer products (Dot nodes).
+void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, int64_t rank, int64_t i,
+                    int64_t j0, int64_t n, int root, std::vector<double> &scratch, double *out) {
     scratch.resize(op.nodes.size() * static_cast<size_t>(kSpan));
     auto buf = [&](int k) { return scratch.data() + static_cast<size_t>(k) * kSpan; };
     for (int k = 0; k <= root; ++k) {
@@ -88,7 +96,16 @@ void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, 
             case InputKind::Scalar:
                 std::fill(o, o + n, p[0]);
                 break;
+            case InputKind::OuterLeft:
+            case InputKind::OuterRight:
+                break; // read by the Dot nodes
             }
+            break;
+        }
+        case FusedNode::Kind::Dot: {
+            const double *u = ptrs[op.nodes[static_cast<size_t>(nd.a)].input] + i * rank;
+            const double *v = ptrs[op.nodes[static_cast<size_t>(nd.b)].input];
+            for (int64_t c = 0; c < n; ++c) o[c] = dot(u, v + (j0 + c) * rank, rank);
             break;
         }
         case FusedNode::Kind::Unary: {
@@ -168,7 +185,18 @@ double cell_value(const FusedOp &op, const std::vector<FusedArg> &args, int64_t 
             case InputKind::Scalar:
                 v = a.scalar;
                 break;
+            case InputKind::OuterLeft:
+            case InputKind::OuterRight:
+                break; // read by the Dot nodes
             }
+            break;
+        }
+        case FusedNode::Kind::Dot: {
+            const MatrixBlock &u =
+                *args[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.a)].input)].matrix;
+            const MatrixBlock &w =
+                *args[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.b)].input)].matrix;
+            v = dot(u.row(i), w.row(j), u.cols());
             break;
         }
         case FusedNode::Kind::Unary:
@@ -197,10 +225,23 @@ std::string shape(const MatrixBlock &m) {
 
 } // namespace
 
-FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
+FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
                       const std::vector<SpanFn> &spans) {
-    const MatrixBlock &drv = *args[static_cast<size_t>(op.driver)].matrix;
+    const MatrixBlock &drv = *given[static_cast<size_t>(op.driver)].matrix;
     const int64_t rows = drv.rows(), cols = drv.cols();
+    // The factors of outer products are read by rows: in dense form.
+    std::vector<FusedArg> args = given;
+    std::vector<MatrixPtr> dense_factors(op.inputs.size());
+    int64_t rank = -1;
+    for (size_t k = 0; k < op.inputs.size(); ++k)
+        if (op.inputs[k] == InputKind::OuterLeft || op.inputs[k] == InputKind::OuterRight) {
+            dense_factors[k] = dense_input(*given[k].matrix);
+            args[k].matrix = dense_factors[k].get();
+            if (rank >= 0 && args[k].matrix->cols() != rank)
+                throw KernelError("dimension mismatch in matrix multiplication: inner dimensions " +
+                                  std::to_string(rank) + " and " + std::to_string(args[k].matrix->cols()));
+            rank = args[k].matrix->cols();
+        }
     // Shapes are checked here: the plan was made with sizes that recompilation may since have changed.
     for (size_t k = 0; k < op.inputs.size(); ++k) {
         const MatrixBlock *m = args[k].matrix;
@@ -219,6 +260,12 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
             ok = m->rows() == 1 && m->cols() == 1;
             break;
         case InputKind::Scalar:
+            break;
+        case InputKind::OuterLeft:
+            ok = m->rows() == rows;
+            break;
+        case InputKind::OuterRight:
+            ok = m->rows() == cols;
             break;
         }
         if (!ok)
@@ -239,6 +286,25 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
         if (finite) {
             const int64_t *rp = drv.row_ptr();
             const int32_t *ci = drv.col_idx();
+            if (op.agg == FusedAgg::None) {
+                // The result has the driver's pattern (stored zeros are dropped by MatrixBlock::sparse).
+                CsrVector<int64_t> out_rp(rp, rp + rows + 1);
+                CsrVector<int32_t> out_ci(ci, ci + drv.nnz());
+                CsrVector<double> out_v(static_cast<size_t>(drv.nnz()));
+                detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
+                    std::vector<double> vals;
+                    RowCursor cur;
+                    for (int64_t i = r0; i < r1; ++i) {
+                        cur.start(args, op, i);
+                        for (int64_t p = rp[i]; p < rp[i + 1]; ++p)
+                            out_v[static_cast<size_t>(p)] =
+                                cell_value(op, args, i, ci[p], op.roots[0], vals, cur);
+                    }
+                });
+                res.matrix = with_chosen_format(
+                    MatrixBlock::sparse(rows, cols, std::move(out_rp), std::move(out_ci), std::move(out_v)));
+                return res;
+            }
             if (op.agg == FusedAgg::Row) {
                 auto out = MatrixBlock::uninitialized(rows, 1);
                 double *o = out->mutable_data();
@@ -308,12 +374,14 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
         if (!spans.empty())
             spans[static_cast<size_t>(r)](ptrs.data(), cols, i, j0, n, out);
         else
-            interpret_span(op, ptrs.data(), cols, i, j0, n, op.roots[static_cast<size_t>(r)], scratch, out);
+            interpret_span(op, ptrs.data(), cols, rank, i, j0, n, op.roots[static_cast<size_t>(r)], scratch,
+                           out);
     };
     // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans within one row -- or across
     // rows when no input is indexed by row or column alone (a span of a column vector is then not one cell).
     bool by_row = op.agg == FusedAgg::Col;
-    for (InputKind k : op.inputs) by_row |= k == InputKind::RowVector || k == InputKind::ColVector;
+    for (InputKind k : op.inputs)
+        by_row |= k == InputKind::RowVector || k == InputKind::ColVector || k == InputKind::OuterLeft;
     auto for_spans = [cols, by_row](int64_t c0, int64_t c1, auto &&f) {
         int64_t c = c0;
         while (c < c1) {

@@ -42,7 +42,7 @@ void FusedInstruction::execute(ExecContext &ctx) const {
         }
     }
     try {
-        if (backend_ == FusedBackend::Jit && !compiled_.load(std::memory_order_acquire)) {
+        if (backend_ == FusedBackend::Jit && !op.has_outer() && !compiled_.load(std::memory_order_acquire)) {
             const kernels::MatrixBlock &d = *args[static_cast<size_t>(op.driver)].matrix;
             if (cells_seen_.fetch_add(d.rows() * d.cols()) + d.rows() * d.cols() >= jit_min_cells())
                 std::call_once(compile_once_, [&] {
@@ -95,6 +95,15 @@ LineageSpec FusedInstruction::lineage_spec() const {
                     std::vector<lineage::ItemPtr>{node[static_cast<size_t>(n.a)],
                                                   node[static_cast<size_t>(n.b)]});
                 break;
+            case FusedNode::Kind::Dot: {
+                // U %*% t(V): the unfused plan's transpose and (plain) matrix multiplication items.
+                auto t = std::make_shared<const lineage::Item>(
+                    n.transpose_opcode, "", std::vector<lineage::ItemPtr>{node[static_cast<size_t>(n.b)]});
+                node[k] = std::make_shared<const lineage::Item>(
+                    n.opcode, std::to_string(static_cast<int>(MatMultKind::Plain)),
+                    std::vector<lineage::ItemPtr>{node[static_cast<size_t>(n.a)], t});
+                break;
+            }
             }
         }
         std::vector<lineage::ItemPtr> out;

@@ -93,4 +93,43 @@ TEST(Fusion, ShapeMismatchStaysAUserError) {
     EXPECT_THROW(run(s, CodegenMode::Off), linea::DmlError);
 }
 
+bool ends_with(const std::string &s, const std::string &tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// The outer template: sum(X * log(U %*% t(V) + eps)) and X * (U %*% t(V)) over a sparse X (its nnz known at
+// recompilation) evaluate per non-zero of X: no matrix multiplication runs, values as unfused.
+TEST(Fusion, OuterProductOverSparseDriverIsNotMaterialized) {
+    const std::string s = "X = rand(rows=60, cols=40, sparsity=0.05, min=1, max=2, seed=3)\n"
+                          "k = as.integer(sum(seq(1, 4)) / 2.5)\n"
+                          "U = rand(rows=60, cols=k, seed=4)\nV = rand(rows=40, cols=k, seed=5)\n"
+                          "W = rand(rows=40, cols=k, seed=6)\n"
+                          "if (k > 0) {\n"
+                          "  print(round(sum(X * log(U %*% t(V) + 1e-15)) * 1e6))\n"
+                          "  R = X * (U %*% t(W))\n"
+                          "  print(round(sum(R) * 1e6))\n  print(sum(R != 0))\n"
+                          "}\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off),
+             in = run(s, CodegenMode::Interpret);
+    // Recompilation prints its -explain codegen text before the results.
+    EXPECT_TRUE(ends_with(on.out, off.out)) << on.out;
+    EXPECT_TRUE(ends_with(in.out, off.out)) << in.out;
+    EXPECT_EQ(linea::test::executed(on.stats, "ba+*"), 0);
+    EXPECT_EQ(linea::test::executed(off.stats, "ba+*"), 2);
+    EXPECT_NE(on.out.find("fused outer (full aggregate"), std::string::npos);
+    EXPECT_NE(on.out.find("fused outer (no aggregate"), std::string::npos);
+}
+
+// A dense driver gains nothing from the outer template: the product stays a matrix multiplication.
+TEST(Fusion, OuterProductOverDenseDriverStaysAMatrixMultiply) {
+    const std::string s = "X = rand(rows=60, cols=40, min=1, max=2, seed=3)\n"
+                          "k = as.integer(sum(seq(1, 4)) / 2.5)\n"
+                          "U = rand(rows=60, cols=k, seed=4)\nV = rand(rows=40, cols=k, seed=5)\n"
+                          "if (k > 0) {\n  print(round(sum(X * log(U %*% t(V) + 1e-15)) * 1e6))\n}\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off);
+    EXPECT_TRUE(ends_with(on.out, off.out)) << on.out;
+    EXPECT_EQ(linea::test::executed(on.stats, "ba+*"), 1);
+    EXPECT_NE(on.out.find("reject outer"), std::string::npos) << on.out;
+}
+
 } // namespace
