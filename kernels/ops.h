@@ -32,6 +32,10 @@ MatrixPtr to_sparse(const MatrixBlock &a);
 MatrixPtr to_dense(const MatrixBlock &a);
 /// Examine and switch: `a` itself when its format is the one prefer_sparse() picks, else a converted copy.
 MatrixPtr with_chosen_format(MatrixPtr a);
+/// The output format the compiler expects for an operation (from its sparsity estimate): Sparse lets a
+/// kernel build CSR directly instead of a dense temporary when its structural bound agrees; None leaves
+/// the choice to the kernel (with_chosen_format on its result).
+enum class FormatHint { None, Sparse };
 /// The dense form of `a` for code that reads cells through the dense accessors: `a` itself (not owned;
 /// valid while `a` lives) when dense, else a dense copy. This is the one conversion at the entry of
 /// every kernel that is not sparse-aware.
@@ -112,9 +116,9 @@ MatrixPtr aggregate(AggOp op, AggDir dir, const MatrixBlock &a);
 
 // ---------------------------------------------------------------- matrix multiply and reorg
 /// a %*% b through OpenBLAS dgemm (dgemv for vectors). Throws on a.cols != b.rows.
-MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b);
+MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b, FormatHint hint = FormatHint::None);
 /// t(a) %*% a (left=true) or a %*% t(a) (left=false) through dsyrk, without materialising t(a).
-MatrixPtr tsmm(const MatrixBlock &a, bool left);
+MatrixPtr tsmm(const MatrixBlock &a, bool left, FormatHint hint = FormatHint::None);
 MatrixPtr transpose(const MatrixBlock &a);
 /// rev(a): reverses the row order.
 MatrixPtr rev(const MatrixBlock &a);

@@ -1,6 +1,7 @@
 // MNC estimator: output nnz from the input sketches, and the output sketch for the next operator.
 #include "compiler/estim/estimator.h"
 #include "compiler/estim/mnc_sketch.h"
+#include "compiler/estim/sketch_cache.h"
 
 #include <algorithm>
 #include <cmath>
@@ -152,7 +153,7 @@ private:
         if (it != memo.end()) return it->second;
         MncSketch s;
         if (n.op == EstimOp::Leaf) {
-            s = n.data ? MncSketch::of(*n.data) : MncSketch::uniform(n.rows, n.cols, n.leaf_nnz);
+            s = n.data ? *sketch_of(n.data) : MncSketch::uniform(n.rows, n.cols, n.leaf_nnz);
         } else {
             std::vector<const MncSketch *> in;
             for (const auto &x : n.inputs) in.push_back(&sketch(*x, memo));
@@ -353,7 +354,7 @@ std::vector<std::vector<double>> mnc_chain_nnz(const std::vector<EstimNodePtr> &
     std::vector<MncSketch> leaf(n);
     for (size_t i = 0; i < n; ++i) {
         const EstimNode &o = *ops[i];
-        leaf[i] = o.data ? MncSketch::of(*o.data) : MncSketch::uniform(o.rows, o.cols, o.leaf_nnz);
+        leaf[i] = o.data ? *sketch_of(o.data) : MncSketch::uniform(o.rows, o.cols, o.leaf_nnz);
         out[i][i] = static_cast<double>(leaf[i].nnz);
     }
     for (size_t i = 0; i < n; ++i) {

@@ -1,5 +1,6 @@
 #include "compiler/lops/lowering.h"
 
+#include "compiler/estim/sketch_cache.h"
 #include "compiler/hops/infer.h"
 #include "compiler/lops/physical.h"
 #include "runtime/program/context.h"
@@ -10,6 +11,7 @@
 #include "runtime/instructions/instructions.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <set>
@@ -57,6 +59,17 @@ private:
     std::vector<int> free_;
     std::set<int> temps_;
 };
+
+/// The output format a HOP's exact or estimated nnz asks for: CSR when the format policy prefers it, so
+/// the kernel can build it directly; None (the kernel chooses) when nothing is known.
+kernels::FormatHint output_format(const Hop *h) {
+    if (!h->rows || !h->cols) return kernels::FormatHint::None;
+    const std::optional<double> n = h->nnz ? std::optional<double>(static_cast<double>(*h->nnz)) : h->est_nnz;
+    if (!n) return kernels::FormatHint::None;
+    return kernels::prefer_sparse(*h->rows, *h->cols, static_cast<int64_t>(std::llround(std::max(*n, 0.0))))
+               ? kernels::FormatHint::Sparse
+               : kernels::FormatHint::None;
+}
 
 rt::MatMultKind mm_kind(hops::MatMultMethod m) {
     switch (m) {
@@ -309,7 +322,7 @@ private:
             std::vector<rt::Operand> ops;
             for (size_t k = 0; k < h->inputs.size(); ++k) ops.push_back(in(k));
             return std::make_unique<rt::MatMultInstruction>(mm_kind(h->mm_method), std::move(ops), out,
-                                                            h->loc);
+                                                            h->loc, output_format(h));
         }
         case HopKind::Reorg:
             return std::make_unique<rt::ReorgInstruction>(h->reorg_op, in(0), out, h->loc);
@@ -670,6 +683,8 @@ private:
 } // namespace
 
 std::unique_ptr<rt::Program> lower_program(hops::HopProgram &hp, const LoweringOptions &opts) {
+    // Data read or bound at run time gets its MNC sketch once, reused by dynamic recompilation.
+    estim::sketch_arriving_data();
     auto prog = std::make_unique<rt::Program>();
     std::map<std::string, rt::Function *> fns;
     for (const auto &[key, fb] : hp.functions) {

@@ -8,12 +8,12 @@ namespace linea::kernels {
 
 using blas::shape;
 
-MatrixPtr matmult(const MatrixBlock &a_in, const MatrixBlock &b_in) {
+MatrixPtr matmult(const MatrixBlock &a_in, const MatrixBlock &b_in, FormatHint hint) {
     if (a_in.cols() != b_in.rows())
         throw KernelError("dimension mismatch in matrix multiplication: " + shape(a_in) + " %*% " +
                           shape(b_in));
     if ((a_in.is_sparse() || b_in.is_sparse()) && !a_in.empty() && !b_in.empty())
-        if (MatrixPtr r = sparse::matmult(a_in, b_in)) return r;
+        if (MatrixPtr r = sparse::matmult(a_in, b_in, hint)) return r;
     const MatrixPtr a_dense = dense_input(a_in);
     const MatrixBlock &a = *a_dense;
     const MatrixPtr b_dense = dense_input(b_in);
@@ -33,9 +33,9 @@ MatrixPtr matmult(const MatrixBlock &a_in, const MatrixBlock &b_in) {
     return out;
 }
 
-MatrixPtr tsmm(const MatrixBlock &a_in, bool left) {
+MatrixPtr tsmm(const MatrixBlock &a_in, bool left, FormatHint hint) {
     if (a_in.is_sparse() && !a_in.empty())
-        if (MatrixPtr r = sparse::tsmm(a_in, left)) return r;
+        if (MatrixPtr r = sparse::tsmm(a_in, left, hint)) return r;
     const MatrixPtr a_dense = dense_input(a_in);
     const MatrixBlock &a = *a_dense;
     // left: t(A) %*% A is cols x cols over k = rows; right: A %*% t(A) is rows x rows over k = cols.

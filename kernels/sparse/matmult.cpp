@@ -127,6 +127,109 @@ MatrixPtr sparse_sparse(const MatrixBlock &a, const MatrixBlock &b) {
         }));
 }
 
+/// sparse_dense built as CSR (row i is empty when a's row i is): the same per-row accumulation into a
+/// per-thread dense row, then only its non-zeros are kept.
+MatrixPtr sparse_dense_csr(const MatrixBlock &a, const MatrixBlock &b) {
+    const int64_t m = a.rows(), n = b.cols();
+    const int64_t *rp = a.row_ptr();
+    const int32_t *ci = a.col_idx();
+    const double *cv = a.values();
+    const double *bd = b.data();
+    tbb::enumerable_thread_specific<std::vector<double>> accs([n] { return std::vector<double>(n, 0.0); });
+    return build_rows(
+        m, n, a.nnz() * n + m, [&](int64_t i) { return rp[i + 1] > rp[i] ? n : int64_t{0}; },
+        [&](int64_t i, int32_t *oc, double *ov) {
+            if (rp[i + 1] == rp[i]) return int64_t{0};
+            std::vector<double> &c = accs.local();
+            std::fill(c.begin(), c.end(), 0.0);
+            for (int64_t p = rp[i]; p < rp[i + 1]; ++p)
+                axpy(cv[p], bd + static_cast<int64_t>(ci[p]) * n, c.data(), n);
+            int64_t w = 0;
+            for (int64_t j = 0; j < n; ++j)
+                if (c[j] != 0.0) {
+                    oc[w] = static_cast<int32_t>(j);
+                    ov[w++] = c[j];
+                }
+            return w;
+        });
+}
+
+/// dense_sparse built as CSR: row i accumulates a[i, k] * b[k, :] over the non-zero a[i, k] (in k
+/// order, as dense_sparse does) into a per-thread accumulator that tracks the touched columns.
+MatrixPtr dense_sparse_csr(const MatrixBlock &a, const MatrixBlock &b, int64_t row_cap) {
+    const int64_t m = a.rows(), k = a.cols(), n = b.cols();
+    const int64_t *rp = b.row_ptr();
+    const int32_t *ci = b.col_idx();
+    const double *cv = b.values();
+    struct Acc {
+        std::vector<double> val;
+        std::vector<char> used;
+        std::vector<int32_t> cols;
+    };
+    tbb::enumerable_thread_specific<Acc> accs([n] {
+        Acc x;
+        x.val.assign(static_cast<size_t>(n), 0.0);
+        x.used.assign(static_cast<size_t>(n), 0);
+        return x;
+    });
+    return build_rows(
+        m, n, m * (k + b.nnz()),
+        [&](int64_t i) {
+            const double *ar = a.row(i);
+            int64_t s = 0;
+            for (int64_t kk = 0; kk < k && s < row_cap; ++kk)
+                if (ar[kk] != 0.0) s += rp[kk + 1] - rp[kk];
+            return std::min(s, row_cap);
+        },
+        [&](int64_t i, int32_t *oc, double *ov) {
+            Acc &x = accs.local();
+            x.cols.clear();
+            const double *ar = a.row(i);
+            for (int64_t kk = 0; kk < k; ++kk) {
+                const double v = ar[kk];
+                if (v == 0.0) continue;
+                for (int64_t p = rp[kk]; p < rp[kk + 1]; ++p) {
+                    const int32_t j = ci[p];
+                    if (!x.used[j]) {
+                        x.used[j] = 1;
+                        x.cols.push_back(j);
+                    }
+                    x.val[j] += v * cv[p];
+                }
+            }
+            std::sort(x.cols.begin(), x.cols.end());
+            int64_t w = 0;
+            for (int32_t j : x.cols) {
+                if (x.val[j] != 0.0) {
+                    oc[w] = j;
+                    ov[w++] = x.val[j];
+                }
+                x.val[j] = 0.0;
+                x.used[j] = 0;
+            }
+            return w;
+        });
+}
+
+/// Rows of a CSR block holding at least one entry.
+int64_t nonempty_rows(const MatrixBlock &a) {
+    int64_t r = 0;
+    for (int64_t i = 0; i < a.rows(); ++i) r += a.row_nnz(i) > 0;
+    return r;
+}
+
+/// Columns of a CSR block holding at least one entry.
+int64_t nonempty_cols(const MatrixBlock &a) {
+    std::vector<char> seen(static_cast<size_t>(a.cols()), 0);
+    int64_t c = 0;
+    for (int64_t p = 0; p < a.nnz(); ++p) {
+        char &s = seen[static_cast<size_t>(a.col_idx()[p])];
+        c += !s;
+        s = 1;
+    }
+    return c;
+}
+
 /// out (n x n, n = a.cols()) = t(a) %*% a given at = t(a), both CSR: row j of the upper triangle
 /// accumulates at[j, i] * a[i, k] for k >= j, then the lower triangle mirrors it.
 MatrixPtr tsmm_core(const MatrixBlock &a, const MatrixBlock &at) {
@@ -157,19 +260,42 @@ MatrixPtr tsmm_core(const MatrixBlock &a, const MatrixBlock &at) {
 
 } // namespace
 
-MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b) {
+MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b, FormatHint hint) {
     // Skipping zero cells is exact only when no NaN/Inf could meet them (0 * Inf is NaN); otherwise
     // the caller takes the dense path.
     if (!all_finite(a) || !all_finite(b)) return nullptr;
     if (a.is_sparse() && b.is_sparse()) return sparse_sparse(a, b);
-    if (a.is_sparse()) return with_chosen_format(sparse_dense(a, b));
+    const int64_t m = a.rows(), n = b.cols();
+    // An output estimated sparse is built as CSR when its structural nnz bound is sparse too (so a
+    // wrong estimate never makes CSR bigger than the dense block it replaces).
+    const bool want_csr = hint == FormatHint::Sparse;
+    if (a.is_sparse()) {
+        if (want_csr && prefer_sparse(m, n, nonempty_rows(a) * n))
+            return with_chosen_format(sparse_dense_csr(a, b));
+        return with_chosen_format(sparse_dense(a, b));
+    }
+    if (want_csr) {
+        const int64_t row_cap = std::min({n, nonempty_cols(b), b.nnz()});
+        if (prefer_sparse(m, n, m * row_cap)) return with_chosen_format(dense_sparse_csr(a, b, row_cap));
+    }
     return with_chosen_format(dense_sparse(a, b));
 }
 
-MatrixPtr tsmm(const MatrixBlock &a, bool left) {
+MatrixPtr tsmm(const MatrixBlock &a, bool left, FormatHint hint) {
     if (!all_finite(a)) return nullptr;
     MatrixPtr t = sparse::transpose(a);
     if (!t || !t->is_sparse()) return nullptr;
+    if (hint == FormatHint::Sparse) {
+        // The output's nnz is at most the sum over the shared dimension of its squared counts.
+        const MatrixBlock &inner = left ? a : *t; // rows of `inner` run over the shared dimension
+        const int64_t n = left ? a.cols() : a.rows();
+        double bound = 0.0;
+        for (int64_t i = 0; i < inner.rows(); ++i)
+            bound += static_cast<double>(inner.row_nnz(i)) * static_cast<double>(inner.row_nnz(i));
+        bound = std::min(bound, static_cast<double>(n) * static_cast<double>(n));
+        if (prefer_sparse(n, n, static_cast<int64_t>(bound)))
+            return left ? sparse_sparse(*t, a) : sparse_sparse(a, *t);
+    }
     return left ? tsmm_core(a, *t) : tsmm_core(*t, a);
 }
 

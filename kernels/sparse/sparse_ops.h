@@ -36,9 +36,10 @@ MatrixPtr select(const MatrixBlock &a, bool rows, const std::vector<int64_t> &ke
 MatrixPtr table(const std::vector<int64_t> &ri, const std::vector<int64_t> &ci, const CellSource &w,
                 int64_t rows, int64_t cols);
 
-/// a %*% b where a or b is CSR (shapes already checked).
-MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b);
-/// t(a) %*% a (left) or a %*% t(a) of a CSR block.
-MatrixPtr tsmm(const MatrixBlock &a, bool left);
+/// a %*% b where a or b is CSR (shapes already checked). With FormatHint::Sparse the result is built as
+/// CSR directly (no dense temporary) when the structural bound of its nnz is sparse by the policy.
+MatrixPtr matmult(const MatrixBlock &a, const MatrixBlock &b, FormatHint hint = FormatHint::None);
+/// t(a) %*% a (left) or a %*% t(a) of a CSR block; the hint as for matmult.
+MatrixPtr tsmm(const MatrixBlock &a, bool left, FormatHint hint = FormatHint::None);
 
 } // namespace linea::kernels::sparse

@@ -5,6 +5,7 @@
 #include "compiler/driver/engine_options.h"
 #include "kernels/ops.h"
 #include "language/parser.h"
+#include "runtime/io/arrival_hook.h"
 #include "runtime/lineage/cache.h"
 #include "runtime/program/context.h"
 
@@ -239,7 +240,7 @@ linea_status linea_bind_matrix(linea_script *p, const char *name, int64_t rows, 
         uint64_t h = fnv1a(row_major, static_cast<size_t>(rows * cols) * sizeof(double));
         std::string content =
             "matrix " + std::to_string(rows) + "x" + std::to_string(cols) + " #" + std::to_string(h);
-        return bind_input(p, name, linea::Value(linea::MatrixPtr(std::move(m))), content);
+        return bind_input(p, name, linea::Value(linea::io::notify_matrix_arrival(std::move(m))), content);
     });
 }
 

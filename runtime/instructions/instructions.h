@@ -113,18 +113,23 @@ enum class MatMultKind {
     MMChainW,  ///< t(X) %*% (w * (X %*% v))    [X, v, w] `mmchain`
 };
 
-/// Matrix multiplication in one of its physical forms; none materialises a transpose.
+/// Matrix multiplication in one of its physical forms; none materialises a transpose. `out_format` is
+/// the compiler's expectation from the sparsity estimate (Sparse: build CSR directly; `-explain` shows
+/// "out=csr").
 class MatMultInstruction : public Instruction {
 public:
-    MatMultInstruction(MatMultKind kind, std::vector<Operand> in, int out, SourceLoc loc);
+    MatMultInstruction(MatMultKind kind, std::vector<Operand> in, int out, SourceLoc loc,
+                       kernels::FormatHint out_format = kernels::FormatHint::None);
     void execute(ExecContext &ctx) const override;
     std::string explain() const override;
     LineageSpec lineage_spec() const override;
+    kernels::FormatHint out_format() const { return out_format_; }
 
 private:
     MatMultKind kind_;
     std::vector<Operand> in_;
     int out_;
+    kernels::FormatHint out_format_;
 };
 
 enum class ReorgOp { Transpose, Rev, Diag };

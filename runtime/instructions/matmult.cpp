@@ -20,8 +20,10 @@ const char *mm_opcode(MatMultKind k) {
 }
 } // namespace
 
-MatMultInstruction::MatMultInstruction(MatMultKind kind, std::vector<Operand> in, int out, SourceLoc loc)
-    : Instruction(mm_opcode(kind), std::move(loc)), kind_(kind), in_(std::move(in)), out_(out) {}
+MatMultInstruction::MatMultInstruction(MatMultKind kind, std::vector<Operand> in, int out, SourceLoc loc,
+                                       kernels::FormatHint out_format)
+    : Instruction(mm_opcode(kind), std::move(loc)), kind_(kind), in_(std::move(in)), out_(out),
+      out_format_(out_format) {}
 
 void MatMultInstruction::execute(ExecContext &ctx) const {
     std::vector<const MatrixBlock *> m;
@@ -35,13 +37,13 @@ void MatMultInstruction::execute(ExecContext &ctx) const {
         MatrixPtr r;
         switch (kind_) {
         case MatMultKind::Plain:
-            r = kernels::matmult(*m[0], *m[1]);
+            r = kernels::matmult(*m[0], *m[1], out_format_);
             break;
         case MatMultKind::TsmmLeft:
-            r = kernels::tsmm(*m[0], true);
+            r = kernels::tsmm(*m[0], true, out_format_);
             break;
         case MatMultKind::TsmmRight:
-            r = kernels::tsmm(*m[0], false);
+            r = kernels::tsmm(*m[0], false, out_format_);
             break;
         case MatMultKind::TransLeft:
             r = kernels::matmult_trans_left(*m[0], *m[1]);
@@ -91,6 +93,7 @@ std::string MatMultInstruction::explain() const {
         s += " " + operand_text(in_[0]) + " " + operand_text(in_[1]);
         break;
     }
+    if (out_format_ == kernels::FormatHint::Sparse) s += " out=csr";
     return s + " -> " + slot_text(out_);
 }
 

@@ -4,6 +4,7 @@
 // error (with its file:line) are the same as a sequential parse, whatever the thread count.
 #include "runtime/io/matrix_io.h"
 
+#include "runtime/io/arrival_hook.h"
 #include "runtime/io/binary_format.h"
 #include "runtime/io/source_files.h"
 
@@ -725,10 +726,10 @@ MatrixPtr read_matrix(const std::string &path, const ReadOptions &opts) {
         throw IoError("cannot read '" + path +
                       "': the text format needs the dimensions (rows and cols from read() or an .mtd file)");
     const std::vector<SourceFile> files = load_sources(path);
-    if (format == "binary") return read_binary(files, path, o.rows, o.cols);
-    if (format == "text") return read_text(files, *o.rows, *o.cols);
-    if (format == "csv") return read_csv(files, path, o, o.header, o.sep);
-    return read_mm(files, path, o);
+    if (format == "binary") return notify_matrix_arrival(read_binary(files, path, o.rows, o.cols));
+    if (format == "text") return notify_matrix_arrival(read_text(files, *o.rows, *o.cols));
+    if (format == "csv") return notify_matrix_arrival(read_csv(files, path, o, o.header, o.sep));
+    return notify_matrix_arrival(read_mm(files, path, o));
 }
 
 void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOptions &opts) {

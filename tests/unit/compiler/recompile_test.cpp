@@ -92,4 +92,30 @@ TEST(Recompile, SparseChainOrderUsesLiveNnz) {
     EXPECT_NEAR(std::stod(result), std::stod(plain_out.str()), 1e-9 * std::abs(std::stod(result)));
 }
 
+TEST(Recompile, SparseEstimateBuildsCsrOutput) {
+    // S (CSR, 10 non-empty rows) %*% W (dense): MNC over the live S estimates 10 * 300 non-zeros, so the
+    // product is planned as CSR ("out=csr") and built without a 4000 x 300 dense temporary.
+    const char *s = "idx = (seq(1, 10) * 397) %% 4000 + 1\nidx[10, 1] = 4000\nS = table(idx, idx)\n"
+                    "W = rand(rows=4000, cols=300, seed=6)\nwhile (FALSE) {}\n"
+                    "for (i in 1:2) {\n  Z = S %*% W\n}\nprint(sum(Z))\n";
+    auto cp = linea::test::compile_text(s);
+    std::ostringstream out;
+    linea::rt::RuntimeStats stats;
+    linea::rt::RuntimeOptions ro;
+    ro.explain_recompile_runtime = true;
+    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
+    linea::rt::run_program(*cp->runtime, ctx);
+    const std::string text = out.str();
+    const size_t mm = text.find("ba+* ");
+    ASSERT_NE(mm, std::string::npos) << text;
+    EXPECT_NE(text.substr(mm, text.find('\n', mm) - mm).find(" out=csr"), std::string::npos) << text;
+    const std::string result = text.substr(text.rfind('\n', text.size() - 2) + 1);
+    auto plain = linea::test::compile_text(s, false);
+    std::ostringstream plain_out;
+    linea::rt::RuntimeStats off;
+    linea::rt::ExecContext plain_ctx(*plain->runtime, plain_out, off, linea::rt::RuntimeOptions{});
+    linea::rt::run_program(*plain->runtime, plain_ctx);
+    EXPECT_NEAR(std::stod(result), std::stod(plain_out.str()), 1e-9 * std::abs(std::stod(result)));
+}
+
 } // namespace

@@ -278,6 +278,48 @@ TEST(SparseKernels, MatmultAndTsmmMatchReference) {
     EXPECT_TRUE(std::isnan(c->get(1, 1)));
 }
 
+TEST(SparseKernels, SparseHintBuildsCsrWithTheSameValues) {
+    // Every shape and format: the hinted product equals the unhinted one cell for cell (same
+    // accumulation order).
+    for (auto [r, c] : shapes()) {
+        auto x = make_input(r, c, 21);
+        auto w = make_input(c, 5, 22);
+        auto u = make_input(4, r, 23);
+        for (const auto &a : both(x)) {
+            SCOPED_TRACE(std::to_string(r) + "x" + std::to_string(c) +
+                         (a->is_sparse() ? " sparse" : " dense"));
+            for (const auto &b : both(w))
+                expect_equal(*matmult(*a, *b), *matmult(*a, *b, FormatHint::Sparse));
+            for (const auto &b : both(u))
+                expect_equal(*matmult(*b, *a), *matmult(*b, *a, FormatHint::Sparse));
+            for (bool left : {true, false})
+                expect_equal(*tsmm(*a, left), *tsmm(*a, left, FormatHint::Sparse));
+        }
+    }
+    // Ultra-sparse outputs: a CSR selection of 5 rows times a dense matrix, a dense matrix times a CSR
+    // block with 3 non-empty columns, t(X) %*% X of a CSR X with one entry per row: CSR results.
+    auto sel = std::make_shared<MatrixBlock>(2000, 300, 0.0);
+    for (int64_t k = 0; k < 5; ++k) sel->set(k * 397, k * 59, 1.0 + k);
+    sel->recompute_nnz();
+    auto dense = make_block(300, 400, 24);
+    auto s = to_sparse(*sel);
+    auto p = matmult(*s, *dense, FormatHint::Sparse);
+    EXPECT_TRUE(p->is_sparse());
+    expect_equal(*matmult(*s, *dense), *p);
+    auto few_cols = std::make_shared<MatrixBlock>(400, 3000, 0.0);
+    for (int64_t i = 0; i < 400; i += 7) few_cols->set(i, (i % 3) * 1000, 0.5 + static_cast<double>(i));
+    few_cols->recompute_nnz();
+    auto q = matmult(*dense, *to_sparse(*few_cols), FormatHint::Sparse);
+    EXPECT_TRUE(q->is_sparse());
+    expect_equal(*matmult(*dense, *to_sparse(*few_cols)), *q);
+    auto one_per_row = std::make_shared<MatrixBlock>(3000, 2000, 0.0);
+    for (int64_t i = 0; i < 3000; ++i) one_per_row->set(i, (i * 7) % 2000, 1.0 + static_cast<double>(i % 5));
+    one_per_row->recompute_nnz();
+    auto t = tsmm(*to_sparse(*one_per_row), true, FormatHint::Sparse);
+    EXPECT_TRUE(t->is_sparse());
+    expect_equal(*tsmm(*to_sparse(*one_per_row), true), *t);
+}
+
 TEST(SparseKernels, RandProducesCsrWithTheDenseValues) {
     auto s = rand(400, 300, 0.0, 1.0, 0.05, RandPdf::Uniform, 1.0, 42);
     EXPECT_TRUE(s->is_sparse());
