@@ -254,8 +254,15 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             items.push_back(std::make_shared<const lineage::Item>(
                 in.opcode(), k == 0 ? data : data + " out" + std::to_string(k), inputs));
     lineage::Cache *cache = ctx.cache();
-    const bool reusable = cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
-                          (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
+    // Multi-output instructions (eigen, lu, qr, svd) are cached as one group under the first output's
+    // item, when every output is bound: all outputs derive from the same inputs, so the first item decides
+    // them all (not so for composed items, e.g. fused operators, which are never grouped).
+    bool bound = !spec.outputs.empty() && (spec.outputs.size() == 1 || !spec.compose);
+    for (int o : spec.outputs) bound = bound && o >= 0;
+    const bool group = spec.outputs.size() > 1;
+    const bool reusable =
+        cache && spec.deterministic && bound &&
+        (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
     // A value derived from the loop variable is never computed again in this loop: caching it would only
     // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
     // compensation plans start from stay cached.
@@ -274,16 +281,30 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     } placeholder;
     if (reusable) {
         auto t0 = std::chrono::steady_clock::now();
-        std::optional<Value> hit = cache->acquire(items[0]);
-        cache->note_probe_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        if (hit) {
-            ctx.set(spec.outputs[0], std::move(*hit));
-            ctx.set_item(spec.outputs[0], std::move(items[0]));
-            return;
+        if (group) {
+            std::optional<std::vector<Value>> hit = cache->acquire_group(items[0], spec.outputs.size());
+            cache->note_probe_time(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            if (hit) {
+                for (size_t k = 0; k < spec.outputs.size(); ++k) {
+                    ctx.set(spec.outputs[k], std::move((*hit)[k]));
+                    ctx.set_item(spec.outputs[k], std::move(items[k]));
+                }
+                return;
+            }
+        } else {
+            std::optional<Value> hit = cache->acquire(items[0]);
+            cache->note_probe_time(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            if (hit) {
+                ctx.set(spec.outputs[0], std::move(*hit));
+                ctx.set_item(spec.outputs[0], std::move(items[0]));
+                return;
+            }
         }
         placeholder.cache = cache;
         placeholder.item = items[0];
-        if (ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
+        if (!group && ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
     }
     // The clock is read only when the time is used (statistics, or the cache's cost of the value).
     const bool timed = stats.enabled || reusable;
@@ -298,10 +319,23 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     for (size_t k = 0; k < spec.outputs.size(); ++k)
         if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
     if (reusable && keep) {
-        const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
-        if (v.is_matrix()) {
-            cache->put(items[0], v, dt);
-            placeholder.cache = nullptr;
+        if (group) {
+            std::vector<Value> values;
+            bool matrices = true;
+            for (int o : spec.outputs) {
+                values.push_back(ctx.frame()[static_cast<size_t>(o)]);
+                matrices = matrices && values.back().is_matrix();
+            }
+            if (matrices) {
+                cache->put_group(items[0], std::move(values), dt);
+                placeholder.cache = nullptr;
+            }
+        } else {
+            const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
+            if (v.is_matrix()) {
+                cache->put(items[0], v, dt);
+                placeholder.cache = nullptr;
+            }
         }
     }
 }
