@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -743,6 +744,53 @@ Value coerce_scalar(const FunctionParam &p, Value v) {
     }
     return v;
 }
+
+/// Whether two constants are the same literal (same type; doubles bit for bit).
+bool same_constant(const Value &a, const Value &b) {
+    if (a.is_double()) {
+        if (!b.is_double()) return false;
+        const double x = a.as_double_unchecked(), y = b.as_double_unchecked();
+        return std::memcmp(&x, &y, sizeof x) == 0;
+    }
+    if (a.is_int()) return b.is_int() && a.as_int_unchecked() == b.as_int_unchecked();
+    if (a.is_bool()) return b.is_bool() && a.as_bool_unchecked() == b.as_bool_unchecked();
+    if (a.is_string()) return b.is_string() && a.as_string_unchecked() == b.as_string_unchecked();
+    return false;
+}
+
+/// The typed text of a scalar constant's literal item (`d:`, `i:`, `b:`, `s:`).
+const std::string &literal_text(const Value &v, std::string &buf) {
+    if (v.is_double())
+        buf = "d:" + kernels::format_double(v.as_double_unchecked());
+    else if (v.is_int())
+        buf = "i:" + std::to_string(v.as_int_unchecked());
+    else if (v.is_bool())
+        buf = v.as_bool_unchecked() ? "b:TRUE" : "b:FALSE";
+    else
+        buf = "s:" + v.as_string_unchecked();
+    return buf;
+}
+
+/// The literal item of a constant operand, made once per operand instead of on every execution: a small
+/// direct-mapped table per thread (parfor workers run the same instructions) keyed by the operand's
+/// address. The constant itself is compared too, so an operand freed by recompilation and a new one at
+/// the same address never share a stale item.
+lineage::ItemPtr literal_item(const Operand &op) {
+    struct Slot {
+        const Operand *op = nullptr;
+        Value value;
+        lineage::ItemPtr item;
+    };
+    constexpr size_t kSlots = 256;
+    thread_local std::array<Slot, kSlots> table;
+    Slot &slot = table[(reinterpret_cast<uintptr_t>(&op) >> 4) % kSlots];
+    if (slot.op == &op && slot.item && same_constant(slot.value, op.constant)) return slot.item;
+    std::string buf;
+    slot.item = lineage::Item::literal(literal_text(op.constant, buf));
+    slot.op = &op;
+    slot.value = op.constant;
+    return slot.item;
+}
 } // namespace
 
 lineage::ItemPtr ExecContext::item_of(const Operand &op) {
@@ -760,10 +808,7 @@ lineage::ItemPtr ExecContext::item_of(const Operand &op) {
     }
     const Value &v = op.constant;
     if (v.is_empty()) return lineage::Item::literal("-");
-    if (v.is_double()) return lineage::Item::literal("d:" + kernels::format_double(v.as_double_unchecked()));
-    if (v.is_int()) return lineage::Item::literal("i:" + std::to_string(v.as_int_unchecked()));
-    if (v.is_bool()) return lineage::Item::literal(v.as_bool_unchecked() ? "b:TRUE" : "b:FALSE");
-    if (v.is_string()) return lineage::Item::literal("s:" + v.as_string_unchecked());
+    if (v.is_scalar()) return literal_item(op);
     return std::make_shared<const lineage::Item>("V", "const #" + std::to_string(next_unique()),
                                                  std::vector<lineage::ItemPtr>{});
 }
