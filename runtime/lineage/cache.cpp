@@ -62,17 +62,30 @@ Cache::Entry *Cache::reload(const ItemPtr &item) {
     Spilled s = std::move(list[i]);
     list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
     if (list.empty()) spilled_.erase(it);
-    double seconds = 0;
-    MatrixPtr m = spill_.read(s.path, seconds);
-    stats_.fs_read_s += seconds;
-    if (!m) {
+    // A group comes back whole or not at all: after an unreadable file the remaining ones are removed.
+    std::vector<Value> values;
+    for (size_t k = 0; k <= s.rest_paths.size(); ++k) {
+        const std::string &path = k == 0 ? s.path : s.rest_paths[k - 1];
+        if (values.size() < k) {
+            spill_.remove(path);
+            continue;
+        }
+        double seconds = 0;
+        MatrixPtr m = spill_.read(path, seconds);
+        stats_.fs_read_s += seconds;
+        if (m) values.emplace_back(std::move(m));
+    }
+    if (values.size() != s.rest_paths.size() + 1) {
         evicted_[item->hash()]++; // unreadable (removed or corrupt): now simply gone
         return nullptr;
     }
     // Back in memory: room is made by policy (possibly spilling others; this entry is not a victim yet).
     evict_for(s.bytes);
     auto &entries = map_[s.item->hash()];
-    entries.push_back(Entry{s.item, Value(std::move(m)), s.compute_s, s.bytes, s.hits, ++clock_, s.bound});
+    Value first = std::move(values.front());
+    values.erase(values.begin());
+    entries.push_back(
+        Entry{s.item, std::move(first), s.compute_s, s.bytes, s.hits, ++clock_, s.bound, std::move(values)});
     used_ += s.bytes;
     stats_.entries++;
     return &entries.back();
@@ -81,20 +94,31 @@ Cache::Entry *Cache::reload(const ItemPtr &item) {
 void Cache::evict(Entry &&victim, uint64_t hash) {
     used_ -= victim.bytes;
     stats_.entries--;
-    const bool matrix = victim.value.is_matrix();
+    bool matrix = victim.value.is_matrix();
+    for (const Value &v : victim.rest) matrix = matrix && v.is_matrix();
     const bool pays =
         spill_mode_ == SpillMode::Always ||
         (spill_mode_ == SpillMode::Auto && victim.compute_s > spill_.round_trip_seconds(victim.bytes));
     if (matrix && pays && spill_mode_ != SpillMode::Never) {
-        double seconds = 0;
-        std::optional<std::string> path = spill_.write(*victim.value.matrix(), seconds);
-        stats_.fs_write_s += seconds;
-        if (path) {
-            spilled_[hash].push_back(
-                Spilled{victim.item, *path, victim.compute_s, victim.bytes, victim.hits, victim.bound});
+        // A group is spilled whole (one file per output) or dropped whole.
+        std::vector<std::string> paths;
+        for (size_t k = 0; k <= victim.rest.size(); ++k) {
+            const Value &v = k == 0 ? victim.value : victim.rest[k - 1];
+            double seconds = 0;
+            std::optional<std::string> path = spill_.write(*v.matrix(), seconds);
+            stats_.fs_write_s += seconds;
+            if (!path) break;
+            paths.push_back(std::move(*path));
+        }
+        if (paths.size() == victim.rest.size() + 1) {
+            const std::string first = paths.front();
+            paths.erase(paths.begin());
+            spilled_[hash].push_back(Spilled{victim.item, first, victim.compute_s, victim.bytes, victim.hits,
+                                             victim.bound, std::move(paths)});
             stats_.writes_fs++;
             return;
         }
+        for (const std::string &p : paths) spill_.remove(p);
     }
     evicted_[hash]++;
     stats_.writes_del++;
@@ -195,6 +219,71 @@ std::optional<Value> Cache::acquire(const ItemPtr &item, Level level) {
     }
 }
 
+std::optional<std::vector<Value>> Cache::acquire_group(const ItemPtr &item, size_t n, Level level) {
+    std::unique_lock lock(mutex_);
+    auto whole = [n](const Value &first,
+                     const std::vector<Value> &rest) -> std::optional<std::vector<Value>> {
+        if (rest.size() + 1 != n) return std::nullopt;
+        std::vector<Value> out;
+        out.reserve(n);
+        out.push_back(first);
+        out.insert(out.end(), rest.begin(), rest.end());
+        return out;
+    };
+    while (true) {
+        Entry *e = find(item);
+        const bool from_disk = !e;
+        if (!e) e = reload(item);
+        if (e) {
+            std::optional<std::vector<Value>> out = whole(e->value, e->rest);
+            if (out) count_hit(*e, level, from_disk);
+            return out; // an entry of another shape (never a partial hit): the caller computes, no
+                        // placeholder
+        }
+        std::shared_ptr<Pending> p = find_pending(item, false);
+        if (!p) {
+            if (evicted_.count(item->hash())) stats_.hits_del++;
+            auto own = std::make_shared<Pending>();
+            own->item = item;
+            pending_[item->hash()].push_back(std::move(own));
+            return std::nullopt; // the caller computes it
+        }
+        cv_.wait(lock, [&] { return p->done || p->failed; });
+        if (p->done) {
+            std::optional<std::vector<Value>> out = whole(p->value, p->rest);
+            if (out) {
+                stats_.hits_mem++;
+                if (level == Level::Instruction) stats_.ml_ins++;
+            }
+            return out;
+        }
+    }
+}
+
+void Cache::put_group(const ItemPtr &item, std::vector<Value> values, double compute_seconds) {
+    if (values.empty()) return;
+    size_t bytes = 0;
+    for (const Value &v : values) bytes += size_of(v);
+    Value first = values.front();
+    values.erase(values.begin());
+    std::lock_guard lock(mutex_);
+    if (std::shared_ptr<Pending> p = find_pending(item, true)) {
+        p->value = first;
+        p->rest = values;
+        p->done = true;
+        cv_.notify_all();
+    }
+    if (bytes > budget_) return; // larger than the whole budget: never cached
+    if (find(item) || is_spilled(item)) return;
+    if (!admit(*item, bytes, compute_seconds)) return;
+    evict_for(bytes);
+    map_[item->hash()].push_back(
+        Entry{item, std::move(first), compute_seconds, bytes, 0, ++clock_, nullptr, std::move(values)});
+    used_ += bytes;
+    stats_.writes_mem++;
+    stats_.entries++;
+}
+
 void Cache::abandon(const ItemPtr &item) {
     std::lock_guard lock(mutex_);
     if (std::shared_ptr<Pending> p = find_pending(item, true)) {
@@ -283,7 +372,8 @@ void Cache::put(const ItemPtr &item, const Value &value, double compute_seconds,
     if (find(item) || is_spilled(item)) return;
     if (!admit(*item, bytes, compute_seconds)) return;
     evict_for(bytes);
-    map_[item->hash()].push_back(Entry{item, value, compute_seconds, bytes, 0, ++clock_, std::move(bound)});
+    map_[item->hash()].push_back(
+        Entry{item, value, compute_seconds, bytes, 0, ++clock_, std::move(bound), {}});
     used_ += bytes;
     stats_.writes_mem++;
     stats_.entries++;

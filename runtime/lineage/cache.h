@@ -80,6 +80,14 @@ public:
     /// Waiters of an abandoned placeholder retry (one of them computes). Never waits on its own
     /// placeholder... as long as a thread does not acquire an item it is itself computing.
     std::optional<Value> acquire(const ItemPtr &item, Level level = Level::Instruction);
+    /// acquire() for an instruction with `n` outputs (eigen, lu, qr, svd): the group is keyed by the first
+    /// output's item and stored, evicted, spilled and reloaded as one entry, so a hit returns all `n`
+    /// values (in output order) and there is never a partial hit. A hit counts once. On nullopt the
+    /// caller holds the placeholder of `item` and must put_group() or abandon() it.
+    std::optional<std::vector<Value>> acquire_group(const ItemPtr &item, size_t n,
+                                                    Level level = Level::Instruction);
+    /// put() for a group: all outputs of one instruction (all matrices), under the first output's item.
+    void put_group(const ItemPtr &item, std::vector<Value> values, double compute_seconds);
     /// Releases the placeholder of `item` without a value (waiters retry).
     void abandon(const ItemPtr &item);
     /// Placeholders currently held (computations in flight).
@@ -108,13 +116,15 @@ private:
         size_t bytes = 0;
         int64_t hits = 0;
         uint64_t last_use = 0;
-        ItemPtr bound; ///< lineage bound to the value on a hit (nullptr: item)
+        ItemPtr bound;           ///< lineage bound to the value on a hit (nullptr: item)
+        std::vector<Value> rest; ///< the further outputs of a group entry (acquire_group), in order
     };
     /// A computation in flight: waiters block on `cv_` until done or failed.
     struct Pending {
         ItemPtr item;
         bool done = false, failed = false;
         Value value;
+        std::vector<Value> rest; ///< further outputs of a group (put_group)
     };
     /// An evicted entry whose value waits in a spill file.
     struct Spilled {
@@ -124,6 +134,7 @@ private:
         size_t bytes = 0;
         int64_t hits = 0;
         ItemPtr bound;
+        std::vector<std::string> rest_paths; ///< the files of a group's further outputs
     };
     /// The entry equal to `item`, or nullptr (the caller holds the mutex).
     Entry *find(const ItemPtr &item);

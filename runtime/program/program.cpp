@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -254,8 +255,14 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             items.push_back(std::make_shared<const lineage::Item>(
                 in.opcode(), k == 0 ? data : data + " out" + std::to_string(k), inputs));
     lineage::Cache *cache = ctx.cache();
+    // Multi-output instructions (eigen, lu, qr, svd) are cached as one group under the first output's
+    // item, when every output is bound: all outputs derive from the same inputs, so the first item decides
+    // them all (not so for composed items, e.g. fused operators, which are never grouped).
+    bool bound = !spec.outputs.empty() && (spec.outputs.size() == 1 || !spec.compose);
+    for (int o : spec.outputs) bound = bound && o >= 0;
+    const bool group = spec.outputs.size() > 1;
     const bool reusable =
-        cache && spec.deterministic && spec.outputs.size() == 1 && spec.outputs[0] >= 0 &&
+        cache && spec.deterministic && bound &&
         (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
     // A value derived from the loop variable is never computed again in this loop: caching it would only
     // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
@@ -275,16 +282,30 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     } placeholder;
     if (reusable) {
         auto t0 = std::chrono::steady_clock::now();
-        std::optional<Value> hit = cache->acquire(items[0]);
-        cache->note_probe_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        if (hit) {
-            ctx.set(spec.outputs[0], std::move(*hit));
-            ctx.set_item(spec.outputs[0], std::move(items[0]));
-            return;
+        if (group) {
+            std::optional<std::vector<Value>> hit = cache->acquire_group(items[0], spec.outputs.size());
+            cache->note_probe_time(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            if (hit) {
+                for (size_t k = 0; k < spec.outputs.size(); ++k) {
+                    ctx.set(spec.outputs[k], std::move((*hit)[k]));
+                    ctx.set_item(spec.outputs[k], std::move(items[k]));
+                }
+                return;
+            }
+        } else {
+            std::optional<Value> hit = cache->acquire(items[0]);
+            cache->note_probe_time(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            if (hit) {
+                ctx.set(spec.outputs[0], std::move(*hit));
+                ctx.set_item(spec.outputs[0], std::move(items[0]));
+                return;
+            }
         }
         placeholder.cache = cache;
         placeholder.item = items[0];
-        if (ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
+        if (!group && ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
     }
     // The clock is read only when the time is used (statistics, or the cache's cost of the value).
     const bool timed = stats.enabled || reusable;
@@ -299,10 +320,23 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     for (size_t k = 0; k < spec.outputs.size(); ++k)
         if (spec.outputs[k] >= 0) ctx.set_item(spec.outputs[k], items[k]);
     if (reusable && keep) {
-        const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
-        if (v.is_matrix()) {
-            cache->put(items[0], v, dt);
-            placeholder.cache = nullptr;
+        if (group) {
+            std::vector<Value> values;
+            bool matrices = true;
+            for (int o : spec.outputs) {
+                values.push_back(ctx.frame()[static_cast<size_t>(o)]);
+                matrices = matrices && values.back().is_matrix();
+            }
+            if (matrices) {
+                cache->put_group(items[0], std::move(values), dt);
+                placeholder.cache = nullptr;
+            }
+        } else {
+            const Value &v = ctx.frame()[static_cast<size_t>(spec.outputs[0])];
+            if (v.is_matrix()) {
+                cache->put(items[0], v, dt);
+                placeholder.cache = nullptr;
+            }
         }
     }
 }
@@ -710,6 +744,53 @@ Value coerce_scalar(const FunctionParam &p, Value v) {
     }
     return v;
 }
+
+/// Whether two constants are the same literal (same type; doubles bit for bit).
+bool same_constant(const Value &a, const Value &b) {
+    if (a.is_double()) {
+        if (!b.is_double()) return false;
+        const double x = a.as_double_unchecked(), y = b.as_double_unchecked();
+        return std::memcmp(&x, &y, sizeof x) == 0;
+    }
+    if (a.is_int()) return b.is_int() && a.as_int_unchecked() == b.as_int_unchecked();
+    if (a.is_bool()) return b.is_bool() && a.as_bool_unchecked() == b.as_bool_unchecked();
+    if (a.is_string()) return b.is_string() && a.as_string_unchecked() == b.as_string_unchecked();
+    return false;
+}
+
+/// The typed text of a scalar constant's literal item (`d:`, `i:`, `b:`, `s:`).
+const std::string &literal_text(const Value &v, std::string &buf) {
+    if (v.is_double())
+        buf = "d:" + kernels::format_double(v.as_double_unchecked());
+    else if (v.is_int())
+        buf = "i:" + std::to_string(v.as_int_unchecked());
+    else if (v.is_bool())
+        buf = v.as_bool_unchecked() ? "b:TRUE" : "b:FALSE";
+    else
+        buf = "s:" + v.as_string_unchecked();
+    return buf;
+}
+
+/// The literal item of a constant operand, made once per operand instead of on every execution: a small
+/// direct-mapped table per thread (parfor workers run the same instructions) keyed by the operand's
+/// address. The constant itself is compared too, so an operand freed by recompilation and a new one at
+/// the same address never share a stale item.
+lineage::ItemPtr literal_item(const Operand &op) {
+    struct Slot {
+        const Operand *op = nullptr;
+        Value value;
+        lineage::ItemPtr item;
+    };
+    constexpr size_t kSlots = 256;
+    thread_local std::array<Slot, kSlots> table;
+    Slot &slot = table[(reinterpret_cast<uintptr_t>(&op) >> 4) % kSlots];
+    if (slot.op == &op && slot.item && same_constant(slot.value, op.constant)) return slot.item;
+    std::string buf;
+    slot.item = lineage::Item::literal(literal_text(op.constant, buf));
+    slot.op = &op;
+    slot.value = op.constant;
+    return slot.item;
+}
 } // namespace
 
 lineage::ItemPtr ExecContext::item_of(const Operand &op) {
@@ -727,10 +808,7 @@ lineage::ItemPtr ExecContext::item_of(const Operand &op) {
     }
     const Value &v = op.constant;
     if (v.is_empty()) return lineage::Item::literal("-");
-    if (v.is_double()) return lineage::Item::literal("d:" + kernels::format_double(v.as_double_unchecked()));
-    if (v.is_int()) return lineage::Item::literal("i:" + std::to_string(v.as_int_unchecked()));
-    if (v.is_bool()) return lineage::Item::literal(v.as_bool_unchecked() ? "b:TRUE" : "b:FALSE");
-    if (v.is_string()) return lineage::Item::literal("s:" + v.as_string_unchecked());
+    if (v.is_scalar()) return literal_item(op);
     return std::make_shared<const lineage::Item>("V", "const #" + std::to_string(next_unique()),
                                                  std::vector<lineage::ItemPtr>{});
 }

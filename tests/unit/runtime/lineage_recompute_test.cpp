@@ -250,10 +250,11 @@ TEST(LineageDedup, LongLoopTraceStaysSmall) {
     EXPECT_EQ(full.out, dedup10k.out);
     const double full_per_iter = static_cast<double>(full.peak_bytes) / 1e4;
     const double dedup_per_iter = static_cast<double>(dedup.peak_bytes) / 1e5;
-    // Without dedup every iteration keeps its ~10 items (~1.4 KB); with dedup the two carried outputs (x, M)
-    // keep one dedup item each, plus the loop variable's literal that they refer to.
+    // Without dedup every iteration keeps its ~8 items (~1.2 KB; constants' literal items are shared); with
+    // dedup the two carried outputs (x, M) keep one dedup item each, plus the loop variable's literal that
+    // they refer to.
     EXPECT_LE(dedup.peak_items, 3 * 100000 + 1000) << dedup.peak_items;
-    EXPECT_LT(dedup_per_iter * 2.5, full_per_iter) << dedup_per_iter << " vs " << full_per_iter;
+    EXPECT_LT(dedup_per_iter * 2, full_per_iter) << dedup_per_iter << " vs " << full_per_iter;
     std::printf("[ dedup    ] bytes held per iteration: %.1f (without dedup %.1f); items %.2f vs %.2f\n",
                 dedup_per_iter, full_per_iter, static_cast<double>(dedup.peak_items) / 1e5,
                 static_cast<double>(full.peak_items) / 1e4);

@@ -192,3 +192,48 @@ TEST(LineageSpill, FilesAreRemovedWhenTheProgramStopsWithAnError) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(LineageSpill, MultiOutputGroupsSpillAndReloadWhole) {
+    const Scratch dir("group");
+    const std::string &parent = dir.path;
+    linea::MatrixPtr a = awkward(1), b = awkward(2), c = awkward(3);
+    {
+        Cache cache(2 * kEntry, EvictionPolicy::Lru, SpillMode::Always, parent);
+        cache.put_group(key("g"), {linea::Value(a), linea::Value(b)}, 1e-6);
+        cache.put(key("c"), linea::Value(c), 1e-6); // evicts the whole group: two files, one entry
+        EXPECT_EQ(cache.spilled(), 1u);
+        EXPECT_EQ(files_under(parent), 2u);
+        EXPECT_EQ(cache.stats().writes_fs, 1);
+        std::optional<std::vector<linea::Value>> hit = cache.acquire_group(key("g"), 2);
+        ASSERT_TRUE(hit.has_value());
+        ASSERT_EQ(hit->size(), 2u);
+        EXPECT_TRUE(bit_identical(*(*hit)[0].matrix(), *a));
+        EXPECT_TRUE(bit_identical(*(*hit)[1].matrix(), *b));
+        EXPECT_EQ(cache.stats().hits_fs, 1);
+        EXPECT_EQ(files_under(parent), 1u); // the group's files are removed; c went to disk instead
+        EXPECT_EQ(cache.pending(), 0u);
+    }
+    EXPECT_TRUE(fs::is_empty(parent));
+}
+
+TEST(LineageSpill, AGroupWithAMissingFileIsGoneWhole) {
+    const Scratch dir("group_missing");
+    Cache cache(2 * kEntry, EvictionPolicy::Lru, SpillMode::Always, dir.path);
+    cache.put_group(key("g"), {linea::Value(awkward(1)), linea::Value(awkward(2))}, 1e-6);
+    cache.put(key("c"), linea::Value(awkward(3)), 1e-6);
+    ASSERT_EQ(files_under(dir.path), 2u);
+    // Remove one of the group's files: the group must not come back partially.
+    for (const auto &e : fs::recursive_directory_iterator(dir.path))
+        if (e.is_regular_file()) {
+            fs::remove(e.path());
+            break;
+        }
+    EXPECT_FALSE(cache.acquire_group(key("g"), 2).has_value());
+    cache.abandon(key("g"));
+    EXPECT_EQ(files_under(dir.path), 0u); // the other file is removed too
+    EXPECT_EQ(cache.spilled(), 0u);
+}
+
+} // namespace

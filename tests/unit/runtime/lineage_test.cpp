@@ -358,3 +358,86 @@ TEST(LineageCache, ConcurrentWorkersComputeAnItemOnce) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(LineageCache, MultiOutputGroupsAreHitWholeOrNotAtAll) {
+    linea::lineage::Cache cache(3 * (8 * 100 + 64), linea::lineage::EvictionPolicy::Lru,
+                                linea::lineage::SpillMode::Never);
+    auto m = [](double v) { return linea::Value(linea::kernels::fill(10, 10, v)); };
+    ItemPtr key = op("eigen", {Item::literal("s:C")});
+    EXPECT_FALSE(cache.acquire_group(key, 2).has_value()); // a placeholder for this thread
+    EXPECT_EQ(cache.pending(), 1u);
+    cache.put_group(key, {m(1), m(2)}, 1.0);
+    EXPECT_EQ(cache.pending(), 0u);
+    std::optional<std::vector<linea::Value>> hit =
+        cache.acquire_group(op("eigen", {Item::literal("s:C")}), 2);
+    ASSERT_TRUE(hit.has_value());
+    ASSERT_EQ(hit->size(), 2u);
+    EXPECT_EQ((*hit)[0].matrix()->get(0, 0), 1.0);
+    EXPECT_EQ((*hit)[1].matrix()->get(0, 0), 2.0);
+    EXPECT_EQ(cache.stats().hits_mem, 1); // one hit per instruction
+    EXPECT_EQ(cache.stats().bytes, 2 * (8 * 100 + 64));
+    // Another shape never yields a partial hit (and takes no placeholder).
+    EXPECT_FALSE(cache.acquire_group(key, 3).has_value());
+    EXPECT_EQ(cache.pending(), 0u);
+    // Eviction drops the whole group: both outputs go together.
+    cache.put(op("a", {}), m(3), 1.0);
+    cache.put(op("b", {}), m(4), 1.0);
+    auto s = cache.stats();
+    EXPECT_EQ(s.entries, 2);
+    EXPECT_EQ(s.writes_del, 1);
+    EXPECT_FALSE(cache.contains(key));
+    EXPECT_FALSE(cache.acquire_group(key, 2).has_value());
+    cache.abandon(key);
+    EXPECT_EQ(cache.pending(), 0u);
+}
+
+TEST(LineageCache, ConcurrentWorkersComputeAGroupOnce) {
+    linea::lineage::Cache cache(size_t{1} << 20);
+    std::atomic<int> computed{0}, got{0};
+    auto worker = [&] {
+        ItemPtr key = op("svd", {Item::literal("s:X")});
+        std::optional<std::vector<linea::Value>> v = cache.acquire_group(key, 3);
+        if (v) {
+            if (v->size() == 3 && (*v)[2].matrix()->get(0, 0) == 9.0) got++;
+            return;
+        }
+        ++computed;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        cache.put_group(key,
+                        {linea::Value(linea::kernels::fill(2, 2, 7.0)),
+                         linea::Value(linea::kernels::fill(2, 2, 8.0)),
+                         linea::Value(linea::kernels::fill(2, 2, 9.0))},
+                        0.05);
+        got++;
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) threads.emplace_back(worker);
+    for (auto &t : threads) t.join();
+    EXPECT_EQ(computed.load(), 1);
+    EXPECT_EQ(got.load(), 4);
+    EXPECT_EQ(cache.pending(), 0u);
+}
+
+const char *kDecomp =
+    "X = rand(rows=60, cols=12, seed=7)\nC = t(X) %*% X\n"
+    "for (k in 1:8) {\n  [evals, evecs] = eigen(C)\n  [U, S, V] = svd(X)\n"
+    "  [Q, R] = qr(X)\n  [P, L, W] = lu(C)\n"
+    "  print(toString(evals[1:2,] * k) + toString(S[1:2,]) + toString(Q[1,1:2]) + "
+    "toString(W[1,1:2]))\n  print(sum(evecs) + sum(U) + sum(V) + sum(R) + sum(P) + sum(L))\n}\n";
+
+TEST(Reuse, MultiOutputDecompositionsAreComputedOnce) {
+    ReuseRun off = run_reuse(kDecomp, false), on = run_reuse(kDecomp, true);
+    EXPECT_EQ(on.out, off.out);
+    // eigen's outputs (12x12, 12x1) are small: cached at once. The larger groups are cached at once, or on
+    // their second occurrence when they were fast enough to count as cheap (delayed caching).
+    EXPECT_EQ(linea::test::executed(on.stats, "eigen"), 1);
+    for (const char *opcode : {"eigen", "svd", "qr", "lu"}) {
+        EXPECT_EQ(linea::test::executed(off.stats, opcode), 8) << opcode;
+        EXPECT_LE(linea::test::executed(on.stats, opcode), 2) << opcode;
+    }
+    EXPECT_GE(on.cache.hits_mem, 4 * 6);
+}
+
+} // namespace
