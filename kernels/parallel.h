@@ -51,4 +51,28 @@ struct Kahan {
     }
 };
 
+/// Eight interleaved Kahan sums: independent dependency chains let the CPU overlap the additions
+/// (a single compensated sum is latency-bound). Lanes merge in a fixed order, so results stay
+/// independent of the thread count. Shared by the dense aggregates and the fused operators, whose
+/// sums must agree bit for bit.
+struct KahanLanes {
+    Kahan lane[8];
+    int next = 0;
+    void add(double v) {
+        lane[next].add(v);
+        next = (next + 1) & 7;
+    }
+    void merge(const KahanLanes &o) {
+        for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
+    }
+    Kahan total() const {
+        Kahan k = lane[0];
+        for (int i = 1; i < 8; ++i) k.merge(lane[i]);
+        return k;
+    }
+};
+
+/// Minimum cells per chunk of the dense aggregate kernels (and of fused operators, which match them).
+constexpr int64_t kAggChunkCells = 16 * 1024;
+
 } // namespace linea::kernels::detail

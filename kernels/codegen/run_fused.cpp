@@ -12,26 +12,10 @@ namespace linea::kernels::codegen {
 namespace {
 
 using detail::Kahan;
-constexpr int64_t kChunkCells = 16 * 1024; // the dense aggregate kernels' chunk (dense/aggregate.cpp)
-constexpr int64_t kSpan = 512;             // cells evaluated per span call
+constexpr int64_t kChunkCells = detail::kAggChunkCells; // the dense aggregate kernels' chunk
+constexpr int64_t kSpan = 512;                          // cells evaluated per span call
 
-/// Eight interleaved Kahan sums, as the dense aggregate kernels use (same lanes, same merge order).
-struct KahanLanes {
-    Kahan lane[8];
-    int next = 0;
-    void add(double v) {
-        lane[next].add(v);
-        next = (next + 1) & 7;
-    }
-    void merge(const KahanLanes &o) {
-        for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
-    }
-    Kahan total() const {
-        Kahan k = lane[0];
-        for (int i = 1; i < 8; ++i) k.merge(lane[i]);
-        return k;
-    }
-};
+using detail::KahanLanes; // the dense aggregate kernels' lanes: same merge order
 
 /// Adds v[0..n) (squared when `sq`) to the lanes exactly as n calls of add() would: each lane sees the
 /// same values in the same order, but whole groups of eight go lane by lane without the index chain, so

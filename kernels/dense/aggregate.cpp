@@ -24,7 +24,7 @@ namespace {
 
 using detail::Kahan;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr int64_t kChunkCells = 16 * 1024;
+constexpr int64_t kChunkCells = detail::kAggChunkCells;
 
 const char *op_name(AggOp op) {
     switch (op) {
@@ -111,25 +111,7 @@ std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge me
     return acc;
 }
 
-// Eight interleaved Kahan sums: independent dependency chains let the CPU overlap the additions
-// (a single compensated sum is latency-bound). Lanes merge in a fixed order, so results stay
-// independent of the thread count.
-struct KahanLanes {
-    Kahan lane[8];
-    int next = 0;
-    void add(double v) {
-        lane[next].add(v);
-        next = (next + 1) & 7;
-    }
-    void merge(const KahanLanes &o) {
-        for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
-    }
-    Kahan total() const {
-        Kahan k = lane[0];
-        for (int i = 1; i < 8; ++i) k.merge(lane[i]);
-        return k;
-    }
-};
+using detail::KahanLanes;
 
 Kahan kahan_of(const double *x, int64_t n, bool squares) {
     auto merge = [](KahanLanes &acc, const KahanLanes &o) { acc.merge(o); };
