@@ -19,15 +19,15 @@ def main():
     y = X @ beta_true + 0.1 * np.sin(i * 2.9)
     nlambda = 20
     B = np.zeros((m, nlambda))
-    print(" k      lambda      train_mse     coef_norm")
-    for k in range(1, nlambda + 1):
-        lam = 10 ** (-3 + (k - 1) * 5 / (nlambda - 1))
+    lams = [10 ** (-3 + (k - 1) * 5 / (nlambda - 1)) for k in range(1, nlambda + 1)]
+    for k, lam in enumerate(lams):
         A = X.T @ X + np.diag(np.full(m, lam))
         b = X.T @ y
-        beta = np.linalg.solve(A, b)
-        mse = float(np.sum((y - X @ beta) ** 2) / n)
-        B[:, k - 1] = beta[:, 0]
-        print("%2d  %10.4e  %12.8f  %12.8f" % (k, lam, mse, float(np.sqrt(np.sum(beta ** 2)))))
+        B[:, k] = np.linalg.solve(A, b)[:, 0]
+    mse = np.sum((y - X @ B) ** 2, axis=0) / n
+    print(" k      lambda      train_mse     coef_norm")
+    for k, lam in enumerate(lams):
+        print("%2d  %10.4e  %12.8f  %12.8f" % (k + 1, lam, mse[k], float(np.sqrt(np.sum(B[:, k] ** 2)))))
     if out:
         np.savetxt(out, B, delimiter=",", fmt="%.17g")
 
