@@ -63,7 +63,8 @@ int main(int argc, char **argv) {
     if (argc > 2 && std::strstr(argv[1], ".bin")) {
         int yr = 0, yc = 0;
         if (!read_dense(argv[1], X, n, m) || !read_dense(argv[2], y, yr, yc) || yr != n || yc != 1) {
-            std::fprintf(stderr, "lm_grid_baseline: cannot read dense binary files %s %s\n", argv[1], argv[2]);
+            std::fprintf(stderr, "lm_grid_baseline: cannot read dense binary files %s %s\n", argv[1],
+                         argv[2]);
             return 1;
         }
     } else {
@@ -79,7 +80,8 @@ int main(int argc, char **argv) {
     cblas_dgemv(CblasRowMajor, CblasTrans, n, m, 1.0, X.data(), m, y.data(), 1, 0.0, Xty.data(), 1);
 
     const int nlambda = 20;
-    std::vector<double> A(static_cast<size_t>(m) * m), b(m), B(static_cast<size_t>(m) * nlambda), lambdas(nlambda);
+    std::vector<double> A(static_cast<size_t>(m) * m), b(m), B(static_cast<size_t>(m) * nlambda),
+        lambdas(nlambda);
     std::vector<int> piv(m);
     for (int k = 1; k <= nlambda; ++k) {
         const double lambda = std::pow(10.0, -3 + (k - 1) * 5.0 / (nlambda - 1));
@@ -96,13 +98,15 @@ int main(int argc, char **argv) {
     std::vector<double> R(static_cast<size_t>(n) * nlambda);
     for (int i = 0; i < n; ++i)
         for (int k = 0; k < nlambda; ++k) R[static_cast<size_t>(i) * nlambda + k] = y[i];
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, nlambda, m, -1.0, X.data(), m, B.data(), nlambda,
-                1.0, R.data(), nlambda);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, nlambda, m, -1.0, X.data(), m, B.data(),
+                nlambda, 1.0, R.data(), nlambda);
     std::printf(" k      lambda      train_mse     coef_norm\n");
     for (int k = 0; k < nlambda; ++k) {
         double mse = 0, norm = 0;
-        for (int i = 0; i < n; ++i) mse += R[static_cast<size_t>(i) * nlambda + k] * R[static_cast<size_t>(i) * nlambda + k];
-        for (int j = 0; j < m; ++j) norm += B[static_cast<size_t>(j) * nlambda + k] * B[static_cast<size_t>(j) * nlambda + k];
+        for (int i = 0; i < n; ++i)
+            mse += R[static_cast<size_t>(i) * nlambda + k] * R[static_cast<size_t>(i) * nlambda + k];
+        for (int j = 0; j < m; ++j)
+            norm += B[static_cast<size_t>(j) * nlambda + k] * B[static_cast<size_t>(j) * nlambda + k];
         std::printf("%2d  %10.4e  %12.8f  %12.8f\n", k + 1, lambdas[k], mse / n, std::sqrt(norm));
     }
     return 0;
