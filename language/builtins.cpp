@@ -179,6 +179,31 @@ std::vector<BuiltinInfo> make_table() {
     t.push_back(generic("quantile", {req("target"), req("arg2"), absent("arg3")}, R::Unknown, "qpick"));
     t.push_back(generic("median", {req("target"), absent("weights")}, R::ScalarDouble, "median"));
     t.push_back(generic("xor", {req("target1"), req("target2")}, R::Unknown, "xor"));
+    // probability distributions (scalars): cdf/icdf by name, and p<dist>/q<dist>
+    {
+        const auto tail = [] { return opt("lower.tail", Value(true)); };
+        t.push_back(generic("cdf",
+                            {req("target"), req("dist"), opt("mean", Value(0.0)), opt("sd", Value(1.0)),
+                             opt("rate", Value(1.0)), absent("df"), absent("df1"), absent("df2"), tail()},
+                            R::ScalarDouble, "cdf"));
+        t.push_back(generic("icdf",
+                            {req("target"), req("dist"), opt("mean", Value(0.0)), opt("sd", Value(1.0)),
+                             opt("rate", Value(1.0)), absent("df"), absent("df1"), absent("df2")},
+                            R::ScalarDouble, "invcdf"));
+        t.push_back(generic("pnorm", {req("target"), opt("mean", Value(0.0)), opt("sd", Value(1.0)), tail()},
+                            R::ScalarDouble, "cdf"));
+        t.push_back(
+            generic("pexp", {req("target"), opt("rate", Value(1.0)), tail()}, R::ScalarDouble, "cdf"));
+        t.push_back(generic("pchisq", {req("target"), req("df"), tail()}, R::ScalarDouble, "cdf"));
+        t.push_back(generic("pf", {req("target"), req("df1"), req("df2"), tail()}, R::ScalarDouble, "cdf"));
+        t.push_back(generic("pt", {req("target"), req("df"), tail()}, R::ScalarDouble, "cdf"));
+        t.push_back(generic("qnorm", {req("target"), opt("mean", Value(0.0)), opt("sd", Value(1.0))},
+                            R::ScalarDouble, "invcdf"));
+        t.push_back(generic("qexp", {req("target"), opt("rate", Value(1.0))}, R::ScalarDouble, "invcdf"));
+        t.push_back(generic("qchisq", {req("target"), req("df")}, R::ScalarDouble, "invcdf"));
+        t.push_back(generic("qf", {req("target"), req("df1"), req("df2")}, R::ScalarDouble, "invcdf"));
+        t.push_back(generic("qt", {req("target"), req("df")}, R::ScalarDouble, "invcdf"));
+    }
     // decompositions
     t.push_back(generic("inv", {req("target")}, R::Matrix, "inverse"));
     t.push_back(generic("cholesky", {req("target")}, R::Matrix, "cholesky"));

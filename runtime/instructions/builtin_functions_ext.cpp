@@ -1,10 +1,12 @@
 // Run-time implementations of the native builtins beyond the core set (aggregates with parameters,
 // reorganisations, linear algebra decompositions, ...), by DML name.
+#include "kernels/math/distributions.h"
 #include "runtime/instructions/instructions.h"
 #include "runtime/program/context.h"
 #include "runtime/program/program.h"
 
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 namespace linea::rt {
@@ -291,6 +293,100 @@ void fn_as_list(BuiltinArgs &a) {
     a.outputs.emplace_back(ListPtr(std::move(l)));
 }
 
+// ------------------------------------------------------------------ probability distributions
+// Argument positions of a distribution builtin's parameters (-1: the builtin has no such parameter).
+struct DistSlots {
+    int mean = -1, sd = -1, rate = -1, df = -1, df1 = -1, df2 = -1, lower_tail = -1;
+};
+
+kernels::Distribution distribution_named(BuiltinArgs &a, const std::string &name, const char *fn) {
+    using D = kernels::Distribution;
+    if (name == "normal") return D::Normal;
+    if (name == "exp") return D::Exp;
+    if (name == "chisq") return D::ChiSq;
+    if (name == "f") return D::F;
+    if (name == "t") return D::T;
+    fail(a, std::string(fn) + ": unknown distribution \"" + name +
+                "\" (expected \"normal\", \"exp\", \"chisq\", \"f\" or \"t\")");
+}
+
+/// A positive parameter: given at slot i, or `dflt` when the builtin has a default (NaN: required).
+double positive_param(BuiltinArgs &a, int i, const char *fn, const char *param, const char *dist,
+                      double dflt) {
+    if (i < 0 || !has(a, static_cast<size_t>(i))) {
+        if (std::isnan(dflt))
+            fail(a, std::string(fn) + ": the " + dist + " distribution needs the parameter '" + param + "'");
+        return dflt;
+    }
+    const double v = number_arg(a, static_cast<size_t>(i), fn, param);
+    if (!(v > 0.0) || std::isinf(v))
+        fail(a, std::string(fn) + ": '" + param + "' must be a positive number but is " +
+                    kernels::format_double(v));
+    return v;
+}
+
+kernels::DistParams dist_params(BuiltinArgs &a, kernels::Distribution d, const DistSlots &s, const char *fn) {
+    using D = kernels::Distribution;
+    constexpr double kRequired = std::numeric_limits<double>::quiet_NaN();
+    kernels::DistParams p;
+    switch (d) {
+    case D::Normal:
+        p.mean = s.mean >= 0 && has(a, static_cast<size_t>(s.mean))
+                     ? number_arg(a, static_cast<size_t>(s.mean), fn, "mean")
+                     : 0.0;
+        p.sd = positive_param(a, s.sd, fn, "sd", "normal", 1.0);
+        break;
+    case D::Exp:
+        p.rate = positive_param(a, s.rate, fn, "rate", "exp", 1.0);
+        break;
+    case D::ChiSq:
+        p.df = positive_param(a, s.df, fn, "df", "chisq", kRequired);
+        break;
+    case D::T:
+        p.df = positive_param(a, s.df, fn, "df", "t", kRequired);
+        break;
+    case D::F:
+        p.df1 = positive_param(a, s.df1, fn, "df1", "f", kRequired);
+        p.df2 = positive_param(a, s.df2, fn, "df2", "f", kRequired);
+        break;
+    }
+    return p;
+}
+
+/// cdf / p<dist>: P[X <= q] (lower.tail=TRUE) or P[X > q].
+void fn_cdf(BuiltinArgs &a, kernels::Distribution d, const DistSlots &s, const char *fn) {
+    const double q = number_arg(a, 0, fn, "target");
+    const kernels::DistParams p = dist_params(a, d, s, fn);
+    const bool lower = s.lower_tail < 0 || !has(a, static_cast<size_t>(s.lower_tail)) ||
+                       bool_arg(a, static_cast<size_t>(s.lower_tail), fn, "lower.tail");
+    a.outputs.emplace_back(kernels::dist_cdf(d, p, q, lower));
+}
+
+/// icdf / q<dist>: the quantile of probability p in [0, 1].
+void fn_icdf(BuiltinArgs &a, kernels::Distribution d, const DistSlots &s, const char *fn) {
+    const double prob = number_arg(a, 0, fn, "target");
+    if (prob < 0.0 || prob > 1.0)
+        fail(a,
+             std::string(fn) + ": the probability must be in [0, 1] but is " + kernels::format_double(prob));
+    a.outputs.emplace_back(kernels::dist_icdf(d, dist_params(a, d, s, fn), prob));
+}
+
+BuiltinFn dist_builtin(bool inverse, kernels::Distribution d, DistSlots s, const char *fn) {
+    if (inverse) return [d, s, fn](BuiltinArgs &a) { fn_icdf(a, d, s, fn); };
+    return [d, s, fn](BuiltinArgs &a) { fn_cdf(a, d, s, fn); };
+}
+
+/// cdf(target, dist, mean, sd, rate, df, df1, df2, lower.tail) and icdf (the same without lower.tail).
+void fn_cdf_by_name(BuiltinArgs &a, bool inverse) {
+    const char *fn = inverse ? "icdf" : "cdf";
+    const kernels::Distribution d = distribution_named(a, string_arg(a, 1, fn, "dist"), fn);
+    const DistSlots s{2, 3, 4, 5, 6, 7, inverse ? -1 : 8};
+    if (inverse)
+        fn_icdf(a, d, s, fn);
+    else
+        fn_cdf(a, d, s, fn);
+}
+
 } // namespace
 
 const BuiltinFnTable &extended_builtin_fns() {
@@ -328,6 +424,18 @@ const BuiltinFnTable &extended_builtin_fns() {
         {"qr", [](BuiltinArgs &a) { fn_multi(a, kernels::qr, "qr"); }},
         {"svd", [](BuiltinArgs &a) { fn_multi(a, kernels::svd, "svd"); }},
         {"remove", fn_remove},
+        {"cdf", [](BuiltinArgs &a) { fn_cdf_by_name(a, false); }},
+        {"icdf", [](BuiltinArgs &a) { fn_cdf_by_name(a, true); }},
+        {"pnorm", dist_builtin(false, kernels::Distribution::Normal, {1, 2, -1, -1, -1, -1, 3}, "pnorm")},
+        {"pexp", dist_builtin(false, kernels::Distribution::Exp, {-1, -1, 1, -1, -1, -1, 2}, "pexp")},
+        {"pchisq", dist_builtin(false, kernels::Distribution::ChiSq, {-1, -1, -1, 1, -1, -1, 2}, "pchisq")},
+        {"pf", dist_builtin(false, kernels::Distribution::F, {-1, -1, -1, -1, 1, 2, 3}, "pf")},
+        {"pt", dist_builtin(false, kernels::Distribution::T, {-1, -1, -1, 1, -1, -1, 2}, "pt")},
+        {"qnorm", dist_builtin(true, kernels::Distribution::Normal, {1, 2, -1, -1, -1, -1, -1}, "qnorm")},
+        {"qexp", dist_builtin(true, kernels::Distribution::Exp, {-1, -1, 1, -1, -1, -1, -1}, "qexp")},
+        {"qchisq", dist_builtin(true, kernels::Distribution::ChiSq, {-1, -1, -1, 1, -1, -1, -1}, "qchisq")},
+        {"qf", dist_builtin(true, kernels::Distribution::F, {-1, -1, -1, -1, 1, 2, -1}, "qf")},
+        {"qt", dist_builtin(true, kernels::Distribution::T, {-1, -1, -1, 1, -1, -1, -1}, "qt")},
     };
     return t;
 }

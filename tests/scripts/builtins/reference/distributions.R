@@ -1,0 +1,11 @@
+# Expected output of distributions.dml: Rscript reference/distributions.R > distributions.out
+f <- function(v) cat(sprintf("%.17g\n", v))
+f(pnorm(1.96)); f(pnorm(3, 1, 2, lower.tail = FALSE)); f(pnorm(-7.5)); f(pexp(0.5, 2)); f(pexp(30, lower.tail = FALSE))
+f(pchisq(3.84, 1)); f(pchisq(200, 100, lower.tail = FALSE)); f(pchisq(0.001, 0.5))
+f(pf(2.5, 5, 10)); f(pf(2.5, 5, 10, lower.tail = FALSE)); f(pf(0.01, 3, 1000))
+f(pt(-2.1, 7)); f(pt(2.1, 7, lower.tail = FALSE)); f(pt(0.3, 250))
+f(qnorm(0.975)); f(qnorm(1e-10, 3, 2)); f(qexp(0.3, 2)); f(qchisq(0.95, 3)); f(qchisq(1e-8, 0.5))
+f(qf(0.9, 5, 10)); f(qt(0.025, 4)); f(qt(0.999, 1.5))
+f(pt(1.5, 3)); f(pnorm(2, 1.5, 2, lower.tail = FALSE)); f(pchisq(4, 6)); f(pf(1.2, 4, 9, lower.tail = FALSE)); f(pexp(0.7, 3))
+f(qchisq(0.3, 7)); f(qf(0.8, 3, 20)); f(qt(0.05, 12)); f(qnorm(0.6, -1, 0.5)); f(qexp(0.6, 0.25))
+f(0.123); f(0.9876)
