@@ -20,18 +20,24 @@ double log_gamma(double x) {
     return ::lgamma_r(x, &sign); // reentrant: std::lgamma writes the global signgam
 }
 
+// One step of the modified Lentz algorithm for a continued fraction b0 + a1/(b1 + a2/(b2 + ...)):
+// updates the running c and d with the next partial numerator `an` and denominator `bn` and returns
+// the factor the value is multiplied by.
+double lentz_step(double an, double bn, double &c, double &d) {
+    d = bn + an * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = bn + an / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    return d * c;
+}
+
 // Continued fraction of Q(a, x) for x >= a + 1 (modified Lentz), times exp(-x) x^a / Gamma(a) by the caller.
 double gamma_cf(double a, double x) {
     double b = x + 1.0 - a, c = 1.0 / kTiny, d = 1.0 / b, h = d;
     for (int i = 1; i < kMaxTerms; ++i) {
-        const double an = -i * (i - a);
         b += 2.0;
-        d = an * d + b;
-        if (std::fabs(d) < kTiny) d = kTiny;
-        c = b + an / c;
-        if (std::fabs(c) < kTiny) c = kTiny;
-        d = 1.0 / d;
-        const double delta = d * c;
+        const double delta = lentz_step(-i * (i - a), b, c, d);
         h *= delta;
         if (std::fabs(delta - 1.0) < kEps) break;
     }
@@ -59,20 +65,8 @@ double beta_cf(double a, double b, double x) {
     double h = d;
     for (int m = 1; m < kMaxTerms; ++m) {
         const double m2 = 2.0 * m;
-        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if (std::fabs(d) < kTiny) d = kTiny;
-        c = 1.0 + aa / c;
-        if (std::fabs(c) < kTiny) c = kTiny;
-        d = 1.0 / d;
-        h *= d * c;
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if (std::fabs(d) < kTiny) d = kTiny;
-        c = 1.0 + aa / c;
-        if (std::fabs(c) < kTiny) c = kTiny;
-        d = 1.0 / d;
-        const double delta = d * c;
+        h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), 1.0, c, d);
+        const double delta = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), 1.0, c, d);
         h *= delta;
         if (std::fabs(delta - 1.0) < kEps) break;
     }
