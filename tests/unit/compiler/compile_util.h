@@ -19,18 +19,25 @@ inline std::unique_ptr<CompiledProgram> compile_text(const std::string &text, bo
     return compile_script(src, opts);
 }
 
-/// Compiles and runs `text`; returns what it printed.
-inline std::string run_text(const std::string &text, rt::RuntimeStats *stats_out = nullptr,
-                            bool rewrites = true) {
+/// Compiles and runs `text` with the run-time options `ro` (explain flags, seed, ...); returns what it
+/// printed (explain output included).
+inline std::string run_text_with(const std::string &text, const rt::RuntimeOptions &ro, bool rewrites = true,
+                                 rt::RuntimeStats *stats_out = nullptr) {
     auto cp = compile_text(text, rewrites);
     std::ostringstream out;
     rt::RuntimeStats stats;
-    rt::RuntimeOptions ro;
-    ro.seed = 7;
     rt::ExecContext ctx(*cp->runtime, out, stats, ro);
     rt::run_program(*cp->runtime, ctx);
     if (stats_out) *stats_out = stats;
     return out.str();
+}
+
+/// Compiles and runs `text` (seed 7); returns what it printed.
+inline std::string run_text(const std::string &text, rt::RuntimeStats *stats_out = nullptr,
+                            bool rewrites = true) {
+    rt::RuntimeOptions ro;
+    ro.seed = 7;
+    return run_text_with(text, ro, rewrites, stats_out);
 }
 
 /// Executed count of one opcode.

@@ -7,6 +7,7 @@
 
 using linea::test::executed;
 using linea::test::run_text;
+using linea::test::run_text_with;
 
 namespace {
 
@@ -23,12 +24,8 @@ TEST(Recompile, ReordersChainOnceSizesAreKnown) {
     // With the sizes of X and v known, (t(X)%*%X)%*%v becomes t(X)%*%(X%*%v), i.e. one mmchain.
     EXPECT_EQ(executed(s, "mmchain"), 3);
     EXPECT_EQ(executed(s, "tsmm"), 0);
-    auto cp = linea::test::compile_text(kChainInFunction, false);
-    std::ostringstream plain;
-    linea::rt::RuntimeStats off;
-    linea::rt::ExecContext ctx(*cp->runtime, plain, off, linea::rt::RuntimeOptions{});
-    linea::rt::run_program(*cp->runtime, ctx);
-    EXPECT_NEAR(std::stod(out), std::stod(plain.str()), 1e-9 * std::abs(std::stod(out)));
+    const std::string plain = run_text(kChainInFunction, nullptr, false);
+    EXPECT_NEAR(std::stod(out), std::stod(plain), 1e-9 * std::abs(std::stod(out)));
 }
 
 TEST(Recompile, RecompilesWhenSizesChange) {
@@ -40,14 +37,9 @@ TEST(Recompile, RecompilesWhenSizesChange) {
 }
 
 TEST(Recompile, ExplainShowsRecompiledBlocks) {
-    auto cp = linea::test::compile_text(kChainInFunction);
-    std::ostringstream out;
-    linea::rt::RuntimeStats stats;
     linea::rt::RuntimeOptions ro;
     ro.explain_recompile_runtime = true;
-    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
-    linea::rt::run_program(*cp->runtime, ctx);
-    std::string text = out.str();
+    const std::string text = run_text_with(kChainInFunction, ro);
     EXPECT_NE(text.find("RECOMPILE RUNTIME (f"), std::string::npos) << text;
     EXPECT_NE(text.find("mmchain XtXv"), std::string::npos) << text;
     // Same sizes on the 2nd and 3rd call: compiled once.
@@ -61,14 +53,9 @@ TEST(Recompile, SparseChainOrderUsesLiveNnz) {
                     "X = rand(rows=4000, cols=4000, sparsity=0.001, seed=5)\nW = rand(rows=4000, cols=20, "
                     "seed=6)\nwhile (FALSE) {}\n"
                     "for (i in 1:2) {\n  Z = P %*% X %*% W\n}\nprint(sum(Z))\n";
-    auto cp = linea::test::compile_text(s);
-    std::ostringstream out;
-    linea::rt::RuntimeStats stats;
     linea::rt::RuntimeOptions ro;
     ro.explain_recompile_hops = true;
-    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
-    linea::rt::run_program(*cp->runtime, ctx);
-    const std::string text = out.str();
+    const std::string text = run_text_with(s, ro);
     const size_t x = text.find("TRead(TRead) X [4000,4000,?] est_nnz=");
     ASSERT_NE(x, std::string::npos) << text;
     const std::string line = text.substr(x, text.find('\n', x) - x);
@@ -84,12 +71,8 @@ TEST(Recompile, SparseChainOrderUsesLiveNnz) {
                      line.find("[4000,20,") != std::string::npos)
             << line; // X %*% W is never formed
     const std::string result = text.substr(text.rfind('\n', text.size() - 2) + 1);
-    auto plain = linea::test::compile_text(s, false);
-    std::ostringstream plain_out;
-    linea::rt::RuntimeStats off;
-    linea::rt::ExecContext plain_ctx(*plain->runtime, plain_out, off, linea::rt::RuntimeOptions{});
-    linea::rt::run_program(*plain->runtime, plain_ctx);
-    EXPECT_NEAR(std::stod(result), std::stod(plain_out.str()), 1e-9 * std::abs(std::stod(result)));
+    EXPECT_NEAR(std::stod(result), std::stod(run_text(s, nullptr, false)),
+                1e-9 * std::abs(std::stod(result)));
 }
 
 TEST(Recompile, SparseEstimateBuildsCsrOutput) {
@@ -98,24 +81,15 @@ TEST(Recompile, SparseEstimateBuildsCsrOutput) {
     const char *s = "idx = (seq(1, 10) * 397) %% 4000 + 1\nidx[10, 1] = 4000\nS = table(idx, idx)\n"
                     "W = rand(rows=4000, cols=300, seed=6)\nwhile (FALSE) {}\n"
                     "for (i in 1:2) {\n  Z = S %*% W\n}\nprint(sum(Z))\n";
-    auto cp = linea::test::compile_text(s);
-    std::ostringstream out;
-    linea::rt::RuntimeStats stats;
     linea::rt::RuntimeOptions ro;
     ro.explain_recompile_runtime = true;
-    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
-    linea::rt::run_program(*cp->runtime, ctx);
-    const std::string text = out.str();
+    const std::string text = run_text_with(s, ro);
     const size_t mm = text.find("ba+* ");
     ASSERT_NE(mm, std::string::npos) << text;
     EXPECT_NE(text.substr(mm, text.find('\n', mm) - mm).find(" out=csr"), std::string::npos) << text;
     const std::string result = text.substr(text.rfind('\n', text.size() - 2) + 1);
-    auto plain = linea::test::compile_text(s, false);
-    std::ostringstream plain_out;
-    linea::rt::RuntimeStats off;
-    linea::rt::ExecContext plain_ctx(*plain->runtime, plain_out, off, linea::rt::RuntimeOptions{});
-    linea::rt::run_program(*plain->runtime, plain_ctx);
-    EXPECT_NEAR(std::stod(result), std::stod(plain_out.str()), 1e-9 * std::abs(std::stod(result)));
+    EXPECT_NEAR(std::stod(result), std::stod(run_text(s, nullptr, false)),
+                1e-9 * std::abs(std::stod(result)));
 }
 
 } // namespace
