@@ -33,3 +33,23 @@ class Area:
         """Writes the expected output <name>.out, one line per element of `lines`."""
         with open(os.path.join(self.root, name + ".out"), "w") as f:
             f.write("\n".join(lines) + "\n")
+
+
+def ridge(X, y, icpt, reg):
+    """Ridge regression as lm computes it, from the normal equations: icpt 0 none, 1 an intercept column,
+    2 an intercept on columns standardized by mean and sample sd (coefficients mapped back to the original
+    scale); the penalty reg is not applied to the intercept, which comes last."""
+    n, m = X.shape
+    Z = X.copy()
+    if icpt == 2:
+        mu, sd = X.mean(0), X.std(0, ddof=1)
+        Z = (X - mu) / sd
+    if icpt > 0:
+        Z = np.hstack([Z, np.ones((n, 1))])
+    lam = np.full(Z.shape[1], reg)
+    if icpt > 0:
+        lam[-1] = 0
+    b = np.linalg.solve(Z.T @ Z + np.diag(lam), Z.T @ y)
+    if icpt == 2:
+        b = np.concatenate([b[:m] / sd, [b[m] - np.sum(b[:m] * mu / sd)]])
+    return b

@@ -2,24 +2,13 @@
 """Expected output of lm_ridge.dml: ridge coefficients from the normal equations in NumPy.
 icpt=2 standardizes each feature with its mean and sample standard deviation, solves, and maps the
 coefficients back to the original scale. Run from the parent folder: python3 reference/lm_ridge.py > lm_ridge.out"""
+import os
+import sys
+
 import numpy as np
 
-
-def ridge(X, y, icpt, reg):
-    n, m = X.shape
-    Z = X.copy()
-    if icpt == 2:
-        mu, sd = X.mean(0), X.std(0, ddof=1)
-        Z = (X - mu) / sd
-    if icpt > 0:
-        Z = np.hstack([Z, np.ones((n, 1))])
-    lam = np.full(Z.shape[1], reg)
-    if icpt > 0:
-        lam[-1] = 0
-    b = np.linalg.solve(Z.T @ Z + np.diag(lam), Z.T @ y)
-    if icpt == 2:
-        b = np.concatenate([b[:m] / sd, [b[m] - np.sum(b[:m] * mu / sd)]])
-    return b
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_util import ridge  # noqa: E402
 
 
 def out(b):

@@ -5,8 +5,13 @@ icpt = 2 on standardized columns), contiguous folds rows floor((k-1)n/K)+1 .. fl
 averaged over folds and the loss the averaged fold MSE; first parameter varies slowest; of equal losses the last wins.
 Run from the parent folder: /usr/bin/python3 reference/gridsearch.py"""
 import itertools
+import os
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from reference_util import ridge  # noqa: E402
 
 rng = np.random.default_rng(11)
 n, m = 45, 4
@@ -14,23 +19,6 @@ X = rng.normal(size=(n, m)) * np.array([1.0, 2.0, 0.5, 4.0]) + np.array([0.0, 3.
 y = X @ np.array([0.8, -0.4, 1.5, 0.1]) + 2.0 + 1.5 * rng.normal(size=n)
 np.savetxt("data/X.csv", X, delimiter=",", fmt="%.17g")
 np.savetxt("data/y.csv", y[:, None], delimiter=",", fmt="%.17g")
-
-
-def ridge(X, y, icpt, reg):
-    n, m = X.shape
-    Z = X.copy()
-    if icpt == 2:
-        mu, sd = X.mean(0), X.std(0, ddof=1)
-        Z = (X - mu) / sd
-    if icpt > 0:
-        Z = np.hstack([Z, np.ones((n, 1))])
-    lam = np.full(Z.shape[1], reg)
-    if icpt > 0:
-        lam[-1] = 0
-    b = np.linalg.solve(Z.T @ Z + np.diag(lam), Z.T @ y)
-    if icpt == 2:
-        b = np.concatenate([b[:m] / sd, [b[m] - np.sum(b[:m] * mu / sd)]])
-    return b
 
 
 def mse(X, y, b):
