@@ -1,5 +1,7 @@
 #include "runtime/lineage/item.h"
 
+#include "runtime/lineage/item_pool.h"
+
 #include <atomic>
 #include <cstdio>
 #include <functional>
@@ -35,7 +37,7 @@ std::string escape(const std::string &data) {
     return out;
 }
 
-std::atomic<int64_t> g_live{0}, g_live_bytes{0}, g_peak{0}, g_peak_bytes{0}, g_created{0};
+std::atomic<int64_t> g_live{0}, g_live_bytes{0}, g_peak{0}, g_peak_bytes{0}, g_created{0}, g_traced_ops{0};
 
 void raise_peak(std::atomic<int64_t> &peak, int64_t v) {
     int64_t p = peak.load(std::memory_order_relaxed);
@@ -78,7 +80,7 @@ ItemPtr Item::parse(const std::string &text) {
         if (opcode.empty()) bad_line(line_no, "missing opcode");
         // Data: everything up to the first unescaped '(' (unescaped), then " (id)" references.
         std::string data;
-        std::vector<ItemPtr> inputs;
+        ItemList inputs;
         if (pos < line.size()) ++pos; // the space after the opcode
         bool in_refs = false;
         while (pos < line.size()) {
@@ -112,16 +114,37 @@ ItemPtr Item::parse(const std::string &text) {
             }
         }
         if (items.count(*id)) bad_line(line_no, "id (" + std::to_string(*id) + ") defined twice");
-        last = std::make_shared<const Item>(std::move(opcode), std::move(data), std::move(inputs));
+        last = make(std::move(opcode), std::move(data), std::move(inputs));
         items[*id] = last;
     }
     if (!last) throw std::invalid_argument("lineage trace: empty text");
     return last;
 }
 
-Item::Item(std::string opcode, std::string data, std::vector<ItemPtr> inputs)
+ItemPtr Item::make(std::string opcode, std::string data, const std::vector<ItemPtr> &inputs) {
+    return make(std::move(opcode), std::move(data), ItemList(inputs.begin(), inputs.end()));
+}
+
+ItemPtr Item::make(std::string opcode, std::string data, ItemList inputs) {
+    const uint64_t head = head_hash(opcode, data);
+    return make(std::move(opcode), std::move(data), std::move(inputs), head);
+}
+
+ItemPtr Item::make(std::string opcode, std::string data, ItemList inputs, uint64_t head) {
+    return std::allocate_shared<const Item>(PoolAllocator<Item>{}, std::move(opcode), std::move(data),
+                                            std::move(inputs), head);
+}
+
+uint64_t Item::head_hash(const std::string &opcode, const std::string &data) {
+    return mix(hash_string(opcode), hash_string(data));
+}
+
+Item::Item(std::string opcode, std::string data, const std::vector<ItemPtr> &inputs)
+    : Item(opcode, data, ItemList(inputs.begin(), inputs.end()), head_hash(opcode, data)) {}
+
+Item::Item(std::string opcode, std::string data, ItemList inputs, uint64_t head)
     : opcode_(std::move(opcode)), data_(std::move(data)), inputs_(std::move(inputs)) {
-    uint64_t h = mix(hash_string(opcode_), hash_string(data_));
+    uint64_t h = head;
     uint32_t height = 0;
     for (const auto &in : inputs_) {
         h = mix(h, in->hash_);
@@ -155,14 +178,22 @@ int64_t Item::created_count() {
     return g_created.load(std::memory_order_relaxed);
 }
 
+void Item::count_traced_ops(int64_t n) {
+    g_traced_ops.fetch_add(n, std::memory_order_relaxed);
+}
+int64_t Item::traced_ops() {
+    return g_traced_ops.load(std::memory_order_relaxed);
+}
+
 std::string Item::memory_text() {
-    const int64_t created = created_count(), peak = peak_bytes();
-    char buf[256];
-    std::snprintf(
-        buf, sizeof buf,
-        "Lineage items (created/peak live): \t%lld/%lld.\nLineage bytes (peak/per item): \t%lld/%.1f.\n",
-        static_cast<long long>(created), static_cast<long long>(peak_count()), static_cast<long long>(peak),
-        created > 0 ? static_cast<double>(peak) / static_cast<double>(created) : 0.0);
+    const int64_t created = created_count(), peak = peak_bytes(), ops = traced_ops();
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "Lineage items (created/peak live): \t%lld/%lld.\nLineage traced ops: \t%lld.\n"
+                  "Lineage bytes (peak/per traced op): \t%lld/%.1f.\n",
+                  static_cast<long long>(created), static_cast<long long>(peak_count()),
+                  static_cast<long long>(ops), static_cast<long long>(peak),
+                  ops > 0 ? static_cast<double>(peak) / static_cast<double>(ops) : 0.0);
     return buf;
 }
 
@@ -174,7 +205,9 @@ void Item::reset_peak() {
 Item::~Item() {
     g_live.fetch_sub(1, std::memory_order_relaxed);
     g_live_bytes.fetch_sub(static_cast<int64_t>(bytes_), std::memory_order_relaxed);
-    std::vector<ItemPtr> stack = std::move(inputs_);
+    std::vector<ItemPtr> stack(std::make_move_iterator(inputs_.begin()),
+                               std::make_move_iterator(inputs_.end()));
+    inputs_.clear();
     while (!stack.empty()) {
         ItemPtr p = std::move(stack.back());
         stack.pop_back();
@@ -205,7 +238,7 @@ bool Item::equal(const Item &a, const Item &b) {
 }
 
 ItemPtr Item::literal(const std::string &typed_text) {
-    return std::make_shared<const Item>("L", typed_text, std::vector<ItemPtr>{});
+    return make("L", typed_text, ItemList{});
 }
 
 std::string Item::explain(const ItemPtr &root) {

@@ -19,6 +19,7 @@ namespace linea::rt {
 
 class Program;
 class Function;
+class LoopDedup;
 
 /// Per-opcode execution counters behind -stats heavy hitters.
 struct OpcodeStats {
@@ -111,9 +112,12 @@ public:
     /// Records whether the value in `slot` (current frame) derives from the tracked loop variable.
     void set_loop_taint(int slot, bool tainted);
 
-    /// While a deduplicated loop body runs: the control path taken so far ('0'/'1' per if), else nullptr.
-    std::string *dedup_path() const { return dedup_path_; }
-    void set_dedup_path(std::string *p) { dedup_path_ = p; }
+    /// While a deduplicated loop body runs: its loop's deduplication state (loop_dedup.h), else nullptr.
+    LoopDedup *dedup() const { return dedup_; }
+    void set_dedup(LoopDedup *d) { dedup_ = d; }
+    /// Whether instructions run untraced because a deduplicated loop replays a known path.
+    bool replaying() const { return replay_; }
+    void set_replay(bool on) { replay_ = on; }
     /// A number unique within this context, to make items of non-deterministic operations distinct.
     uint64_t next_unique() { return ++*unique_; }
 
@@ -140,7 +144,8 @@ private:
     std::vector<Value> *frame_ = nullptr;
     std::vector<lineage::ItemPtr> *lframe_ = nullptr;
     lineage::Cache *cache_ = nullptr;
-    std::string *dedup_path_ = nullptr;
+    LoopDedup *dedup_ = nullptr;
+    bool replay_ = false;
     std::shared_ptr<std::atomic<uint64_t>> unique_ = std::make_shared<std::atomic<uint64_t>>(0);
     std::optional<uint64_t> forced_seed_;
     const std::vector<Value> *taint_frame_ = nullptr; ///< the frame of the tracked loop, or none

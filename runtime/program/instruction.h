@@ -5,6 +5,7 @@
 #include "runtime/lineage/item.h"
 #include "runtime/util/diagnostics.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,13 +48,15 @@ struct LineageSpec {
     /// A fused operator: builds the items of its outputs from its inputs' items (one per output), the same
     /// items the unfused operators would have traced; the instruction's own opcode and `data` are not used.
     std::function<std::vector<lineage::ItemPtr>(const std::vector<lineage::ItemPtr> &)> compose;
+    /// Set by Instruction::traced_spec(): lineage::Item::head_hash of the opcode and `data`.
+    uint64_t head_hash = 0;
 };
 
 class Instruction {
 public:
     Instruction(std::string_view opcode, SourceLoc loc)
         : opcode_id_(intern_opcode(opcode)), loc_(std::move(loc)) {}
-    virtual ~Instruction() = default;
+    virtual ~Instruction();
 
     /// Runs the instruction. Errors are thrown as DmlError (user errors carry loc()).
     virtual void execute(ExecContext &ctx) const = 0;
@@ -65,6 +68,10 @@ public:
         s.traced = false;
         return s;
     }
+
+    /// lineage_spec() made once (an instruction does not change after lowering), with its head hash:
+    /// what tracing reads on every execution. Thread-safe (parfor workers share instructions).
+    const LineageSpec &traced_spec() const;
 
     int opcode_id() const { return opcode_id_; }
     const std::string &opcode() const { return opcode_name(opcode_id_); }
@@ -82,6 +89,7 @@ protected:
 private:
     int opcode_id_;
     SourceLoc loc_;
+    mutable std::atomic<const LineageSpec *> traced_spec_{nullptr};
 };
 
 using InstrPtr = std::unique_ptr<Instruction>;

@@ -1,10 +1,10 @@
 #include "runtime/program/program.h"
 
 #include "kernels/ops.h"
-#include "runtime/lineage/dedup.h"
 #include "runtime/lineage/fingerprint.h"
 #include "runtime/lineage/partial/partial.h"
 #include "runtime/program/context.h"
+#include "runtime/program/loop_dedup.h"
 
 #include <algorithm>
 #include <array>
@@ -81,6 +81,20 @@ std::string Instruction::operand_text(const Operand &op) const {
 
 std::string Instruction::explain() const {
     return opcode();
+}
+
+Instruction::~Instruction() {
+    delete traced_spec_.load(std::memory_order_relaxed);
+}
+
+const LineageSpec &Instruction::traced_spec() const {
+    if (const LineageSpec *s = traced_spec_.load(std::memory_order_acquire)) return *s;
+    auto made = std::make_unique<LineageSpec>(lineage_spec());
+    made->head_hash = lineage::Item::head_hash(opcode(), made->data);
+    const LineageSpec *expected = nullptr;
+    if (traced_spec_.compare_exchange_strong(expected, made.get(), std::memory_order_acq_rel))
+        return *made.release();
+    return *expected; // another thread made it first
 }
 
 // ------------------------------------------------------------------ statistics
@@ -193,7 +207,7 @@ bool reusable_opcode_id(const Instruction &in) {
 
 /// The traced execution of one instruction: builds its output items before it runs, probes the cache.
 void run_traced(const Instruction &in, ExecContext &ctx) {
-    LineageSpec spec = in.lineage_spec();
+    const LineageSpec &spec = in.traced_spec();
     RuntimeStats &stats = ctx.stats();
     if (!spec.traced) {
         in.execute(ctx);
@@ -208,10 +222,10 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         ctx.set_item(spec.outputs[0], std::move(item));
         return;
     }
-    std::vector<lineage::ItemPtr> inputs;
+    lineage::ItemList inputs;
     inputs.reserve(spec.inputs.size());
     for (const Operand *op : spec.inputs) inputs.push_back(ctx.item_of(*op));
-    if (spec.data.rfind("lineage", 0) == 0 && spec.data.size() == 7 && !inputs.empty()) {
+    if (spec.data.size() == 7 && spec.data == "lineage" && !inputs.empty()) {
         // lineage(X): the trace of X as text.
         ctx.set(spec.outputs[0], Value(lineage::Item::explain(inputs[0])));
         ctx.set_item(spec.outputs[0],
@@ -219,13 +233,16 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         stats.count(in.opcode_id());
         return;
     }
-    std::string data = spec.data;
+    // The item data: the instruction's own, plus what only the run decides (a key, a file's fingerprint,
+    // a drawn seed); the head hash is the instruction's unless the data grew.
+    bool deterministic = spec.deterministic;
+    std::string extra;
     if (spec.key_value) {
         const Value &k = ctx.get(*spec.key_value, in.loc());
         if (k.is_string())
-            data += " key=s:" + k.as_string_unchecked();
+            extra += " key=s:" + k.as_string_unchecked();
         else if (k.is_numeric_scalar() && k.to_double() == std::floor(k.to_double()))
-            data += " key=i:" + std::to_string(static_cast<int64_t>(k.to_double()));
+            extra += " key=i:" + std::to_string(static_cast<int64_t>(k.to_double()));
     }
     if (spec.file) {
         // A read is identified by its path (an input) and the fingerprint of the data behind it.
@@ -233,27 +250,35 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         std::optional<std::string> fp;
         if (path.is_string()) fp = lineage::file_fingerprint(path.as_string_unchecked());
         if (fp)
-            data += " fp=" + *fp;
+            extra += " fp=" + *fp;
         else
-            spec.deterministic = false;
+            deterministic = false;
     }
-    if (!spec.deterministic) {
+    if (!deterministic) {
         if (spec.draws_seed) {
             // rand/sample without a seed: draw it now and record it, so the item says which data it is.
             const uint64_t seed = ctx.next_seed();
             ctx.force_next_seed(seed);
-            data += " seed=" + std::to_string(seed);
+            extra += " seed=" + std::to_string(seed);
         } else {
-            data += " #" + std::to_string(ctx.next_unique());
+            extra += " #" + std::to_string(ctx.next_unique());
         }
     }
     std::vector<lineage::ItemPtr> items;
-    if (spec.compose)
-        items = spec.compose(inputs);
-    else
-        for (size_t k = 0; k < spec.outputs.size(); ++k)
-            items.push_back(std::make_shared<const lineage::Item>(
-                in.opcode(), k == 0 ? data : data + " out" + std::to_string(k), inputs));
+    if (spec.compose) {
+        items = spec.compose(std::vector<lineage::ItemPtr>(inputs.begin(), inputs.end()));
+    } else {
+        items.reserve(spec.outputs.size());
+        const std::string &opcode = in.opcode();
+        for (size_t k = 1; k < spec.outputs.size(); ++k)
+            items.push_back(
+                lineage::Item::make(opcode, spec.data + extra + " out" + std::to_string(k), inputs));
+        // The first output's item takes the inputs (no copy in the common single-output case).
+        lineage::ItemPtr first =
+            extra.empty() ? lineage::Item::make(opcode, spec.data, std::move(inputs), spec.head_hash)
+                          : lineage::Item::make(opcode, spec.data + extra, std::move(inputs));
+        items.insert(items.begin(), std::move(first));
+    }
     lineage::Cache *cache = ctx.cache();
     // Multi-output instructions (eigen, lu, qr, svd) are cached as one group under the first output's
     // item, when every output is bound: all outputs derive from the same inputs, so the first item decides
@@ -262,7 +287,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     for (int o : spec.outputs) bound = bound && o >= 0;
     const bool group = spec.outputs.size() > 1;
     const bool reusable =
-        cache && spec.deterministic && bound &&
+        cache && deterministic && bound &&
         (spec.compose ? lineage::reusable_opcode(items[0]->opcode()) : reusable_opcode_id(in));
     // A value derived from the loop variable is never computed again in this loop: caching it would only
     // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
@@ -348,7 +373,8 @@ void run_instructions(const InstrList &instrs, ExecContext &ctx) {
 }
 
 void run_instruction_range(const InstrList &instrs, size_t begin, size_t end, ExecContext &ctx) {
-    if (ctx.tracing()) {
+    if (ctx.tracing()) lineage::Item::count_traced_ops(static_cast<int64_t>(end - begin));
+    if (ctx.tracing() && !ctx.replaying()) {
         for (size_t i = begin; i < end; ++i) {
             const auto &in = instrs[i];
             run_traced(*in, ctx);
@@ -381,7 +407,7 @@ void execute_blocks(const BlockList &blocks, ExecContext &ctx) {
 
 void BasicBlock::execute(ExecContext &ctx) const {
     if (!recompiler && ctx.cache() && ctx.options().reuse == lineage::ReuseMode::MultiLevel &&
-        ctx.tracing() && !ctx.dedup_path()) {
+        ctx.tracing() && !ctx.dedup()) {
         std::call_once(reuse_once, [&] { reuse_info = analyze_block_reuse(instructions); });
         if (reuse_info.eligible()) {
             run_block_with_reuse(instructions, reuse_info, ctx);
@@ -390,6 +416,7 @@ void BasicBlock::execute(ExecContext &ctx) const {
     }
     if (recompiler) {
         const std::shared_ptr<const InstrList> instrs = recompiler->instructions_for(ctx);
+        if (LoopDedup *dedup = ctx.dedup()) dedup->block(instrs, ctx);
         run_instructions(*instrs, ctx);
         return;
     }
@@ -427,82 +454,22 @@ double loop_bound(ExecContext &ctx, const Operand &op, const SourceLoc &loc, con
 void IfBlock::execute(ExecContext &ctx) const {
     run_instructions(predicate, ctx);
     const bool taken = predicate_value(ctx, pred, loc);
-    if (std::string *path = ctx.dedup_path()) path->push_back(taken ? '1' : '0');
+    if (LoopDedup *dedup = ctx.dedup()) dedup->branch(taken, ctx);
     if (taken)
         execute_blocks(then_blocks, ctx);
     else
         execute_blocks(else_blocks, ctx);
 }
 
-namespace {
-bool has_call(const InstrList &instrs) {
-    for (const auto &in : instrs)
-        if (in->opcode() == "fcall") return true;
-    return false;
-}
-
-/// A last-level loop body: only straight-line code and ifs, no loops, no function calls, no blocks that
-/// are recompiled at run time (their instructions could differ between iterations of one path).
-bool last_level(const BlockList &blocks) {
-    for (const auto &b : blocks) {
-        if (const auto *bb = dynamic_cast<const BasicBlock *>(b.get())) {
-            if (bb->recompiler || has_call(bb->instructions)) return false;
-        } else if (const auto *ib = dynamic_cast<const IfBlock *>(b.get())) {
-            if (has_call(ib->predicate) || !last_level(ib->then_blocks) || !last_level(ib->else_blocks))
-                return false;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
-/// The patches of one deduplicated loop execution, by control path (nullopt: that path is not deduplicated).
-struct DedupLoop {
-    std::unordered_map<std::string, std::optional<lineage::DedupPatch>> patches;
-};
-
-/// Runs one iteration of a loop body; with dedup, replaces its outputs' lineage by dedup items.
-void run_body(const BlockList &body, ExecContext &ctx, DedupLoop *dedup) {
-    if (!dedup) {
-        execute_blocks(body, ctx);
-        return;
-    }
-    const std::vector<lineage::ItemPtr> start = ctx.lineage_frame();
-    std::string path;
-    struct PathScope {
-        ExecContext &c;
-        ~PathScope() { c.set_dedup_path(nullptr); }
-    } scope{ctx};
-    ctx.set_dedup_path(&path);
-    execute_blocks(body, ctx);
-    ctx.set_dedup_path(nullptr);
-    std::vector<lineage::ItemPtr> &frame = ctx.lineage_frame();
-    auto it = dedup->patches.find(path);
-    if (it == dedup->patches.end())
-        it = dedup->patches.emplace(path, lineage::make_patch(start, frame)).first;
-    if (!it->second) return;
-    for (const auto &out : it->second->outputs) {
-        for (int s : out.inputs)
-            if (!start[static_cast<size_t>(s)]) return; // an input without lineage: keep the full trace
-    }
-    for (const auto &out : it->second->outputs)
-        if (frame[static_cast<size_t>(out.slot)])
-            frame[static_cast<size_t>(out.slot)] = lineage::dedup_item(out, start);
-}
-
-std::optional<DedupLoop> dedup_for(const BlockList &body, const ExecContext &ctx) {
-    if (!ctx.tracing() || !ctx.options().dedup || !last_level(body)) return std::nullopt;
-    return DedupLoop{};
-}
-} // namespace
-
 void WhileBlock::execute(ExecContext &ctx) const {
-    std::optional<DedupLoop> dedup = dedup_for(body, ctx);
+    std::unique_ptr<LoopDedup> dedup = LoopDedup::create(body, ctx);
     while (true) {
         run_instructions(predicate, ctx);
         if (!predicate_value(ctx, pred, loc)) break;
-        run_body(body, ctx, dedup ? &*dedup : nullptr);
+        if (dedup)
+            dedup->run(body, ctx);
+        else
+            execute_blocks(body, ctx);
     }
 }
 
@@ -535,8 +502,7 @@ void ForBlock::execute(ExecContext &ctx) const {
         run_parfor(*this, it, ctx);
         return;
     }
-    std::optional<DedupLoop> dedup = dedup_for(body, ctx);
-    DedupLoop *dd = dedup ? &*dedup : nullptr;
+    std::unique_ptr<LoopDedup> dedup = LoopDedup::create(body, ctx);
     // Values derived from the loop variable are never hit again in this loop: they are not cached.
     struct LoopTaint {
         ExecContext &c;
@@ -548,7 +514,10 @@ void ForBlock::execute(ExecContext &ctx) const {
     for (int64_t k = 0; k < it.n; ++k) {
         ctx.set(var_slot, it.value(k));
         if (ctx.tracing()) ctx.set_item(var_slot, lineage::Item::literal(it.lineage_text(k)));
-        run_body(body, ctx, dd);
+        if (dedup)
+            dedup->run(body, ctx);
+        else
+            execute_blocks(body, ctx);
     }
 }
 
@@ -801,16 +770,16 @@ lineage::ItemPtr ExecContext::item_of(const Operand &op) {
             std::string name = function_ && static_cast<size_t>(op.slot) < function_->slot_names.size()
                                    ? function_->slot_names[static_cast<size_t>(op.slot)]
                                    : std::string("?");
-            it = std::make_shared<const lineage::Item>("V", name + " #" + std::to_string(next_unique()),
-                                                       std::vector<lineage::ItemPtr>{});
+            it = lineage::Item::make("V", name + " #" + std::to_string(next_unique()),
+                                     std::vector<lineage::ItemPtr>{});
         }
         return it;
     }
     const Value &v = op.constant;
     if (v.is_empty()) return lineage::Item::literal("-");
     if (v.is_scalar()) return literal_item(op);
-    return std::make_shared<const lineage::Item>("V", "const #" + std::to_string(next_unique()),
-                                                 std::vector<lineage::ItemPtr>{});
+    return lineage::Item::make("V", "const #" + std::to_string(next_unique()),
+                               std::vector<lineage::ItemPtr>{});
 }
 
 std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args, const SourceLoc &call_loc,
@@ -831,18 +800,25 @@ std::vector<Value> ExecContext::call(const Function &fn, std::vector<Value> args
     function_ = &fn;
     ++call_depth_;
     stats_.function_calls++;
+    // A call from a deduplicated loop body (a builtin that calls a function) is traced on its own.
     struct Restore {
         ExecContext &c;
         std::vector<Value> *f;
         std::vector<lineage::ItemPtr> *lf;
         const Function *fn;
+        LoopDedup *dedup;
+        bool replay;
         ~Restore() {
             c.frame_ = f;
             c.lframe_ = lf;
             c.function_ = fn;
+            c.dedup_ = dedup;
+            c.replay_ = replay;
             --c.call_depth_;
         }
-    } restore{*this, saved_frame, saved_lframe, saved_fn};
+    } restore{*this, saved_frame, saved_lframe, saved_fn, dedup_, replay_};
+    dedup_ = nullptr;
+    replay_ = false;
 
     for (size_t i = 0; i < fn.params.size(); ++i) {
         const FunctionParam &p = fn.params[i];
