@@ -8,6 +8,9 @@
 //    row/column vectors or 1x1 cells; scalars as scalar operands.
 // 4. Full aggregates of the same shape that share an input and do not depend on each other merge into one
 //    multi-aggregate: one pass over the shared inputs.
+// 6. Row template: an mmchain t(X) %*% (w * (X %*% v)) runs as one pass over X's rows (row_mmchain) when
+//    that moves fewer bytes than the BLAS mmchain, which densifies a sparse X and reads X twice (the second
+//    time from cache when X fits there).
 // 5. Outer template: a product U %*% t(V) of the region's shape with inner dimension k < cols, all of whose
 //    consumers are in the region, joins as a Dot node (U and V as inputs) when the region is sparse-safe
 //    for a likely sparse driver: only the driver's non-zeros are visited, computing a k-term dot product
@@ -16,6 +19,7 @@
 #include "compiler/fusion/planner.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -192,6 +196,70 @@ void collect_below(Hop *from, std::unordered_set<const Hop *> &out) {
         if (!out.insert(h).second) continue;
         for (Hop *in : h->inputs) stack.push_back(in);
     }
+}
+
+/// Bytes a dense X may have for the BLAS mmchain's second pass to read it from cache (a conservative
+/// last-level cache share).
+constexpr double kCacheBytes = 4.0 * 1024 * 1024;
+
+std::string megabytes(double bytes) {
+    const double mb = bytes / (1024.0 * 1024.0);
+    std::string s = std::to_string(mb);
+    return s.substr(0, s.find('.') + 2) + " MB";
+}
+
+/// The row template for an mmchain hop h (inputs X, v and optionally w): a Fused hop replacing h when the one
+/// pass over X moves fewer bytes than the BLAS mmchain; else nullptr, with the reason noted.
+Hop *row_template(HopDag &dag, Hop *h, const std::function<void(const std::string &)> &note,
+                  std::string *explain) {
+    Hop *x = h->inputs[0], *v = h->inputs[1], *w = h->inputs.size() > 2 ? h->inputs[2] : nullptr;
+    if (!known_matrix(x) || !known_matrix(v) || (w && !known_matrix(w))) {
+        note("reject row " + hop_name(h) + ": sizes unknown (decided again at recompilation)");
+        return nullptr;
+    }
+    const int64_t n = *x->rows, m = *x->cols;
+    if (*v->rows != m || *v->cols != 1 || (w && (*w->rows != n || *w->cols != 1))) {
+        note("reject row " + hop_name(h) + ": operands are not vectors of X's shape");
+        return nullptr;
+    }
+    const double dense = 8.0 * static_cast<double>(n) * static_cast<double>(m);
+    const bool sparse = likely_sparse(x);
+    const double nnz = x->nnz ? static_cast<double>(*x->nnz) : x->est_nnz ? *x->est_nnz : dense / 8.0;
+    const double x_bytes = sparse ? 12.0 * nnz : dense;
+    // BLAS mmchain: densify a sparse X, then two matrix-vector passes (the second one from cache if X fits).
+    const double unfused = (sparse ? x_bytes + dense : 0.0) + dense + (dense > kCacheBytes ? dense : 0.0);
+    if (x_bytes >= unfused) {
+        note("reject row " + hop_name(h) + ": X (" + megabytes(dense) +
+             ") fits in cache, so the BLAS mmchain's second pass costs no memory traffic");
+        return nullptr;
+    }
+    auto op = std::make_shared<FusedOp>();
+    // v is indexed by X's column and w by its row (the kinds only name that: row_mmchain reads them).
+    op->inputs = {InputKind::Matrix, InputKind::RowVector};
+    if (w) op->inputs.push_back(InputKind::ColVector);
+    for (size_t k = 0; k < op->inputs.size(); ++k) {
+        FusedNode in;
+        in.input = static_cast<int>(k);
+        op->nodes.push_back(in);
+    }
+    op->agg = FusedAgg::MMChain;
+    op->agg_opcodes = {h->opcode};
+    Hop *f = dag.make(HopKind::Fused, "fused", h->inputs, h->loc);
+    f->fused = op;
+    f->data_type = h->data_type;
+    f->value_type = h->value_type;
+    f->rows = h->rows;
+    f->cols = h->cols;
+    f->nnz = h->nnz;
+    f->est_nnz = h->est_nnz;
+    dag.replace(h, f);
+    if (explain) {
+        note("fused row (" + std::string(sparse ? "sparse" : "dense") + " X " + std::to_string(n) + "x" +
+             std::to_string(m) + ", one pass: " + megabytes(x_bytes) + " read vs " + megabytes(unfused) +
+             " by the BLAS mmchain) -> (" + std::to_string(f->id) + "): " + hop_name(h));
+        *explain += op->explain();
+    }
+    return f;
 }
 
 } // namespace
@@ -411,6 +479,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
             f->rows = first.root->rows;
             f->cols = first.root->cols;
             f->nnz = first.root->nnz;
+            f->est_nnz = first.root->est_nnz;
             dag.replace(first.root, f);
             replaced[first.root] = f;
         } else {
@@ -424,6 +493,8 @@ int plan_fusion(HopDag &dag, std::string *explain) {
                 o->value_type = root->value_type;
                 o->rows = root->rows;
                 o->cols = root->cols;
+                o->nnz = root->nnz;
+                o->est_nnz = root->est_nnz;
                 dag.replace(root, o);
                 replaced[root] = o;
             }
@@ -442,6 +513,13 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         }
         ++created;
     }
+
+    // Row template over the mmchains (their operands may be fused operators by now).
+    for (Hop *h : topo)
+        if (h->kind == HopKind::MatMult && !h->parents.empty() &&
+            (h->mm_method == hops::MatMultMethod::MMChain || h->mm_method == hops::MatMultMethod::MMChainW) &&
+            row_template(dag, h, note, explain))
+            ++created;
     return created;
 }
 

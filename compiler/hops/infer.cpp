@@ -1,6 +1,7 @@
 #include "compiler/hops/infer.h"
 
 #include "compiler/estim/estimator.h"
+#include "language/builtins.h"
 
 #include <algorithm>
 #include <cmath>
@@ -132,6 +133,28 @@ estim::EstimNodePtr meta_of(const Hop *x) {
                             static_cast<int64_t>(std::llround(std::clamp(*n, 0.0, cells))));
 }
 
+/// The expected nnz of rand(rows, cols, sparsity=s) with literal sizes and a literal density s in [0, 1]
+/// (each cell is non-zero with probability s), else nullopt.
+std::optional<double> rand_est_nnz(const Hop *h) {
+    if (h->kind != HopKind::Builtin || h->builtin_id < 0 || !h->rows || !h->cols) return std::nullopt;
+    const BuiltinInfo &info = builtin(h->builtin_id);
+    if (info.name != "rand") return std::nullopt;
+    size_t k = 0;
+    for (size_t i = 0; i < info.params.size() && i < h->arg_present.size(); ++i) {
+        if (!h->arg_present[i]) continue;
+        if (info.params[i].name == "sparsity") {
+            if (k >= h->inputs.size()) return std::nullopt;
+            const Hop *s = h->inputs[k];
+            if (s->kind != HopKind::Literal || !s->literal.is_numeric_scalar()) return std::nullopt;
+            const double d = s->literal.to_double();
+            if (!(d >= 0.0 && d <= 1.0)) return std::nullopt;
+            return d * static_cast<double>(*h->rows) * static_cast<double>(*h->cols);
+        }
+        ++k;
+    }
+    return std::nullopt;
+}
+
 /// Estimation expressions of HOPs that depend on live sparse data (dynamic recompilation); others are
 /// metadata leaves.
 using LiveExprs = std::map<const Hop *, estim::EstimNodePtr>;
@@ -146,6 +169,10 @@ void estimate_nnz(Hop *h, LiveExprs &live) {
     }
     h->est_nnz.reset();
     if (!h->is_matrix() || h->nnz || !h->rows || !h->cols) return;
+    if (std::optional<double> r = rand_est_nnz(h)) {
+        h->est_nnz = r;
+        return;
+    }
     static const std::unique_ptr<estim::SparsityEstimator> meta = estim::make_meta_average();
     static const std::unique_ptr<estim::SparsityEstimator> mnc = estim::make_mnc();
     std::vector<estim::EstimNodePtr> in;

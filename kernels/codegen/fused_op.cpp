@@ -35,6 +35,8 @@ const char *agg_name(FusedAgg a) {
         return "row";
     case FusedAgg::Col:
         return "col";
+    case FusedAgg::MMChain:
+        return "mmchain";
     }
     return "?";
 }
@@ -70,6 +72,7 @@ std::string FusedOp::signature() const {
 }
 
 bool FusedOp::sparse_safe() const {
+    if (agg == FusedAgg::MMChain) return false; // the row template reads a CSR X itself
     // zero[k]: node k is 0 wherever the driver is 0 (for finite values of the other inputs).
     std::vector<bool> zero(nodes.size(), false);
     for (size_t k = 0; k < nodes.size(); ++k) {
@@ -132,6 +135,10 @@ std::string FusedOp::explain() const {
         }
         s += "\n";
     }
+    if (agg == FusedAgg::MMChain)
+        s += "    out0 = " + (agg_opcodes.empty() ? std::string("mmchain") : agg_opcodes[0]) +
+             " t(n0) %*% (" + (inputs.size() > 2 ? "n2 * " : "") +
+             "(n0 %*% n1)), one pass over the rows of n0\n";
     for (size_t r = 0; r < roots.size(); ++r) {
         s += "    out" + std::to_string(r) + " = ";
         s += agg == FusedAgg::None ? "n" + std::to_string(roots[r])

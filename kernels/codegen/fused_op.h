@@ -41,9 +41,12 @@ enum class FusedAgg {
     Full, ///< one full aggregate per root (several roots = a multi-aggregate)
     Row,  ///< a rows x 1 aggregate of the single root
     Col,  ///< a 1 x cols aggregate of the single root
+    /// Row template, no nodes besides the inputs: t(X) %*% (w * (X %*% v)), a cols x 1 result, in one pass
+    /// over the rows of X (input 0, the driver); v (input 1, cols x 1) and w (input 2, rows x 1, optional).
+    MMChain,
 };
 
-/// A fused cell-wise operator. Aggregates are Sum, SumSq, Min or Max.
+/// A fused cell-wise operator (aggregates Sum, SumSq, Min or Max), or a row template (FusedAgg::MMChain).
 struct FusedOp {
     std::vector<InputKind> inputs;
     std::vector<FusedNode> nodes; ///< topological: operands precede their users
@@ -58,7 +61,8 @@ struct FusedOp {
     /// True when every root is 0 wherever the driver is 0, whatever the other inputs hold (finite values),
     /// so a sparse driver's non-zeros are the only cells to visit.
     bool sparse_safe() const;
-    /// True when a node is a Dot (an outer product): such operators are interpreted, never JIT-compiled.
+    /// True when a node is a Dot (an outer product): such operators have compiled sparse-safe bodies only
+    /// (sparse_span.h); their dense passes are interpreted.
     bool has_outer() const;
     /// One line per node and output, for -explain codegen.
     std::string explain() const;

@@ -43,9 +43,10 @@ std::string llvm_message(llvm::Error e) {
 
 class Jit {
 public:
-    std::vector<SpanFn> compile(const FusedOp &op) {
+    /// The compiled bodies of every root (SpanFn, or SparseSpanFn when `sparse`) as untyped addresses.
+    std::vector<void *> compile(const FusedOp &op, bool sparse) {
         std::lock_guard lock(mutex_);
-        const std::string sig = op.signature();
+        const std::string sig = op.signature() + (sparse ? " csr" : "");
         auto it = cache_.find(sig);
         if (it != cache_.end()) {
             ++stats_.hits;
@@ -59,16 +60,16 @@ public:
         mod->setDataLayout(layout_);
         mod->setTargetTriple(triple_);
         for (size_t r = 0; r < op.roots.size(); ++r)
-            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r));
+            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), sparse);
         if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
         optimize(*mod);
         if (auto err = jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
             throw KernelError("internal error: LLVM JIT: " + llvm_message(std::move(err)));
-        std::vector<SpanFn> fns;
+        std::vector<void *> fns;
         for (size_t r = 0; r < op.roots.size(); ++r) {
             auto sym = jit_->lookup(name + "_" + std::to_string(r));
             if (!sym) throw KernelError("internal error: LLVM JIT: " + llvm_message(sym.takeError()));
-            fns.push_back(sym->toPtr<SpanFn>());
+            fns.push_back(sym->toPtr<void *>());
         }
         const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         ++stats_.compiled;
@@ -103,41 +104,63 @@ private:
         stats_.init_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 
-    /// void f(ptr ptrs, i64 cols, i64 i, i64 j0, i64 n, ptr out): out[t] = root(cell (i, j0 + t)).
-    void emit(const FusedOp &op, int r, llvm::Module &mod, const std::string &fname) {
+    /// Dense: void f(ptr ptrs, i64 cols, i64 i, i64 j0, i64 n, ptr out): out[t] = root(cell (i, j0 + t)).
+    /// Sparse: void f(ptr ptrs, i64 cols, i64 rank, i64 i, ptr ci, ptr dv, i64 n, ptr out):
+    /// out[t] = root(cell (i, ci[t])) with the driver's value dv[t].
+    void emit(const FusedOp &op, int r, llvm::Module &mod, const std::string &fname, bool sparse) {
         llvm::LLVMContext &c = mod.getContext();
         llvm::IRBuilder<> b(c);
-        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *ptr = b.getPtrTy();
-        auto *fty = llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, i64, ptr}, false);
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *i32 = b.getInt32Ty(), *ptr = b.getPtrTy();
+        auto *fty =
+            sparse ? llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, ptr, ptr, i64, ptr}, false)
+                   : llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, i64, ptr}, false);
         auto *fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, fname, mod);
         fn->addFnAttr("target-cpu", tm_->getTargetCPU());
         fn->addFnAttr("target-features", tm_->getTargetFeatureString());
         fn->addFnAttr(llvm::Attribute::NoUnwind);
-        fn->addParamAttr(5, llvm::Attribute::NoAlias);
+        fn->addParamAttr(sparse ? 7 : 5, llvm::Attribute::NoAlias);
         auto args = fn->arg_begin();
-        llvm::Value *ptrs = &*args++, *cols = &*args++, *row = &*args++, *j0 = &*args++, *n = &*args++,
-                    *out = &*args++;
+        llvm::Value *ptrs = &*args++, *cols = &*args++, *rank = nullptr, *row = nullptr, *j0 = nullptr,
+                    *ci = nullptr, *dv = nullptr;
+        if (sparse) {
+            rank = &*args++;
+            row = &*args++;
+            ci = &*args++;
+            dv = &*args++;
+        } else {
+            row = &*args++;
+            j0 = &*args++;
+        }
+        llvm::Value *n = &*args++, *out = &*args++;
         auto *entry = llvm::BasicBlock::Create(c, "entry", fn);
         auto *loop = llvm::BasicBlock::Create(c, "loop", fn);
         auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
         b.SetInsertPoint(entry);
-        // Loop-invariant input addresses and values.
+        // Loop-invariant input addresses and values. Dense: `base` is indexed by t. Sparse: `base` is the
+        // start of row i (indexed by the column j; for U by the rank), the driver is read from dv.
         std::vector<llvm::Value *> base(op.inputs.size(), nullptr), value(op.inputs.size(), nullptr);
         for (size_t k = 0; k < op.inputs.size(); ++k) {
+            if (sparse && static_cast<int>(k) == op.driver) continue;
             llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, ptrs, k));
             switch (op.inputs[k]) {
             case InputKind::Matrix:
-                base[k] = b.CreateInBoundsGEP(f64, p, b.CreateAdd(b.CreateMul(row, cols), j0));
+                base[k] = b.CreateInBoundsGEP(
+                    f64, p, sparse ? b.CreateMul(row, cols) : b.CreateAdd(b.CreateMul(row, cols), j0));
                 break;
             case InputKind::RowVector:
-                base[k] = b.CreateInBoundsGEP(f64, p, j0);
+                base[k] = sparse ? p : b.CreateInBoundsGEP(f64, p, j0);
                 break;
             case InputKind::ColVector:
                 value[k] = b.CreateLoad(f64, b.CreateInBoundsGEP(f64, p, row));
                 break;
             case InputKind::OuterLeft:
+                if (!sparse) throw KernelError("internal error: dense outer products are interpreted");
+                base[k] = b.CreateInBoundsGEP(f64, p, b.CreateMul(row, rank));
+                break;
             case InputKind::OuterRight:
-                throw KernelError("internal error: outer products are interpreted, not JIT-compiled");
+                if (!sparse) throw KernelError("internal error: dense outer products are interpreted");
+                base[k] = p;
+                break;
             case InputKind::Cell:
             case InputKind::Scalar:
                 value[k] = b.CreateLoad(f64, p);
@@ -152,6 +175,9 @@ private:
         b.SetInsertPoint(loop);
         llvm::PHINode *t = b.CreatePHI(i64, 2);
         t->addIncoming(b.getInt64(0), entry);
+        // Sparse: the column of the t-th stored cell.
+        llvm::Value *j =
+            sparse ? b.CreateSExt(b.CreateLoad(i32, b.CreateInBoundsGEP(i32, ci, t)), i64) : nullptr;
         std::vector<llvm::Value *> v(op.nodes.size(), nullptr);
         llvm::Value *one_v = llvm::ConstantFP::get(f64, 1.0), *zero_v = llvm::ConstantFP::get(f64, 0.0);
         for (int k = 0; k <= op.roots[static_cast<size_t>(r)]; ++k) {
@@ -159,8 +185,15 @@ private:
             switch (nd.kind) {
             case FusedNode::Kind::Input: {
                 const size_t in = static_cast<size_t>(nd.input);
-                v[static_cast<size_t>(k)] =
-                    base[in] ? b.CreateLoad(f64, b.CreateInBoundsGEP(f64, base[in], t)) : value[in];
+                const InputKind kind = op.inputs[in];
+                if (kind == InputKind::OuterLeft || kind == InputKind::OuterRight) break; // read by Dot nodes
+                if (sparse && nd.input == op.driver)
+                    v[static_cast<size_t>(k)] = b.CreateLoad(f64, b.CreateInBoundsGEP(f64, dv, t));
+                else if (base[in])
+                    v[static_cast<size_t>(k)] =
+                        b.CreateLoad(f64, b.CreateInBoundsGEP(f64, base[in], sparse ? j : t));
+                else
+                    v[static_cast<size_t>(k)] = value[in];
                 break;
             }
             case FusedNode::Kind::Unary: {
@@ -173,7 +206,13 @@ private:
                 break;
             }
             case FusedNode::Kind::Dot:
-                throw KernelError("internal error: outer products are interpreted, not JIT-compiled");
+                if (!sparse) throw KernelError("internal error: dense outer products are interpreted");
+                v[static_cast<size_t>(k)] = emit_dot(
+                    b, fn, rank, base[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.a)].input)],
+                    b.CreateInBoundsGEP(f64,
+                                        base[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.b)].input)],
+                                        b.CreateMul(j, rank)));
+                break;
             case FusedNode::Kind::Binary: {
                 llvm::Value *a = v[static_cast<size_t>(nd.a)], *bb = v[static_cast<size_t>(nd.b)],
                             *res = nullptr;
@@ -224,10 +263,38 @@ private:
         b.CreateStore(v[static_cast<size_t>(op.roots[static_cast<size_t>(r)])],
                       b.CreateInBoundsGEP(f64, out, t));
         llvm::Value *next = b.CreateAdd(t, b.getInt64(1), "", true, true);
-        t->addIncoming(next, loop);
+        t->addIncoming(next, b.GetInsertBlock()); // a Dot's inner loop moves the latch
         b.CreateCondBr(b.CreateICmpSLT(next, n), loop, exit);
         b.SetInsertPoint(exit);
         b.CreateRetVoid();
+    }
+
+    /// sum over q < rank of u[q] * w[q], left to right from 0.0 (the interpreter's dot()), as an inner loop.
+    llvm::Value *emit_dot(llvm::IRBuilder<> &b, llvm::Function *fn, llvm::Value *rank, llvm::Value *u,
+                          llvm::Value *w) {
+        llvm::LLVMContext &c = fn->getContext();
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty();
+        llvm::BasicBlock *before = b.GetInsertBlock();
+        auto *body = llvm::BasicBlock::Create(c, "dot", fn);
+        auto *done = llvm::BasicBlock::Create(c, "dot_done", fn);
+        llvm::Value *zero = llvm::ConstantFP::get(f64, 0.0);
+        b.CreateCondBr(b.CreateICmpSGT(rank, b.getInt64(0)), body, done);
+        b.SetInsertPoint(body);
+        llvm::PHINode *q = b.CreatePHI(i64, 2), *s = b.CreatePHI(f64, 2);
+        q->addIncoming(b.getInt64(0), before);
+        s->addIncoming(zero, before);
+        llvm::Value *prod = b.CreateFMul(b.CreateLoad(f64, b.CreateInBoundsGEP(f64, u, q)),
+                                         b.CreateLoad(f64, b.CreateInBoundsGEP(f64, w, q)));
+        llvm::Value *sum = b.CreateFAdd(s, prod);
+        llvm::Value *qn = b.CreateAdd(q, b.getInt64(1), "", true, true);
+        q->addIncoming(qn, body);
+        s->addIncoming(sum, body);
+        b.CreateCondBr(b.CreateICmpSLT(qn, rank), body, done);
+        b.SetInsertPoint(done);
+        llvm::PHINode *res = b.CreatePHI(f64, 2);
+        res->addIncoming(zero, before);
+        res->addIncoming(sum, body);
+        return res;
     }
 
     void optimize(llvm::Module &mod) {
@@ -262,7 +329,7 @@ private:
     std::unique_ptr<llvm::TargetMachine> tm_;
     llvm::DataLayout layout_{""};
     std::string triple_;
-    std::map<std::string, std::vector<SpanFn>> cache_;
+    std::map<std::string, std::vector<void *>> cache_;
     JitStats stats_;
 };
 
@@ -274,7 +341,17 @@ Jit &jit() {
 } // namespace
 
 std::vector<SpanFn> jit_compile(const FusedOp &op) {
-    return jit().compile(op);
+    std::vector<SpanFn> fns;
+    for (void *f : jit().compile(op, false)) fns.push_back(reinterpret_cast<SpanFn>(f));
+    return fns;
+}
+
+std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op) {
+    if (!op.sparse_safe())
+        throw KernelError("internal error: a sparse body for an operator that is not sparse-safe");
+    std::vector<SparseSpanFn> fns;
+    for (void *f : jit().compile(op, true)) fns.push_back(reinterpret_cast<SparseSpanFn>(f));
+    return fns;
 }
 
 JitStats jit_stats() {

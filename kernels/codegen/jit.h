@@ -2,7 +2,7 @@
 // jit.cpp, the one file of the linea_codegen library that includes LLVM headers.
 #pragma once
 
-#include "kernels/codegen/fused_op.h"
+#include "kernels/codegen/sparse_span.h"
 
 #include <cstdint>
 #include <vector>
@@ -12,6 +12,10 @@ namespace linea::kernels::codegen {
 /// Compiled span bodies for every root of `op` (SpanFn), from a process-wide cache keyed by the canonical
 /// signature: a signature compiles once per process. Thread-safe. Throws KernelError when LLVM fails.
 std::vector<SpanFn> jit_compile(const FusedOp &op);
+
+/// Compiled sparse-safe bodies (SparseSpanFn) for every root of `op`, which must be sparse-safe; cached like
+/// jit_compile's. Outer products (Dot nodes) are compiled as a k-term dot product per stored cell.
+std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op);
 
 /// Counters of the JIT since the process started.
 struct JitStats {

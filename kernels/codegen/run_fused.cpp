@@ -1,6 +1,8 @@
 // Evaluation of fused operators: dense passes over fixed cell chunks (the unfused kernels' chunks, so sums
 // are bit-identical), sparse-safe passes over a CSR driver's non-zeros, and the interpreter of span bodies.
 #include "kernels/codegen/fused_op.h"
+#include "kernels/codegen/row_template.h"
+#include "kernels/codegen/sparse_span.h"
 #include "kernels/parallel.h"
 
 #include <algorithm>
@@ -209,8 +211,14 @@ std::string shape(const MatrixBlock &m) {
 
 } // namespace
 
-FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
-                      const std::vector<SpanFn> &spans) {
+FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, const std::vector<SpanFn> &spans,
+                      const std::vector<SparseSpanFn> &sparse_spans) {
+    if (op.agg == FusedAgg::MMChain) {
+        FusedResult res;
+        res.matrix =
+            row_mmchain(*given[0].matrix, *given[1].matrix, given.size() > 2 ? given[2].matrix : nullptr);
+        return res;
+    }
     const MatrixBlock &drv = *given[static_cast<size_t>(op.driver)].matrix;
     const int64_t rows = drv.rows(), cols = drv.cols();
     // The factors of outer products are read by rows: in dense form.
@@ -270,6 +278,36 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
         if (finite) {
             const int64_t *rp = drv.row_ptr();
             const int32_t *ci = drv.col_idx();
+            const double *dv = drv.values();
+            // Compiled bodies read the other inputs densely: used when every other full-size input is dense
+            // (vectors and 1x1 cells are densified, they are small).
+            bool compiled = !sparse_spans.empty();
+            std::vector<MatrixPtr> held(op.inputs.size());
+            std::vector<const double *> ptrs(op.inputs.size(), nullptr);
+            for (size_t k = 0; k < op.inputs.size() && compiled; ++k) {
+                if (static_cast<int>(k) == op.driver) continue;
+                if (op.inputs[k] == InputKind::Scalar) {
+                    ptrs[k] = &args[k].scalar;
+                } else if (op.inputs[k] == InputKind::Matrix && args[k].matrix->is_sparse()) {
+                    compiled = false;
+                } else {
+                    held[k] = dense_input(*args[k].matrix);
+                    ptrs[k] = held[k]->data();
+                }
+            }
+            // The values of root r at row i's stored cells, in column order, into out.
+            auto row_values = [&](int r, int64_t i, std::vector<double> &vals, RowCursor &cur, double *out) {
+                const int64_t p0 = rp[i], n = rp[i + 1] - p0;
+                if (n == 0) return;
+                if (compiled) {
+                    sparse_spans[static_cast<size_t>(r)](ptrs.data(), cols, rank, i, ci + p0, dv + p0, n,
+                                                         out);
+                    return;
+                }
+                cur.start(args, op, i);
+                for (int64_t p = 0; p < n; ++p)
+                    out[p] = cell_value(op, args, i, ci[p0 + p], op.roots[static_cast<size_t>(r)], vals, cur);
+            };
             if (op.agg == FusedAgg::None) {
                 // The result has the driver's pattern (stored zeros are dropped by MatrixBlock::sparse).
                 CsrVector<int64_t> out_rp(rp, rp + rows + 1);
@@ -278,12 +316,7 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
                 detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
                     std::vector<double> vals;
                     RowCursor cur;
-                    for (int64_t i = r0; i < r1; ++i) {
-                        cur.start(args, op, i);
-                        for (int64_t p = rp[i]; p < rp[i + 1]; ++p)
-                            out_v[static_cast<size_t>(p)] =
-                                cell_value(op, args, i, ci[p], op.roots[0], vals, cur);
-                    }
+                    for (int64_t i = r0; i < r1; ++i) row_values(0, i, vals, cur, out_v.data() + rp[i]);
                 });
                 res.matrix = with_chosen_format(
                     MatrixBlock::sparse(rows, cols, std::move(out_rp), std::move(out_ci), std::move(out_v)));
@@ -294,15 +327,13 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
                 double *o = out->mutable_data();
                 const bool sq = op.agg_ops[0] == AggOp::SumSq;
                 detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
-                    std::vector<double> vals;
+                    std::vector<double> vals, buf;
                     RowCursor cur;
                     for (int64_t i = r0; i < r1; ++i) {
-                        cur.start(args, op, i);
+                        buf.resize(static_cast<size_t>(rp[i + 1] - rp[i]));
+                        row_values(0, i, vals, cur, buf.data());
                         KahanLanes k;
-                        for (int64_t p = rp[i]; p < rp[i + 1]; ++p) {
-                            const double v = cell_value(op, args, i, ci[p], op.roots[0], vals, cur);
-                            k.add(sq ? v * v : v);
-                        }
+                        for (double v : buf) k.add(sq ? v * v : v);
                         o[i] = k.total().sum;
                     }
                 });
@@ -316,19 +347,18 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
             std::vector<std::vector<KahanLanes>> parts(static_cast<size_t>(nchunks),
                                                        std::vector<KahanLanes>(static_cast<size_t>(nroots)));
             detail::parallel_range(nchunks, drv.nnz(), [&](int64_t k0, int64_t k1) {
-                std::vector<double> vals;
+                std::vector<double> vals, buf;
                 RowCursor cur;
                 for (int64_t c = k0; c < k1; ++c) {
                     auto &acc = parts[static_cast<size_t>(c)];
                     for (int64_t i = c * chunk; i < std::min(rows, (c + 1) * chunk); ++i) {
-                        cur.start(args, op, i);
-                        for (int64_t p = rp[i]; p < rp[i + 1]; ++p)
-                            for (int r = 0; r < nroots; ++r) {
-                                const double v = cell_value(op, args, i, ci[p],
-                                                            op.roots[static_cast<size_t>(r)], vals, cur);
-                                acc[static_cast<size_t>(r)].add(
-                                    op.agg_ops[static_cast<size_t>(r)] == AggOp::SumSq ? v * v : v);
-                            }
+                        buf.resize(static_cast<size_t>(rp[i + 1] - rp[i]));
+                        for (int r = 0; r < nroots; ++r) {
+                            row_values(r, i, vals, cur, buf.data());
+                            const bool sq = op.agg_ops[static_cast<size_t>(r)] == AggOp::SumSq;
+                            KahanLanes &k = acc[static_cast<size_t>(r)];
+                            for (double v : buf) k.add(sq ? v * v : v);
+                        }
                     }
                 }
             });
@@ -412,24 +442,25 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
                                             std::vector<Acc>(static_cast<size_t>(nroots)));
         detail::parallel_range(nchunks, cells, [&](int64_t k0, int64_t k1) {
             std::vector<double> scratch, buf(kSpan);
+            // Span by span, every root in turn: a multi-aggregate's shared inputs are read once from memory
+            // (each root's accumulator still sees its values in cell order).
             for (int64_t c = k0; c < k1; ++c)
-                for (int r = 0; r < nroots; ++r) {
-                    Acc &acc = parts[static_cast<size_t>(c)][static_cast<size_t>(r)];
-                    const AggOp a = op.agg_ops[static_cast<size_t>(r)];
-                    for_spans(c * chunk, std::min(cells, (c + 1) * chunk),
-                              [&](int64_t i, int64_t j0, int64_t n) {
-                                  span(r, i, j0, n, scratch, buf.data());
-                                  if (a == AggOp::Sum || a == AggOp::SumSq) {
-                                      add_span(acc.k, buf.data(), n, a == AggOp::SumSq);
-                                  } else {
-                                      for (int64_t t = 0; t < n; ++t) {
-                                          acc.ext = acc.set ? fold(a, acc.ext, buf[static_cast<size_t>(t)])
-                                                            : buf[static_cast<size_t>(t)];
-                                          acc.set = true;
-                                      }
-                                  }
-                              });
-                }
+                for_spans(c * chunk, std::min(cells, (c + 1) * chunk), [&](int64_t i, int64_t j0, int64_t n) {
+                    for (int r = 0; r < nroots; ++r) {
+                        Acc &acc = parts[static_cast<size_t>(c)][static_cast<size_t>(r)];
+                        const AggOp a = op.agg_ops[static_cast<size_t>(r)];
+                        span(r, i, j0, n, scratch, buf.data());
+                        if (a == AggOp::Sum || a == AggOp::SumSq) {
+                            add_span(acc.k, buf.data(), n, a == AggOp::SumSq);
+                        } else {
+                            for (int64_t t = 0; t < n; ++t) {
+                                acc.ext = acc.set ? fold(a, acc.ext, buf[static_cast<size_t>(t)])
+                                                  : buf[static_cast<size_t>(t)];
+                                acc.set = true;
+                            }
+                        }
+                    }
+                });
         });
         res.values.assign(static_cast<size_t>(nroots), 0.0);
         for (int r = 0; r < nroots; ++r) {
@@ -535,8 +566,15 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given,
         res.matrix = with_chosen_format(out);
         return res;
     }
+    case FusedAgg::MMChain:
+        break; // handled above
     }
     return res;
+}
+
+FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
+                      const std::vector<SpanFn> &spans) {
+    return run_fused(op, args, spans, {});
 }
 
 } // namespace linea::kernels::codegen

@@ -42,8 +42,22 @@ void FusedInstruction::execute(ExecContext &ctx) const {
         }
     }
     try {
-        if (backend_ == FusedBackend::Jit && !op.has_outer() && !compiled_.load(std::memory_order_acquire)) {
-            const kernels::MatrixBlock &d = *args[static_cast<size_t>(op.driver)].matrix;
+        const kernels::MatrixBlock &d = *args[static_cast<size_t>(op.driver)].matrix;
+        bool sparse_body = d.is_sparse() && op.sparse_safe();
+        const bool cell_template = op.agg != FusedAgg::MMChain; // the row template has no compiled body
+        // The compiled sparse bodies read the other full-size inputs densely (else the pass is interpreted).
+        for (size_t k = 0; k < args.size() && sparse_body; ++k)
+            sparse_body = op.inputs[k] != InputKind::Matrix || static_cast<int>(k) == op.driver ||
+                          !args[k].matrix->is_sparse();
+        if (backend_ == FusedBackend::Jit && sparse_body &&
+            !sparse_compiled_.load(std::memory_order_acquire)) {
+            if (nnz_seen_.fetch_add(d.nnz()) + d.nnz() >= jit_min_cells())
+                std::call_once(sparse_compile_once_, [&] {
+                    sparse_spans_ = kernels::codegen::jit_compile_sparse(op);
+                    sparse_compiled_.store(true, std::memory_order_release);
+                });
+        } else if (backend_ == FusedBackend::Jit && cell_template && !sparse_body && !op.has_outer() &&
+                   !compiled_.load(std::memory_order_acquire)) {
             if (cells_seen_.fetch_add(d.rows() * d.cols()) + d.rows() * d.cols() >= jit_min_cells())
                 std::call_once(compile_once_, [&] {
                     spans_ = kernels::codegen::jit_compile(op);
@@ -51,8 +65,10 @@ void FusedInstruction::execute(ExecContext &ctx) const {
                 });
         }
         static const std::vector<kernels::codegen::SpanFn> kInterpret;
+        static const std::vector<kernels::codegen::SparseSpanFn> kInterpretSparse;
         kernels::codegen::FusedResult r = kernels::codegen::run_fused(
-            op, args, compiled_.load(std::memory_order_acquire) ? spans_ : kInterpret);
+            op, args, compiled_.load(std::memory_order_acquire) ? spans_ : kInterpret,
+            sparse_compiled_.load(std::memory_order_acquire) ? sparse_spans_ : kInterpretSparse);
         if (op.agg == FusedAgg::Full) {
             for (size_t k = 0; k < out_.size(); ++k)
                 if (out_[k] >= 0) ctx.set(out_[k], Value(r.values[k]));
@@ -78,6 +94,12 @@ LineageSpec FusedInstruction::lineage_spec() const {
     s.outputs = out_;
     std::shared_ptr<const kernels::codegen::FusedOp> op = op_;
     s.compose = [op](const std::vector<lineage::ItemPtr> &inputs) {
+        if (op->agg == FusedAgg::MMChain) {
+            // The row template replaces one mmchain instruction: its item.
+            const MatMultKind kind = inputs.size() > 2 ? MatMultKind::MMChainW : MatMultKind::MMChain;
+            return std::vector<lineage::ItemPtr>{std::make_shared<const lineage::Item>(
+                op->agg_opcodes[0], std::to_string(static_cast<int>(kind)), inputs)};
+        }
         std::vector<lineage::ItemPtr> node(op->nodes.size());
         for (size_t k = 0; k < op->nodes.size(); ++k) {
             const FusedNode &n = op->nodes[k];

@@ -1,7 +1,7 @@
 // The fused-operator instruction (`fused`): runs a kernels::codegen::FusedOp planned by compiler/fusion.
 #pragma once
 
-#include "kernels/codegen/fused_op.h"
+#include "kernels/codegen/sparse_span.h"
 #include "runtime/program/instruction.h"
 
 #include <atomic>
@@ -17,7 +17,8 @@ enum class FusedBackend { Jit, Interpret };
 /// One fused operator over its operands (one per FusedOp input, in order). Its outputs carry the lineage
 /// items the unfused operators would have produced, so lineage reuse sees the same items.
 /// Under the Jit backend the operator is interpreted until it has processed `jit_min_cells()` cells
-/// (tiered: a compile costs about as much as interpreting millions of cells), then compiled once.
+/// (tiered: a compile costs about as much as interpreting millions of cells), then compiled once; likewise
+/// its sparse-safe body once its passes over a CSR driver have visited that many stored cells.
 class FusedInstruction : public Instruction {
 public:
     FusedInstruction(std::shared_ptr<const kernels::codegen::FusedOp> op, std::vector<Operand> in,
@@ -37,6 +38,12 @@ private:
     mutable std::atomic<bool> compiled_{false};
     mutable std::atomic<int64_t> cells_seen_{0};
     mutable std::vector<kernels::codegen::SpanFn> spans_;
+    // Sparse-safe passes over a CSR driver have their own compiled bodies, tiered by the stored cells
+    // visited.
+    mutable std::once_flag sparse_compile_once_;
+    mutable std::atomic<bool> sparse_compiled_{false};
+    mutable std::atomic<int64_t> nnz_seen_{0};
+    mutable std::vector<kernels::codegen::SparseSpanFn> sparse_spans_;
 };
 
 /// Cells a fused operator processes (summed over its executions) before the JIT compiles it:

@@ -132,4 +132,41 @@ TEST(Fusion, OuterProductOverDenseDriverStaysAMatrixMultiply) {
     EXPECT_NE(on.out.find("reject outer"), std::string::npos) << on.out;
 }
 
+// rand(..., sparsity=<literal>) has an estimated nnz at compilation: the outer template fires before any
+// recompilation (the sizes are literals here).
+TEST(Fusion, OuterTemplateFiresAtFirstCompilation) {
+    const std::string s = "X = rand(rows=60, cols=40, sparsity=0.05, min=1, max=2, seed=3)\n"
+                          "U = rand(rows=60, cols=3, seed=4)\nV = rand(rows=40, cols=3, seed=5)\n"
+                          "print(round(sum(X * log(U %*% t(V) + 1e-15)) * 1e6))\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_NE(on.explain.find("fused outer (full aggregate"), std::string::npos) << on.explain;
+    EXPECT_EQ(linea::test::executed(on.stats, "ba+*"), 0);
+}
+
+// The row template: t(X) %*% (w * (X %*% v)) over a sparse X is one pass over X's rows instead of the BLAS
+// mmchain (which densifies X); values within rounding, lineage as unfused. A small dense X stays BLAS.
+TEST(Fusion, RowTemplateReplacesTheMMChainOfASparseX) {
+    const std::string s = "X = rand(rows=300, cols=20, sparsity=0.1, min=-1, max=1, seed=3)\n"
+                          "w = rand(rows=300, cols=1, seed=4)\nv = rand(rows=20, cols=1, seed=5)\n"
+                          "v2 = rand(rows=20, cols=1, seed=6)\n"
+                          "R = t(X) %*% (w * (X %*% v))\nS = t(X) %*% (X %*% v2)\n"
+                          "print(round(sum(R) * 1e6))\nprint(round(sum(S) * 1e6))\n"
+                          "print(lineage(R))\nprint(lineage(S))\n";
+    FusedRun on = run(s, CodegenMode::On, true), off = run(s, CodegenMode::Off, true),
+             in = run(s, CodegenMode::Interpret, true);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(in.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "mmchain"), 0);
+    EXPECT_EQ(linea::test::executed(off.stats, "mmchain"), 2);
+    EXPECT_NE(on.explain.find("fused row (sparse X 300x20"), std::string::npos) << on.explain;
+
+    const std::string d =
+        "X = rand(rows=30, cols=20, min=-1, max=1, seed=3)\nv = rand(rows=20, cols=1, seed=5)\n"
+        "print(round(sum(t(X) %*% (X %*% v)) * 1e6))\n";
+    FusedRun small = run(d, CodegenMode::On);
+    EXPECT_EQ(linea::test::executed(small.stats, "mmchain"), 1);
+    EXPECT_NE(small.explain.find("reject row"), std::string::npos) << small.explain;
+}
+
 } // namespace
