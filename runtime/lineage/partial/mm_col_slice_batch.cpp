@@ -88,12 +88,13 @@ MatrixPtr batched_slice_product(const Target &t, const ItemPtr &left, const Matr
         b0 = (range->lo - 1) / kBatchColumns * kBatchColumns + 1;
         b1 = std::min(kb, ((range->hi - 1) / kBatchColumns + 1) * kBatchColumns);
     }
-    const ItemPtr source = b0 == 1 && b1 == kb ? range->source
-                                               : std::make_shared<const Item>(
-                                                     "rightIndex", "2racr",
-                                                     std::vector<ItemPtr>{range->source, literal_index(b0),
-                                                                          literal_index(b1)});
-    const ItemPtr batch_item = trans_left ? matmult_trans_left_item(left, source) : matmult_item(left, source);
+    const ItemPtr source =
+        b0 == 1 && b1 == kb ? range->source
+                            : std::make_shared<const Item>(
+                                  "rightIndex", "2racr",
+                                  std::vector<ItemPtr>{range->source, literal_index(b0), literal_index(b1)});
+    const ItemPtr batch_item =
+        trans_left ? matmult_trans_left_item(left, source) : matmult_item(left, source);
     const int64_t out_rows = trans_left ? a.cols() : a.rows();
     MatrixPtr batch = t.cached(batch_item);
     if (!batch) {
@@ -101,9 +102,9 @@ MatrixPtr batched_slice_product(const Target &t, const ItemPtr &left, const Matr
         // the loop variable while B and the left operand stay (loop-invariant live variables).
         // The first request of a batch runs as it is (it may be the only one).
         BatchLog &log = BatchLog::instance();
-        if (!t.loop_dependent() || b1 - b0 <= range->hi - range->lo || out_rows * (b1 - b0 + 1) > kMaxBatchCells ||
-            !t.loop_invariant(range->source) || !t.loop_invariant(left) ||
-            log.declined(batch_item->hash(), t.cache()))
+        if (!t.loop_dependent() || b1 - b0 <= range->hi - range->lo ||
+            out_rows * (b1 - b0 + 1) > kMaxBatchCells || !t.loop_invariant(range->source) ||
+            !t.loop_invariant(left) || log.declined(batch_item->hash(), t.cache()))
             return nullptr;
         if (!sweep_under_way(t, log.request(batch_item->hash(), t.item_ptr()))) return nullptr;
         const auto t0 = std::chrono::steady_clock::now();
