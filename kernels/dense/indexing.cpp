@@ -1,5 +1,6 @@
 // Right and left indexing, cbind and rbind (0-based, half-open ranges).
 #include "kernels/ops.h"
+#include "kernels/parallel.h"
 #include "kernels/sparse/sparse_ops.h"
 
 #include <algorithm>
@@ -104,11 +105,21 @@ MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts_in) {
         cols += p->cols();
     }
     auto out = MatrixBlock::uninitialized(rows, cols);
-    int64_t c0 = 0;
-    for (const MatrixBlock *p : parts) {
-        copy_block(*p, *out, 0, c0);
-        c0 += p->cols();
-    }
+    // Row by row, each output row written once and in order (a part at a time would revisit every
+    // cache line of the output once per part), rows in parallel.
+    detail::parallel_range(rows, rows * cols, [&](int64_t r0, int64_t r1) {
+        for (int64_t i = r0; i < r1; ++i) {
+            double *dst = out->mutable_row(i);
+            for (const MatrixBlock *p : parts) {
+                const int64_t w = p->cols();
+                if (w == 1)
+                    *dst = p->row(i)[0];
+                else if (w > 0)
+                    std::memcpy(dst, p->row(i), static_cast<size_t>(w) * sizeof(double));
+                dst += w;
+            }
+        }
+    });
     out->recompute_nnz();
     return out;
 }

@@ -168,15 +168,26 @@ bool try_partial_reuse(const Instruction &in, const LineageSpec &spec, const lin
     lineage::partial::Operands ops;
     for (const Operand *op : spec.inputs)
         ops.values.push_back(op->slot >= 0 ? &ctx.frame()[static_cast<size_t>(op->slot)] : &op->constant);
-    ops.lookup = [&ctx](const lineage::ItemPtr &it) -> std::optional<Value> {
+    // The live frame slot holding a value with lineage `it`, or -1.
+    auto slot_of = [&ctx](const lineage::ItemPtr &it) -> int {
         const auto &items = ctx.lineage_frame();
         for (size_t s = 0; s < items.size(); ++s)
             if (items[s] &&
                 (items[s] == it ||
                  (items[s]->hash() == it->hash() && lineage::Item::equal(*items[s], *it))) &&
                 !ctx.frame()[s].is_empty())
-                return ctx.frame()[s];
-        return std::nullopt;
+                return static_cast<int>(s);
+        return -1;
+    };
+    ops.lookup = [&ctx, slot_of](const lineage::ItemPtr &it) -> std::optional<Value> {
+        const int s = slot_of(it);
+        if (s < 0) return std::nullopt;
+        return ctx.frame()[static_cast<size_t>(s)];
+    };
+    ops.loop_dependent = ctx.loop_tainted(spec.inputs);
+    ops.loop_invariant = [&ctx, slot_of](const lineage::ItemPtr &it) {
+        const Operand op = Operand::of_slot(slot_of(it));
+        return op.slot >= 0 && !ctx.loop_tainted({&op});
     };
     auto t0 = std::chrono::steady_clock::now();
     std::optional<Value> v = lineage::partial::try_compensate(item, *ctx.cache(), ops);

@@ -3,6 +3,7 @@
 #include "kernels/ops.h"
 #include "runtime/lineage/partial/rewrites.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -47,6 +48,23 @@ const Item *tsmm_over(const Item &t, const char *bind) {
 
 ItemPtr matmult_item(const ItemPtr &a, const ItemPtr &b) {
     return std::make_shared<const Item>("ba+*", "0", std::vector<ItemPtr>{a, b});
+}
+
+ItemPtr matmult_trans_left_item(const ItemPtr &x, const ItemPtr &y) {
+    // MatMultKind::TransLeft is 3 in the matmult instruction's lineage data.
+    return std::make_shared<const Item>("ba+*", "3", std::vector<ItemPtr>{x, y});
+}
+
+std::optional<ColumnRange> column_range(const Item &it) {
+    // rightIndex "2ra" + "cr" (a column range) or "cs" (one column): inputs B, lo [, hi].
+    if (!is_op(it, "rightIndex") || (it.data() != "2racr" && it.data() != "2racs")) return std::nullopt;
+    const bool range = it.data() == "2racr";
+    if (it.inputs().size() != (range ? 3u : 2u)) return std::nullopt;
+    auto lo = literal_number(*it.inputs()[1]);
+    auto hi = range ? literal_number(*it.inputs()[2]) : lo;
+    if (!lo || !hi || *lo != std::floor(*lo) || *hi != std::floor(*hi) || *lo < 1 || *hi < *lo)
+        return std::nullopt;
+    return ColumnRange{it.inputs()[0], static_cast<int64_t>(*lo), static_cast<int64_t>(*hi)};
 }
 
 bool is_plain_matmult(const Item &it) {
@@ -98,19 +116,28 @@ MatrixPtr rows(const MatrixBlock &m, int64_t r0, int64_t r1) {
     return kernels::slice(m, r0, r1, 0, m.cols());
 }
 
+namespace {
+/// The new columns of C (map[j] < 0) in order, and for each column of C its position among them (-1: old).
+std::vector<int64_t> fresh_columns(const std::vector<int64_t> &map, std::vector<int64_t> &slot) {
+    std::vector<int64_t> fresh;
+    slot.assign(map.size(), -1);
+    for (size_t j = 0; j < map.size(); ++j)
+        if (map[j] < 0) {
+            slot[j] = static_cast<int64_t>(fresh.size());
+            fresh.push_back(static_cast<int64_t>(j));
+        }
+    return fresh;
+}
+} // namespace
+
 MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::vector<int64_t> &map) {
     const auto w = static_cast<int64_t>(map.size());
-    std::vector<int64_t> fresh;                // the new columns of C
-    std::vector<int64_t> slot(map.size(), -1); // column j of C -> its column in E
-    for (int64_t j = 0; j < w; ++j)
-        if (map[static_cast<size_t>(j)] < 0) {
-            slot[static_cast<size_t>(j)] = static_cast<int64_t>(fresh.size());
-            fresh.push_back(j);
-        }
+    std::vector<int64_t> slot;
+    const std::vector<int64_t> fresh = fresh_columns(map, slot);
     // One pass t(C) %*% C[, fresh] costs n*w*k flops against n*w*w/2 for t(C) %*% C itself: with more
     // than half the columns new, computing the product directly is cheaper.
     if (2 * static_cast<int64_t>(fresh.size()) > w) return nullptr;
-    MatrixPtr e; // t(C) %*% C[, fresh]: w x k
+    MatrixPtr e = std::make_shared<MatrixBlock>(w, 0); // t(C) %*% C[, fresh]: w x k
     if (!fresh.empty()) {
         // Gather the new columns (usually one contiguous run: one slice).
         std::vector<MatrixPtr> parts;
@@ -128,6 +155,16 @@ MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::v
         }
         e = kernels::matmult_trans_left(c, *d);
     }
+    return assemble_gram(g, map, *e);
+}
+
+MatrixPtr assemble_gram(const MatrixBlock &g, const std::vector<int64_t> &map, const MatrixBlock &e) {
+    const auto w = static_cast<int64_t>(map.size());
+    std::vector<int64_t> slot;
+    const std::vector<int64_t> fresh = fresh_columns(map, slot);
+    if (e.rows() != w || e.cols() != static_cast<int64_t>(fresh.size()))
+        throw kernels::KernelError("Gram border of " + std::to_string(e.rows()) + "x" +
+                                   std::to_string(e.cols()) + " does not fit");
     auto r = MatrixBlock::uninitialized(w, w);
     for (int64_t i = 0; i < w; ++i) {
         const int64_t mi = map[static_cast<size_t>(i)];
@@ -137,9 +174,9 @@ MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::v
             if (mi >= 0 && mj >= 0)
                 v = g.get(mi, mj);
             else if (mj < 0)
-                v = e->get(i, slot[static_cast<size_t>(j)]);
+                v = e.get(i, slot[static_cast<size_t>(j)]);
             else
-                v = e->get(j, slot[static_cast<size_t>(i)]);
+                v = e.get(j, slot[static_cast<size_t>(i)]);
             r->set(i, j, v);
         }
     }

@@ -18,6 +18,11 @@ struct Operands {
     std::vector<const Value *> values;
     /// A live value by lineage item (the running frame's variables), or nothing; may be empty.
     std::function<std::optional<Value>(const ItemPtr &)> lookup;
+    /// Whether the instruction's inputs derive from the running for loop's variable.
+    bool loop_dependent = false;
+    /// Whether a live variable with this lineage exists and does not derive from the running loop's
+    /// variable (a loop-invariant operand); may be empty (then nothing is known to be invariant).
+    std::function<bool(const ItemPtr &)> loop_invariant;
 };
 
 /// Whether values of this opcode serve compensation plans as cached relatives (kept in the cache even

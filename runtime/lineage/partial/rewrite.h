@@ -20,6 +20,7 @@ public:
     Target(const ItemPtr &item, Cache &cache, const Operands &operands)
         : item_(item), cache_(cache), operands_(operands) {}
     const Item &item() const { return *item_; }
+    const ItemPtr &item_ptr() const { return item_; }
     const ItemPtr &input(size_t i) const { return item_->inputs()[i]; }
     /// Operand i as a matrix, or nullptr.
     MatrixPtr operand(size_t i) const;
@@ -28,6 +29,12 @@ public:
     /// The value of `it` from the running frame or the cache, or nullptr.
     MatrixPtr value_of(const ItemPtr &it) const;
     Cache &cache() const { return cache_; }
+    /// Whether the instruction's inputs derive from the running for loop's variable.
+    bool loop_dependent() const { return operands_.loop_dependent; }
+    /// Whether `it` is a live variable that does not derive from the running loop's variable.
+    bool loop_invariant(const ItemPtr &it) const {
+        return operands_.loop_invariant && operands_.loop_invariant(it);
+    }
 
 private:
     const ItemPtr &item_;
@@ -59,6 +66,14 @@ const Item *tsmm_over(const Item &t, const char *bind);
 /// A %*% B as the plain ba+* instruction traces it.
 ItemPtr matmult_item(const ItemPtr &a, const ItemPtr &b);
 bool is_plain_matmult(const Item &it);
+/// B[, lo:hi] or B[, j] (all rows) with literal bounds, as a 1-based inclusive column range of `source`.
+struct ColumnRange {
+    ItemPtr source;
+    int64_t lo = 0, hi = 0;
+};
+std::optional<ColumnRange> column_range(const Item &it);
+/// t(x) %*% y as the transposed-left matmult instruction traces it (ba+* "3").
+ItemPtr matmult_trans_left_item(const ItemPtr &x, const ItemPtr &y);
 /// The column widths of a cbind's inputs whose total is `total`: from lineage (ones columns, column
 /// ranges with literal bounds) or live values; one unknown width is solved from the total.
 std::optional<std::vector<int64_t>> cbind_widths(const Target &t, const Item &cbind, int64_t total);
@@ -69,6 +84,15 @@ std::optional<std::vector<int64_t>> cbind_widths(const Target &t, const Item &cb
 /// t(C) %*% C[, new] the rest (by symmetry). nullptr when more than half the columns are new (computing
 /// t(C) %*% C directly is then cheaper).
 MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::vector<int64_t> &map);
+/// assemble_gram with the border given: `e` = t(C) %*% C[, new] (w x k, the new columns in order).
+MatrixPtr assemble_gram(const MatrixBlock &g, const std::vector<int64_t> &map, const MatrixBlock &e);
+/// t(X) %*% B[, lo:hi] or A %*% B[, lo:hi] (`trans_left` says which) for `slice` = B[, lo:hi], sliced from
+/// a cached product with a batch of B's columns. On a miss inside a loop whose variable picks the columns
+/// (the target is loop-dependent, B and the left operand are not), the batch product is computed once
+/// and cached: later iterations pay a slice instead of a pass over the left operand. nullptr when it does
+/// not apply (mm_col_slice_batch.cpp).
+MatrixPtr batched_slice_product(const Target &t, const ItemPtr &left, const MatrixBlock &left_value,
+                                const Item &slice, bool trans_left);
 /// Columns [c0, c1) of m (all rows), or rows [r0, r1) (all columns).
 MatrixPtr columns(const MatrixBlock &m, int64_t c0, int64_t c1);
 MatrixPtr rows(const MatrixBlock &m, int64_t r0, int64_t r1);

@@ -14,6 +14,7 @@ const std::vector<Rewrite> &rewrite_list() {
         {"mm_cbind_ones_right", mm_cbind_ones_right},
         {"mm_cbind_right", mm_cbind_right},
         {"mm_col_slice", mm_col_slice},
+        {"mm_col_slice_batch", mm_col_slice_batch},
         {"cellwise_rbind", cellwise_rbind},
         {"cellwise_cbind", cellwise_cbind},
         {"aggregate_cbind", aggregate_cbind},

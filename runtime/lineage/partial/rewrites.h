@@ -15,6 +15,7 @@ MatrixPtr mm_rbind_left(const Target &t);
 MatrixPtr mm_cbind_ones_right(const Target &t);
 MatrixPtr mm_cbind_right(const Target &t);
 MatrixPtr mm_col_slice(const Target &t);
+MatrixPtr mm_col_slice_batch(const Target &t);
 MatrixPtr cellwise_rbind(const Target &t);
 MatrixPtr cellwise_cbind(const Target &t);
 MatrixPtr aggregate_cbind(const Target &t);

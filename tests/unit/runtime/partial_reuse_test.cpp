@@ -143,7 +143,30 @@ TEST(PartialReuse, CompilerAssistanceBuildsTheGramMatrixFromBlocks) {
     EXPECT_EQ(linea::test::executed(full.stats, "cbind"), 4);
     EXPECT_EQ(linea::test::executed(assisted.stats, "cbind"), 8);
     EXPECT_GE(assisted.cache.hits_mem, 3);
-    EXPECT_EQ(assisted.cache.rewrites, 0);
+    // t(X) %*% Z[,i]: the first runs as it is, the second computes and caches the batch t(X) %*% Z
+    // (mm_col_slice_batch), the others are slices of it (mm_col_slice).
+    EXPECT_EQ(assisted.cache.rewrites, 3);
+}
+
+TEST(PartialReuse, RuntimePlanBatchesTheSweepsProducts) {
+    // Runtime plans only: from the second candidate on, tsmm_cbind takes t(X) %*% Z[,i] from one cached
+    // t(X) %*% Z, which a later explicit t(X) %*% Z then hits.
+    const std::string s =
+        "X = rand(rows=300, cols=6, seed=1)\nZ = rand(rows=300, cols=4, seed=2)\n"
+        "print(sum(t(X) %*% X))\nfor (i in 1:4) {\n"
+        "  S = t(cbind(X, Z[,i])) %*% cbind(X, Z[,i])\n  print(toString(S[6:7,], decimal=10))\n}\n"
+        "P = t(X) %*% Z\nprint(toString(P, decimal=10))\n";
+    ReuseResult none = run_with(s, "-lineage none"),
+                partial = run_with(s, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks");
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(partial.cache.rewrites, 4);
+    EXPECT_EQ(partial.cache.hits_mem, 1);
+    // Without a sweep (one candidate) nothing is batched: the product is computed.
+    const std::string one = "X = rand(rows=300, cols=6, seed=1)\nZ = rand(rows=300, cols=4, seed=2)\n"
+                            "print(sum(t(X) %*% X))\nfor (i in 1:1) {\n  S = t(cbind(X, Z[,i])) %*% cbind(X, "
+                            "Z[,i])\n  print(sum(S))\n}\n"
+                            "P = t(X) %*% Z\nprint(sum(P))\n";
+    EXPECT_EQ(run_with(one, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks").cache.hits_mem, 0);
 }
 
 TEST(PartialReuse, CompilerAssistanceLeavesWideExtensionsAlone) {
@@ -169,7 +192,8 @@ TEST(PartialReuse, LoopDependentIntermediatesAreNotCached) {
     expect_close(partial.out, none.out);
     EXPECT_EQ(full.cache.writes_mem, 1);
     EXPECT_EQ(full.cache.hits_mem, 4);
-    EXPECT_EQ(partial.cache.writes_mem, 1 + 5);
+    // ... and, from the second candidate on, the batch t(X) %*% Z that serves t(X) %*% Z[,i].
+    EXPECT_EQ(partial.cache.writes_mem, 1 + 5 + 1);
     EXPECT_EQ(partial.cache.rewrites, 5); // every S from t(X)%*%X (tsmm_cbind)
     // Nested loops: the inner variable repeats over the outer iterations, so what depends on it alone is
     // kept.
