@@ -132,16 +132,22 @@ struct ColumnKahan {
     std::vector<double> sum, corr;
     explicit ColumnKahan(int64_t cols)
         : sum(static_cast<size_t>(cols), 0.0), corr(static_cast<size_t>(cols), 0.0) {}
-    // Adds value(row[j], j) to column j for every column.
-    template <class Value> void add_row(const double *__restrict row, Value value) {
+    // Adds value(rows[k][j], j) to column j for every column, rows k = 0..R-1 in order (each column's sum
+    // and correction stay in registers over the R rows: fewer loads and stores per cell).
+    template <int R, class Value> void add_rows(const double *const *rows, Value value) {
         double *__restrict s = sum.data();
         double *__restrict c = corr.data();
         const int64_t n = static_cast<int64_t>(sum.size());
         for (int64_t j = 0; j < n; ++j) {
-            const double y = value(row[j], j) - c[j];
-            const double t = s[j] + y;
-            c[j] = (t - s[j]) - y;
-            s[j] = t;
+            double sj = s[j], cj = c[j];
+            for (int k = 0; k < R; ++k) {
+                const double y = value(rows[k][j], j) - cj;
+                const double t = sj + y;
+                cj = (t - sj) - y;
+                sj = t;
+            }
+            s[j] = sj;
+            c[j] = cj;
         }
     }
     // Kahan::merge per column: add(o.sum[j]), then add(-o.corr[j]).
@@ -170,7 +176,15 @@ template <class Value> ColumnKahan column_sums(const MatrixBlock &a, Value value
     const int64_t chunk = col_chunk_rows(rows, cols);
     const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
     auto run = [&](ColumnKahan &acc, int64_t r0, int64_t r1) {
-        for (int64_t i = r0; i < r1; ++i) acc.add_row(a.row(i), value);
+        int64_t i = r0;
+        for (; i + 4 <= r1; i += 4) {
+            const double *rows[4] = {a.row(i), a.row(i + 1), a.row(i + 2), a.row(i + 3)};
+            acc.add_rows<4>(rows, value);
+        }
+        for (; i < r1; ++i) {
+            const double *row = a.row(i);
+            acc.add_rows<1>(&row, value);
+        }
     };
     if (nchunks <= 1) {
         ColumnKahan acc(cols);
