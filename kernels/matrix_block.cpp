@@ -1,5 +1,7 @@
 #include "kernels/matrix_block.h"
 
+#include "kernels/parallel.h"
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
 
@@ -196,9 +198,9 @@ void MatrixBlock::recompute_nnz() {
     const int64_t total = cells();
     const double *d = data_;
     auto count = [d](int64_t b, int64_t e) {
-        int64_t n = 0;
-        for (int64_t i = b; i < e; ++i) n += (d[i] != 0.0);
-        return n;
+        uint64_t n = 0;
+        for (int64_t i = b; i < e; ++i) n += detail::nonzero(d[i]);
+        return static_cast<int64_t>(n);
     };
     if (total < (int64_t{1} << 18)) {
         nnz_ = count(0, total);

@@ -107,6 +107,9 @@ public:
     /// after writing through mutable_data().
     int64_t nnz() const { return nnz_; }
     void recompute_nnz();
+    /// Sets the cached nnz of a dense block, for kernels that count the non-zeros they write (saves the
+    /// second pass of recompute_nnz). `nnz` must be exact.
+    void set_nnz(int64_t nnz) { nnz_ = nnz; }
 
     // ---- dense access (dense blocks only)
     const double *data() const {

@@ -8,6 +8,15 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+
+/// Compiles a hot loop twice, for AVX2 and for the baseline (SSE2), picked at load time by the CPU.
+/// FMA is never enabled, so both versions compute the same bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LINEA_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LINEA_AVX2_CLONES
+#endif
 
 namespace linea::kernels::detail {
 
@@ -62,6 +71,15 @@ struct KahanLanes {
         lane[next].add(v);
         next = (next + 1) & 7;
     }
+    /// Adds v[0..n) (each value squared when `squares`) exactly as n calls of add() would: every lane
+    /// sees the same values in the same order. Whole groups of eight go lane by lane with the lanes in
+    /// registers, so the eight compensated sums run side by side (SIMD) instead of through memory.
+    void add_span(const double *v, int64_t n, bool squares = false) {
+        if (squares)
+            add_span_impl<true>(v, n);
+        else
+            add_span_impl<false>(v, n);
+    }
     void merge(const KahanLanes &o) {
         for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
     }
@@ -70,7 +88,61 @@ struct KahanLanes {
         for (int i = 1; i < 8; ++i) k.merge(lane[i]);
         return k;
     }
+
+private:
+    template <bool Squares> void add_span_impl(const double *v, int64_t n) {
+        auto value = [v](int64_t t) { return Squares ? v[t] * v[t] : v[t]; };
+        int64_t t = 0;
+        for (; t < n && next != 0; ++t) add(value(t));
+        // Lanes 2h, 2h+1 as one 2-wide vector (GCC vector extension, SSE2: element-wise IEEE operations, so
+        // the same bits as add()), the four pairs in registers.
+        typedef double Pair __attribute__((vector_size(16)));
+        Pair s0, s1, s2, s3, c0, c1, c2, c3;
+        auto load = [this](Pair &sum, Pair &corr, int l) {
+            sum = Pair{lane[l].sum, lane[l + 1].sum};
+            corr = Pair{lane[l].corr, lane[l + 1].corr};
+        };
+        load(s0, c0, 0);
+        load(s1, c1, 2);
+        load(s2, c2, 4);
+        load(s3, c3, 6);
+        auto step = [](Pair &sum, Pair &corr, const double *p) {
+            Pair x;
+            std::memcpy(&x, p, sizeof x);
+            if constexpr (Squares) x = x * x;
+            const Pair y = x - corr;
+            const Pair s = sum + y;
+            corr = (s - sum) - y;
+            sum = s;
+        };
+        for (; t + 8 <= n; t += 8) {
+            step(s0, c0, v + t);
+            step(s1, c1, v + t + 2);
+            step(s2, c2, v + t + 4);
+            step(s3, c3, v + t + 6);
+        }
+        auto store = [this](const Pair &sum, const Pair &corr, int l) {
+            lane[l].sum = sum[0];
+            lane[l + 1].sum = sum[1];
+            lane[l].corr = corr[0];
+            lane[l + 1].corr = corr[1];
+        };
+        store(s0, c0, 0);
+        store(s1, c1, 2);
+        store(s2, c2, 4);
+        store(s3, c3, 6);
+        for (; t < n; ++t) add(value(t));
+    }
 };
+
+/// 1 when v is not zero (NaN counts; -0.0 does not), else 0. Integer operations only, so that counting
+/// loops vectorize even on SSE2 (which has no compare of doubles yielding 64-bit integers).
+inline uint64_t nonzero(double v) {
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    b <<= 1; // drop the sign
+    return (b | (uint64_t{0} - b)) >> 63;
+}
 
 /// Minimum cells per chunk of the dense aggregate kernels (and of fused operators, which match them).
 constexpr int64_t kAggChunkCells = 16 * 1024;

@@ -19,32 +19,6 @@ constexpr int64_t kSpan = 512;                          // cells evaluated per s
 
 using detail::KahanLanes; // the dense aggregate kernels' lanes: same merge order
 
-/// Adds v[0..n) (squared when `sq`) to the lanes exactly as n calls of add() would: each lane sees the
-/// same values in the same order, but whole groups of eight go lane by lane without the index chain, so
-/// the eight compensated sums run side by side (SIMD).
-void add_span(KahanLanes &k, const double *v, int64_t n, bool sq) {
-    int64_t t = 0;
-    for (; t < n && k.next != 0; ++t) k.add(sq ? v[t] * v[t] : v[t]);
-    double sum[8], corr[8];
-    for (int l = 0; l < 8; ++l) {
-        sum[l] = k.lane[l].sum;
-        corr[l] = k.lane[l].corr;
-    }
-    for (; t + 8 <= n; t += 8)
-        for (int l = 0; l < 8; ++l) {
-            const double x = sq ? v[t + l] * v[t + l] : v[t + l];
-            const double y = x - corr[l];
-            const double s = sum[l] + y;
-            corr[l] = (s - sum[l]) - y;
-            sum[l] = s;
-        }
-    for (int l = 0; l < 8; ++l) {
-        k.lane[l].sum = sum[l];
-        k.lane[l].corr = corr[l];
-    }
-    for (; t < n; ++t) k.add(sq ? v[t] * v[t] : v[t]);
-}
-
 double fold(AggOp op, double acc, double v) {
     return apply_binary(op == AggOp::Min ? BinaryOp::Min : BinaryOp::Max, acc, v);
 }
@@ -451,7 +425,7 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                         const AggOp a = op.agg_ops[static_cast<size_t>(r)];
                         span(r, i, j0, n, scratch, buf.data());
                         if (a == AggOp::Sum || a == AggOp::SumSq) {
-                            add_span(acc.k, buf.data(), n, a == AggOp::SumSq);
+                            acc.k.add_span(buf.data(), n, a == AggOp::SumSq);
                         } else {
                             for (int64_t t = 0; t < n; ++t) {
                                 acc.ext = acc.set ? fold(a, acc.ext, buf[static_cast<size_t>(t)])
@@ -494,7 +468,7 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                 for_spans(i * cols, (i + 1) * cols, [&](int64_t ii, int64_t j0, int64_t n) {
                     span(0, ii, j0, n, scratch, buf.data());
                     if (a == AggOp::Sum || a == AggOp::SumSq) {
-                        add_span(k, buf.data(), n, a == AggOp::SumSq);
+                        k.add_span(buf.data(), n, a == AggOp::SumSq);
                         return;
                     }
                     for (int64_t t = 0; t < n; ++t) {

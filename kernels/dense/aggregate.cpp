@@ -61,21 +61,21 @@ double agg_max(double a, double b) {
     return apply_binary(BinaryOp::Max, a, b);
 }
 
-// Reduces x[0..n) with per-chunk accumulators merged in chunk order.
-template <class Acc, class Step, class Merge>
-Acc reduce_linear(const double *x, int64_t n, Acc init, Step step, Merge merge) {
+// Reduces x[0..n) with per-chunk accumulators merged in chunk order: span(acc, p, m) adds the m cells at p.
+template <class Acc, class Span, class Merge>
+Acc reduce_linear(const double *x, int64_t n, Acc init, Span span, Merge merge) {
     const int64_t chunk = detail::chunk_size(n, kChunkCells);
     const int64_t nchunks = (n + chunk - 1) / chunk;
     if (nchunks <= 1) {
         Acc acc = init;
-        for (int64_t i = 0; i < n; ++i) step(acc, x[i]);
+        span(acc, x, n);
         return acc;
     }
     std::vector<Acc> parts(nchunks, init);
     detail::parallel_range(nchunks, n, [&](int64_t k0, int64_t k1) {
         for (int64_t k = k0; k < k1; ++k) {
             const int64_t end = std::min(n, (k + 1) * chunk);
-            for (int64_t i = k * chunk; i < end; ++i) step(parts[k], x[i]);
+            span(parts[k], x + k * chunk, end - k * chunk);
         }
     });
     Acc acc = parts[0];
@@ -83,12 +83,27 @@ Acc reduce_linear(const double *x, int64_t n, Acc init, Step step, Merge merge) 
     return acc;
 }
 
+// The same with a per-cell step(acc, v).
+template <class Acc, class Step, class Merge>
+Acc reduce_cells(const double *x, int64_t n, Acc init, Step step, Merge merge) {
+    return reduce_linear(
+        x, n, init,
+        [&step](Acc &acc, const double *p, int64_t m) {
+            for (int64_t i = 0; i < m; ++i) step(acc, p[i]);
+        },
+        merge);
+}
+
+// Rows per chunk of the column-wise reductions (the fused operators' column aggregates use the same).
+int64_t col_chunk_rows(int64_t rows, int64_t cols) {
+    return detail::chunk_size(rows, std::max<int64_t>(16, kChunkCells / std::max<int64_t>(1, cols)));
+}
+
 // Column-wise reduction: one accumulator per column, row chunks merged in order.
 template <class Acc, class Step, class Merge>
 std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge merge) {
     const int64_t rows = a.rows(), cols = a.cols();
-    const int64_t chunk =
-        detail::chunk_size(rows, std::max<int64_t>(16, kChunkCells / std::max<int64_t>(1, cols)));
+    const int64_t chunk = col_chunk_rows(rows, cols);
     const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
     auto run = [&](std::vector<Acc> &acc, int64_t r0, int64_t r1) {
         for (int64_t i = r0; i < r1; ++i) {
@@ -111,16 +126,86 @@ std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge me
     return acc;
 }
 
+// Per-column Kahan sums held as two arrays, so that adding a row is one contiguous loop over the columns
+// (SIMD); column j goes through exactly the steps of its own Kahan::add / Kahan::merge.
+struct ColumnKahan {
+    std::vector<double> sum, corr;
+    explicit ColumnKahan(int64_t cols)
+        : sum(static_cast<size_t>(cols), 0.0), corr(static_cast<size_t>(cols), 0.0) {}
+    // Adds value(rows[k][j], j) to column j for every column, rows k = 0..R-1 in order (each column's sum
+    // and correction stay in registers over the R rows: fewer loads and stores per cell).
+    template <int R, class Value> void add_rows(const double *const *rows, Value value) {
+        double *__restrict s = sum.data();
+        double *__restrict c = corr.data();
+        const int64_t n = static_cast<int64_t>(sum.size());
+        for (int64_t j = 0; j < n; ++j) {
+            double sj = s[j], cj = c[j];
+            for (int k = 0; k < R; ++k) {
+                const double y = value(rows[k][j], j) - cj;
+                const double t = sj + y;
+                cj = (t - sj) - y;
+                sj = t;
+            }
+            s[j] = sj;
+            c[j] = cj;
+        }
+    }
+    // Kahan::merge per column: add(o.sum[j]), then add(-o.corr[j]).
+    void merge(const ColumnKahan &o) {
+        double *__restrict s = sum.data();
+        double *__restrict c = corr.data();
+        const double *__restrict os = o.sum.data();
+        const double *__restrict oc = o.corr.data();
+        const int64_t n = static_cast<int64_t>(sum.size());
+        for (int64_t j = 0; j < n; ++j) {
+            double y = os[j] - c[j];
+            double t = s[j] + y;
+            c[j] = (t - s[j]) - y;
+            s[j] = t;
+            y = -oc[j] - c[j];
+            t = s[j] + y;
+            c[j] = (t - s[j]) - y;
+            s[j] = t;
+        }
+    }
+};
+
+// Column Kahan sums of value(a[i, j], j) over the rows: the chunks of reduce_cols, merged in order.
+template <class Value> ColumnKahan column_sums(const MatrixBlock &a, Value value) {
+    const int64_t rows = a.rows(), cols = a.cols();
+    const int64_t chunk = col_chunk_rows(rows, cols);
+    const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
+    auto run = [&](ColumnKahan &acc, int64_t r0, int64_t r1) {
+        int64_t i = r0;
+        for (; i + 4 <= r1; i += 4) {
+            const double *rows[4] = {a.row(i), a.row(i + 1), a.row(i + 2), a.row(i + 3)};
+            acc.add_rows<4>(rows, value);
+        }
+        for (; i < r1; ++i) {
+            const double *row = a.row(i);
+            acc.add_rows<1>(&row, value);
+        }
+    };
+    if (nchunks <= 1) {
+        ColumnKahan acc(cols);
+        run(acc, 0, rows);
+        return acc;
+    }
+    std::vector<ColumnKahan> parts(static_cast<size_t>(nchunks), ColumnKahan(cols));
+    detail::parallel_range(nchunks, a.cells(), [&](int64_t k0, int64_t k1) {
+        for (int64_t k = k0; k < k1; ++k) run(parts[k], k * chunk, std::min(rows, (k + 1) * chunk));
+    });
+    for (int64_t k = 1; k < nchunks; ++k) parts[0].merge(parts[k]);
+    return std::move(parts[0]);
+}
+
 using detail::KahanLanes;
 
 Kahan kahan_of(const double *x, int64_t n, bool squares) {
-    auto merge = [](KahanLanes &acc, const KahanLanes &o) { acc.merge(o); };
-    if (squares)
-        return reduce_linear(
-                   x, n, KahanLanes{}, [](KahanLanes &k, double v) { k.add(v * v); }, merge)
-            .total();
     return reduce_linear(
-               x, n, KahanLanes{}, [](KahanLanes &k, double v) { k.add(v); }, merge)
+               x, n, KahanLanes{},
+               [squares](KahanLanes &k, const double *p, int64_t m) { k.add_span(p, m, squares); },
+               [](KahanLanes &acc, const KahanLanes &o) { acc.merge(o); })
         .total();
 }
 
@@ -129,7 +214,7 @@ double variance_of(const double *x, int64_t n) {
     if (n == 0) return kNaN;
     if (n == 1) return 0.0; // SystemDS: w == 1 gives 0, whatever the value
     const double mean = kahan_of(x, n, false).sum / static_cast<double>(n);
-    Kahan m2 = reduce_linear(
+    Kahan m2 = reduce_cells(
         x, n, Kahan{}, [mean](Kahan &k, double v) { k.add((v - mean) * (v - mean)); },
         [](Kahan &acc, const Kahan &o) { acc.merge(o); });
     return m2.sum / static_cast<double>(n - 1);
@@ -137,20 +222,16 @@ double variance_of(const double *x, int64_t n) {
 
 double row_value(AggOp op, const double *x, int64_t n) {
     switch (op) {
-    case AggOp::Sum: {
-        KahanLanes k;
-        for (int64_t j = 0; j < n; ++j) k.add(x[j]);
-        return k.total().sum;
-    }
+    case AggOp::Sum:
     case AggOp::SumSq: {
         KahanLanes k;
-        for (int64_t j = 0; j < n; ++j) k.add(x[j] * x[j]);
+        k.add_span(x, n, op == AggOp::SumSq);
         return k.total().sum;
     }
     case AggOp::Mean: {
         if (n == 0) return kNaN;
         KahanLanes k;
-        for (int64_t j = 0; j < n; ++j) k.add(x[j]);
+        k.add_span(x, n);
         return k.total().sum / static_cast<double>(n);
     }
     case AggOp::Min:
@@ -201,17 +282,15 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
     const int64_t rows = a.rows(), cols = a.cols();
     auto out = MatrixBlock::uninitialized(1, cols);
     double *o = out->mutable_data();
-    auto kmerge = [](Kahan &acc, const Kahan &p) { acc.merge(p); };
     switch (op) {
     case AggOp::Sum:
     case AggOp::Mean:
     case AggOp::SumSq: {
-        const bool sq = op == AggOp::SumSq;
-        auto acc = reduce_cols(
-            a, Kahan{}, [sq](Kahan &k, double v, int64_t) { k.add(sq ? v * v : v); }, kmerge);
+        const ColumnKahan acc = op == AggOp::SumSq ? column_sums(a, [](double v, int64_t) { return v * v; })
+                                                   : column_sums(a, [](double v, int64_t) { return v; });
         for (int64_t j = 0; j < cols; ++j)
             o[j] =
-                op == AggOp::Mean ? (rows == 0 ? kNaN : acc[j].sum / static_cast<double>(rows)) : acc[j].sum;
+                op == AggOp::Mean ? (rows == 0 ? kNaN : acc.sum[j] / static_cast<double>(rows)) : acc.sum[j];
         break;
     }
     case AggOp::Min:
@@ -241,12 +320,12 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
     }
     case AggOp::Var:
     case AggOp::Sd: {
-        auto sums = reduce_cols(
-            a, Kahan{}, [](Kahan &k, double v, int64_t) { k.add(v); }, kmerge);
+        const ColumnKahan sums = column_sums(a, [](double v, int64_t) { return v; });
         std::vector<double> mean(cols);
-        for (int64_t j = 0; j < cols; ++j) mean[j] = sums[j].sum / static_cast<double>(rows);
-        auto m2 = reduce_cols(
-            a, Kahan{}, [&](Kahan &k, double v, int64_t j) { k.add((v - mean[j]) * (v - mean[j])); }, kmerge);
+        for (int64_t j = 0; j < cols; ++j) mean[j] = sums.sum[j] / static_cast<double>(rows);
+        const double *mu = mean.data();
+        const ColumnKahan m2 =
+            column_sums(a, [mu](double v, int64_t j) { return (v - mu[j]) * (v - mu[j]); });
         for (int64_t j = 0; j < cols; ++j) {
             double var;
             if (rows == 0)
@@ -254,7 +333,7 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
             else if (rows == 1)
                 var = 0.0;
             else
-                var = m2[j].sum / static_cast<double>(rows - 1);
+                var = m2.sum[j] / static_cast<double>(rows - 1);
             o[j] = op == AggOp::Sd ? std::sqrt(var) : var;
         }
         break;
@@ -287,10 +366,10 @@ double aggregate_all(AggOp op, const MatrixBlock &a_in) {
         if (n == 0) throw KernelError(std::string(op_name(op)) + " of an empty matrix");
         const bool mn = op == AggOp::Min;
         auto step = [mn](double &acc, double v) { acc = mn ? agg_min(acc, v) : agg_max(acc, v); };
-        return reduce_linear(x, n, x[0], step, [step](double &acc, const double &p) { step(acc, p); });
+        return reduce_cells(x, n, x[0], step, [step](double &acc, const double &p) { step(acc, p); });
     }
     case AggOp::Prod:
-        return reduce_linear(
+        return reduce_cells(
             x, n, 1.0, [](double &p, double v) { p *= v; }, [](double &p, const double &q) { p *= q; });
     case AggOp::Var:
         return variance_of(x, n);

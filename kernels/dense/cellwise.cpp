@@ -1,9 +1,11 @@
 // Cell-wise kernels: binary (with broadcasting), matrix-scalar, unary and ifelse.
 // Scalar semantics follow SystemDS (Java Math): see apply_binary / apply_unary.
+#include "kernels/math/exp.h"
 #include "kernels/ops.h"
 #include "kernels/parallel.h"
 #include "kernels/sparse/sparse_ops.h"
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -66,6 +68,48 @@ template <class Body> void dispatch_binary(BinaryOp op, Body &&body) {
         return body([](double a, double b) { return a / b; });
     default:
         return body([op](double a, double b) { return apply_binary(op, a, b); });
+    }
+}
+
+// Writes f(i) to c[i] for i in [0, n) and returns how many of the values are non-zero: the cells are
+// counted while written, so no second pass over the result is needed for its nnz.
+template <class F>
+[[gnu::always_inline]] inline uint64_t store_counted(double *__restrict c, int64_t n, F f) {
+    uint64_t nz = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const double v = f(i);
+        c[i] = v;
+        nz += detail::nonzero(v);
+    }
+    return nz;
+}
+
+[[gnu::always_inline]] inline double sigmoid(double a) {
+    return 1.0 / (1.0 + math::exp(-a));
+}
+
+// The exp-based unary loops, vectorized with AVX2 where the CPU has it.
+LINEA_AVX2_CLONES uint64_t exp_cells(const double *__restrict a, double *__restrict c, int64_t n) {
+    return store_counted(c, n, [a](int64_t i) { return math::exp(a[i]); });
+}
+LINEA_AVX2_CLONES uint64_t sigmoid_cells(const double *__restrict a, double *__restrict c, int64_t n) {
+    return store_counted(c, n, [a](int64_t i) { return sigmoid(a[i]); });
+}
+
+// Writes op(a[i]) to c[i] for i in [0, n), one loop per operator (the switch stays outside the loop), and
+// returns the number of non-zero results.
+uint64_t unary_cells(UnaryOp op, const double *__restrict a, double *__restrict c, int64_t n) {
+    switch (op) {
+    case UnaryOp::Exp:
+        return exp_cells(a, c, n);
+    case UnaryOp::Sigmoid:
+        return sigmoid_cells(a, c, n);
+    case UnaryOp::Neg:
+        return store_counted(c, n, [a](int64_t i) { return -a[i]; });
+    case UnaryOp::Abs:
+        return store_counted(c, n, [a](int64_t i) { return std::abs(a[i]); });
+    default:
+        return store_counted(c, n, [a, op](int64_t i) { return apply_unary(op, a[i]); });
     }
 }
 
@@ -162,27 +206,31 @@ MatrixPtr binary(BinaryOp op, const MatrixBlock &a_in, const MatrixBlock &b_in) 
     const Operand oa = operand_for(a, rows, cols);
     const Operand ob = operand_for(b, rows, cols);
     double *c = out->mutable_data();
+    std::atomic<int64_t> nnz{0};
     dispatch_binary(op, [&](auto f) {
         detail::parallel_range(rows, rows * cols, [&](int64_t r0, int64_t r1) {
+            uint64_t nz = 0;
             for (int64_t i = r0; i < r1; ++i) {
                 const double *pa = oa.data + i * oa.rs;
                 const double *pb = ob.data + i * ob.rs;
                 double *pc = c + i * cols;
                 if (oa.cs == 1 && ob.cs == 1) {
-                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(pa[j], pb[j]);
+                    nz += store_counted(pc, cols, [&](int64_t j) { return f(pa[j], pb[j]); });
                 } else if (oa.cs == 1) {
                     const double vb = pb[0];
-                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(pa[j], vb);
+                    nz += store_counted(pc, cols, [&](int64_t j) { return f(pa[j], vb); });
                 } else if (ob.cs == 1) {
                     const double va = pa[0];
-                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(va, pb[j]);
+                    nz += store_counted(pc, cols, [&](int64_t j) { return f(va, pb[j]); });
                 } else {
-                    for (int64_t j = 0; j < cols; ++j) pc[j] = f(pa[0], pb[0]);
+                    const double v = f(pa[0], pb[0]);
+                    nz += store_counted(pc, cols, [v](int64_t) { return v; });
                 }
             }
+            nnz += static_cast<int64_t>(nz);
         });
     });
-    out->recompute_nnz();
+    out->set_nnz(nnz);
     return out;
 }
 
@@ -195,15 +243,17 @@ MatrixPtr binary_scalar(BinaryOp op, const MatrixBlock &a_in, double s, bool sca
     const double *pa = a.data();
     double *pc = out->mutable_data();
     const int64_t n = a.cells();
+    std::atomic<int64_t> nnz{0};
     dispatch_binary(op, [&](auto f) {
         detail::parallel_range(n, n, [&](int64_t i0, int64_t i1) {
-            if (scalar_left)
-                for (int64_t i = i0; i < i1; ++i) pc[i] = f(s, pa[i]);
-            else
-                for (int64_t i = i0; i < i1; ++i) pc[i] = f(pa[i], s);
+            const double *pai = pa + i0;
+            const uint64_t nz =
+                scalar_left ? store_counted(pc + i0, i1 - i0, [&](int64_t i) { return f(s, pai[i]); })
+                            : store_counted(pc + i0, i1 - i0, [&](int64_t i) { return f(pai[i], s); });
+            nnz += static_cast<int64_t>(nz);
         });
     });
-    out->recompute_nnz();
+    out->set_nnz(nnz);
     return out;
 }
 
@@ -216,7 +266,7 @@ double apply_unary(UnaryOp op, double a) {
     case UnaryOp::Abs:
         return std::abs(a);
     case UnaryOp::Exp:
-        return std::exp(a);
+        return math::exp(a);
     case UnaryOp::Log:
         return std::log(a);
     case UnaryOp::Sqrt:
@@ -248,7 +298,7 @@ double apply_unary(UnaryOp op, double a) {
     case UnaryOp::Tanh:
         return std::tanh(a);
     case UnaryOp::Sigmoid:
-        return 1.0 / (1.0 + std::exp(-a));
+        return sigmoid(a);
     case UnaryOp::IsNA:
     case UnaryOp::IsNaN:
         return std::isnan(a) ? 1.0 : 0.0;
@@ -266,19 +316,11 @@ MatrixPtr unary(UnaryOp op, const MatrixBlock &a_in) {
     const double *pa = a.data();
     double *pc = out->mutable_data();
     const int64_t n = a.cells();
+    std::atomic<int64_t> nnz{0};
     detail::parallel_range(n, n, [&](int64_t i0, int64_t i1) {
-        switch (op) {
-        case UnaryOp::Neg:
-            for (int64_t i = i0; i < i1; ++i) pc[i] = -pa[i];
-            break;
-        case UnaryOp::Abs:
-            for (int64_t i = i0; i < i1; ++i) pc[i] = std::abs(pa[i]);
-            break;
-        default:
-            for (int64_t i = i0; i < i1; ++i) pc[i] = apply_unary(op, pa[i]);
-        }
+        nnz += static_cast<int64_t>(unary_cells(op, pa + i0, pc + i0, i1 - i0));
     });
-    out->recompute_nnz();
+    out->set_nnz(nnz);
     return out;
 }
 
