@@ -73,6 +73,17 @@ MatrixPtr left_index_scalar(const MatrixBlock &a_in, double v, int64_t r0, int64
     return out;
 }
 
+namespace {
+
+/// The non-zeros of a concatenation: the sum of its parts' exact counts.
+int64_t nnz_sum(const std::vector<const MatrixBlock *> &parts) {
+    int64_t n = 0;
+    for (const MatrixBlock *p : parts) n += p->nnz();
+    return n;
+}
+
+} // namespace
+
 MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts_in) {
     {
         // CSR result when the parts are mostly sparse (checked after the shapes below, on the inputs).
@@ -120,7 +131,7 @@ MatrixPtr cbind(const std::vector<const MatrixBlock *> &parts_in) {
             }
         }
     });
-    out->recompute_nnz();
+    out->set_nnz(nnz_sum(parts)); // the parts' exact counts: no second pass over the result
     return out;
 }
 
@@ -161,7 +172,7 @@ MatrixPtr rbind(const std::vector<const MatrixBlock *> &parts_in) {
         if (p->cells() > 0) std::memcpy(dst, p->data(), p->size_in_bytes());
         dst += p->cells();
     }
-    out->recompute_nnz();
+    out->set_nnz(nnz_sum(parts));
     return out;
 }
 
