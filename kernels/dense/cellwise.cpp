@@ -55,6 +55,12 @@ double java_signum(double x) {
     return x > 0 ? 1.0 : -1.0;
 }
 
+// x^y; x^2 is the correctly rounded x*x (as SystemDS's ^2, R and NumPy compute a square), which std::pow
+// misses in the last bit for some x.
+inline double power(double a, double b) {
+    return b == 2.0 ? a * a : std::pow(a, b);
+}
+
 // Calls body(f) with a functor computing the scalar operator; lets the compiler inline it in loops.
 template <class Body> void dispatch_binary(BinaryOp op, Body &&body) {
     switch (op) {
@@ -66,6 +72,8 @@ template <class Body> void dispatch_binary(BinaryOp op, Body &&body) {
         return body([](double a, double b) { return a * b; });
     case BinaryOp::Div:
         return body([](double a, double b) { return a / b; });
+    case BinaryOp::Pow:
+        return body([](double a, double b) { return power(a, b); });
     default:
         return body([op](double a, double b) { return apply_binary(op, a, b); });
     }
@@ -146,7 +154,7 @@ double apply_binary(BinaryOp op, double a, double b) {
     case BinaryOp::Div:
         return a / b;
     case BinaryOp::Pow:
-        return std::pow(a, b);
+        return power(a, b);
     case BinaryOp::IntDiv:
         return int_div(a, b);
     case BinaryOp::Mod:
