@@ -372,19 +372,15 @@ void fn_icdf(BuiltinArgs &a, kernels::Distribution d, const DistSlots &s, const 
 }
 
 BuiltinFn dist_builtin(bool inverse, kernels::Distribution d, DistSlots s, const char *fn) {
-    if (inverse) return [d, s, fn](BuiltinArgs &a) { fn_icdf(a, d, s, fn); };
-    return [d, s, fn](BuiltinArgs &a) { fn_cdf(a, d, s, fn); };
+    const auto f = inverse ? fn_icdf : fn_cdf;
+    return [f, d, s, fn](BuiltinArgs &a) { f(a, d, s, fn); };
 }
 
 /// cdf(target, dist, mean, sd, rate, df, df1, df2, lower.tail) and icdf (the same without lower.tail).
 void fn_cdf_by_name(BuiltinArgs &a, bool inverse) {
     const char *fn = inverse ? "icdf" : "cdf";
     const kernels::Distribution d = distribution_named(a, string_arg(a, 1, fn, "dist"), fn);
-    const DistSlots s{2, 3, 4, 5, 6, 7, inverse ? -1 : 8};
-    if (inverse)
-        fn_icdf(a, d, s, fn);
-    else
-        fn_cdf(a, d, s, fn);
+    (inverse ? fn_icdf : fn_cdf)(a, d, DistSlots{2, 3, 4, 5, 6, 7, inverse ? -1 : 8}, fn);
 }
 
 } // namespace

@@ -1,8 +1,8 @@
 // Loop deduplication: a body traced once per control path and replayed after (runtime/program/loop_dedup.h).
-#include "../compiler/compile_util.h"
 #include "runtime/lineage/cache.h"
 #include "runtime/lineage/item.h"
 #include "runtime/lineage/recompute.h"
+#include "traced_run.h"
 
 #include <gtest/gtest.h>
 
@@ -14,37 +14,8 @@ namespace {
 using linea::lineage::Item;
 using linea::lineage::ItemPtr;
 
-struct TracedRun {
-    std::string out;
-    int64_t created = 0, peak_bytes = 0, ops = 0;
-    std::string explain;
-};
-
-/// Runs `script` with tracing (dedup and reuse as given); counts the items it created and the peak trace
-/// bytes it held.
-TracedRun run(const std::string &script, bool dedup, bool reuse = false) {
-    auto cp = linea::test::compile_text(script);
-    std::ostringstream out;
-    linea::rt::RuntimeStats stats;
-    linea::rt::RuntimeOptions ro;
-    ro.seed = 5;
-    ro.lineage = true;
-    ro.dedup = dedup;
-    ro.reuse = reuse ? linea::lineage::ReuseMode::Full : linea::lineage::ReuseMode::None;
-    linea::lineage::Cache cache(size_t{1} << 26);
-    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
-    if (reuse) ctx.set_cache(&cache);
-    const int64_t created = Item::created_count(), bytes = Item::live_bytes(), ops = Item::traced_ops();
-    Item::reset_peak();
-    linea::rt::run_program(*cp->runtime, ctx);
-    TracedRun r;
-    r.out = out.str();
-    r.created = Item::created_count() - created;
-    r.peak_bytes = Item::peak_bytes() - bytes;
-    r.ops = Item::traced_ops() - ops;
-    r.explain = cp->runtime->explain();
-    return r;
-}
+using linea::test::traced_run;
+using linea::test::TracedRun;
 
 /// The trace with every dedup item expanded: its patch with the placeholders "P k" bound to its inputs.
 ItemPtr expand(const ItemPtr &it, std::unordered_map<const Item *, ItemPtr> &done,
@@ -79,7 +50,7 @@ ItemPtr trace_of(const TracedRun &r) {
 /// Runs `script` (which ends by printing "#TRACE" and lineage(R)) traced in full and deduplicated: same
 /// printed values, and the deduplicated trace expands to exactly the full one.
 void expect_same_trace(const std::string &script, TracedRun *dedup_out = nullptr) {
-    TracedRun full = run(script, false), dedup = run(script, true);
+    TracedRun full = traced_run(script, false), dedup = traced_run(script, true);
     const std::string values_full = full.out.substr(0, full.out.rfind("#TRACE\n"));
     const std::string values_dedup = dedup.out.substr(0, dedup.out.rfind("#TRACE\n"));
     EXPECT_EQ(values_full, values_dedup);
@@ -136,7 +107,7 @@ TEST(LineageDedup, WhileLoopAndCopies) {
 }
 
 TEST(LineageDedup, DedupTraceRecomputesToTheSameValue) {
-    TracedRun d = run(minibatch(40, "3"), true);
+    TracedRun d = traced_run(minibatch(40, "3"), true);
     linea::lineage::RecomputeOptions o;
     const double traced = std::strtod(d.out.c_str(), nullptr);
     const linea::Value v = linea::lineage::recompute(trace_of(d), o);
@@ -151,20 +122,20 @@ TEST(LineageDedup, DrawsAndLineageInsideTheBodyStayTraced) {
     // Unseeded draws vary per iteration and lineage() needs the real items: no replay, no placeholders.
     const std::string script = "A = matrix(0, 2, 2)\nfor (i in 1:5) {\n  A = A + rand(rows=2, cols=2)\n"
                                "  if (i == 5) { print(lineage(A)) }\n}\nprint(sum(A) >= 0)\n";
-    TracedRun full = run(script, false), dedup = run(script, true);
+    TracedRun full = traced_run(script, false), dedup = traced_run(script, true);
     EXPECT_EQ(dedup.out.find(" P "), std::string::npos) << dedup.out;
     EXPECT_EQ(full.out, dedup.out);
     // With a body that only draws: each iteration keeps its own items, values as without dedup.
     const std::string draws = "s = 0\nfor (i in 1:8) {\n  s = s + sum(rand(rows=3, cols=3, seed=-1))\n}\n"
                               "print(s > 0)\nprint(lineage(s))\n";
-    TracedRun d2 = run(draws, true);
+    TracedRun d2 = traced_run(draws, true);
     EXPECT_EQ(d2.out.find(" dedup "), std::string::npos);
     EXPECT_EQ(d2.out.find(" P "), std::string::npos);
 }
 
 TEST(LineageDedup, ReuseKeepsTracingAndSameValues) {
     const std::string script = minibatch(30, "3");
-    TracedRun reuse = run(script, true, true), plain = run(script, false);
+    TracedRun reuse = traced_run(script, true, true), plain = traced_run(script, false);
     EXPECT_EQ(reuse.out.substr(0, reuse.out.find("#TRACE")), plain.out.substr(0, plain.out.find("#TRACE")));
 }
 

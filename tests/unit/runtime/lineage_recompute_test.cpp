@@ -4,6 +4,7 @@
 #include "runtime/lineage/cache.h"
 #include "runtime/lineage/item.h"
 #include "runtime/lineage/recompute.h"
+#include "traced_run.h"
 
 #include <gtest/gtest.h>
 
@@ -210,32 +211,8 @@ TEST(LineageRecompute, NonDeterministicItemsAreRefused) {
 
 namespace {
 
-struct DedupRun {
-    std::string out;
-    int64_t peak_items = 0, peak_bytes = 0;
-};
-
-DedupRun run_loop(const std::string &script, bool dedup, bool reuse = false) {
-    auto cp = linea::test::compile_text(script);
-    std::ostringstream out;
-    linea::rt::RuntimeStats stats;
-    linea::rt::RuntimeOptions ro;
-    ro.seed = 5;
-    ro.lineage = true;
-    ro.dedup = dedup;
-    ro.reuse = reuse ? linea::lineage::ReuseMode::Full : linea::lineage::ReuseMode::None;
-    linea::lineage::Cache cache(size_t{1} << 26);
-    linea::rt::ExecContext ctx(*cp->runtime, out, stats, ro);
-    if (reuse) ctx.set_cache(&cache);
-    const int64_t base_items = Item::live_count(), base_bytes = Item::live_bytes();
-    Item::reset_peak();
-    linea::rt::run_program(*cp->runtime, ctx);
-    DedupRun r;
-    r.out = out.str();
-    r.peak_items = Item::peak_count() - base_items;
-    r.peak_bytes = Item::peak_bytes() - base_bytes;
-    return r;
-}
+using linea::test::traced_run;
+using linea::test::TracedRun;
 
 std::string small_ops_loop(int n) {
     return "x = 0\nM = matrix(1, 2, 2)\nfor (i in 1:" + std::to_string(n) +
@@ -245,8 +222,9 @@ std::string small_ops_loop(int n) {
 
 TEST(LineageDedup, LongLoopTraceStaysSmall) {
     // 100000 iterations deduplicated; the full trace (linear in the iterations) is measured on 10000.
-    DedupRun dedup = run_loop(small_ops_loop(100000), true);
-    DedupRun full = run_loop(small_ops_loop(10000), false), dedup10k = run_loop(small_ops_loop(10000), true);
+    TracedRun dedup = traced_run(small_ops_loop(100000), true);
+    TracedRun full = traced_run(small_ops_loop(10000), false),
+              dedup10k = traced_run(small_ops_loop(10000), true);
     EXPECT_EQ(full.out, dedup10k.out);
     const double full_per_iter = static_cast<double>(full.peak_bytes) / 1e4;
     const double dedup_per_iter = static_cast<double>(dedup.peak_bytes) / 1e5;
@@ -262,7 +240,7 @@ TEST(LineageDedup, LongLoopTraceStaysSmall) {
 
 TEST(LineageDedup, LoopWithoutCarriedStateHoldsConstantTrace) {
     // Nothing flows from one iteration into the next: the trace held does not grow with the loop at all.
-    DedupRun r = run_loop("for (i in 1:100000) {\n  a = i * 2\n  b = sqrt(a) + 1\n}\nprint(b)\n", true);
+    TracedRun r = traced_run("for (i in 1:100000) {\n  a = i * 2\n  b = sqrt(a) + 1\n}\nprint(b)\n", true);
     EXPECT_EQ(r.out, "448.21359549995793\n");
     EXPECT_LT(r.peak_items, 200);
 }
@@ -275,7 +253,8 @@ TEST(LineageDedup, DedupTraceRecomputesAndCombinesWithReuse) {
     Traced plain = trace(script);
     // dedup form: recomputed through the patches
     const std::string bin = temp_path("D.bin");
-    DedupRun d = run_loop(script + "write(R, \"" + bin + "\", format=\"binary\")\nprint(lineage(R))\n", true);
+    TracedRun d =
+        traced_run(script + "write(R, \"" + bin + "\", format=\"binary\")\nprint(lineage(R))\n", true);
     EXPECT_NE(d.out.find("dedup"), std::string::npos);
     linea::io::ReadOptions o;
     o.format = "binary";
@@ -285,8 +264,8 @@ TEST(LineageDedup, DedupTraceRecomputesAndCombinesWithReuse) {
     std::filesystem::remove(bin);
     std::filesystem::remove(bin + ".mtd");
     // with reuse on too: same values
-    DedupRun dr = run_loop(script + "print(sum(R))\n", true, true);
-    DedupRun nr = run_loop(script + "print(sum(R))\n", false, false);
+    TracedRun dr = traced_run(script + "print(sum(R))\n", true, true);
+    TracedRun nr = traced_run(script + "print(sum(R))\n", false, false);
     EXPECT_EQ(dr.out, nr.out);
 }
 
