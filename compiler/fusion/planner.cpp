@@ -101,6 +101,16 @@ bool outer_product(const Hop *h, Shape s) {
     return *u->rows == s.rows && *v->rows == s.cols && *u->cols == *v->cols && *u->cols < s.cols;
 }
 
+/// Gives `to` (a fused hop or one of its outputs) the data characteristics of the hop `from` it replaces.
+void take_characteristics(Hop *to, const Hop *from) {
+    to->data_type = from->data_type;
+    to->value_type = from->value_type;
+    to->rows = from->rows;
+    to->cols = from->cols;
+    to->nnz = from->nnz;
+    to->est_nnz = from->est_nnz;
+}
+
 struct Region {
     Hop *root = nullptr;      ///< the hop the fused operator replaces (aggregate or cell-wise)
     Hop *cell_root = nullptr; ///< the cell-wise root
@@ -246,12 +256,7 @@ Hop *row_template(HopDag &dag, Hop *h, const std::function<void(const std::strin
     op->agg_opcodes = {h->opcode};
     Hop *f = dag.make(HopKind::Fused, "fused", h->inputs, h->loc);
     f->fused = op;
-    f->data_type = h->data_type;
-    f->value_type = h->value_type;
-    f->rows = h->rows;
-    f->cols = h->cols;
-    f->nnz = h->nnz;
-    f->est_nnz = h->est_nnz;
+    take_characteristics(f, h);
     dag.replace(h, f);
     if (explain) {
         note("fused row (" + std::string(sparse ? "sparse" : "dense") + " X " + std::to_string(n) + "x" +
@@ -474,12 +479,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         f->fused = op;
         std::string what = g.size() > 1 ? "multi-aggregate" : first.outer ? "outer" : "cell";
         if (g.size() == 1) {
-            f->data_type = first.root->data_type;
-            f->value_type = first.root->value_type;
-            f->rows = first.root->rows;
-            f->cols = first.root->cols;
-            f->nnz = first.root->nnz;
-            f->est_nnz = first.root->est_nnz;
+            take_characteristics(f, first.root);
             dag.replace(first.root, f);
             replaced[first.root] = f;
         } else {
@@ -489,12 +489,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
                 Hop *root = regions[g[k]].root;
                 Hop *o = dag.make(HopKind::FunctionOutput, "fout", {f}, root->loc);
                 o->output_index = static_cast<int>(k);
-                o->data_type = root->data_type;
-                o->value_type = root->value_type;
-                o->rows = root->rows;
-                o->cols = root->cols;
-                o->nnz = root->nnz;
-                o->est_nnz = root->est_nnz;
+                take_characteristics(o, root);
                 dag.replace(root, o);
                 replaced[root] = o;
             }
