@@ -6,6 +6,7 @@
 #include "language/builtins.h"
 #include "language/validator.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -235,6 +236,7 @@ public:
 
     /// Adds TWrites for every variable assigned in the block (after all other roots).
     void finish() {
+        order_reads();
         for (const auto &name : assign_order_) {
             Hop *v = vars_.at(name);
             if (v->kind == HopKind::TRead && v->var == name) continue; // x = x
@@ -456,6 +458,7 @@ private:
         h->num_outputs = info.max_outputs;
         generic_shape(h, info, in, present);
         if (h->side_effect) dag_.roots.push_back(h);
+        if (h->opcode == "read") reads_.emplace_back(dag_.roots.size(), h);
         return h;
     }
 
@@ -592,11 +595,31 @@ private:
         return outs;
     }
 
+    /// File reads are pure, so the DAG alone would let a read run after a later `write` (or a call or
+    /// eval, which may write) of the same block. When the block has such roots, each read becomes a root at
+    /// its statement's place among them, so files are read and written in program order.
+    void order_reads() {
+        const bool writes = std::any_of(dag_.roots.begin(), dag_.roots.end(), [](const Hop *r) {
+            return r->kind == HopKind::FunctionCall || r->opcode == "write" || r->opcode == "eval";
+        });
+        if (!writes || reads_.empty()) return;
+        std::vector<Hop *> roots;
+        roots.reserve(dag_.roots.size() + reads_.size());
+        size_t next = 0;
+        for (size_t i = 0; i <= dag_.roots.size(); ++i) {
+            for (; next < reads_.size() && reads_[next].first == i; ++next)
+                roots.push_back(reads_[next].second);
+            if (i < dag_.roots.size()) roots.push_back(dag_.roots[i]);
+        }
+        dag_.roots = std::move(roots);
+    }
+
     HopDag &dag_;
     TypeEnv &env_;
     std::map<std::string, Hop *> vars_;
     std::map<std::string, Hop *> treads_;
     std::vector<std::string> assign_order_;
+    std::vector<std::pair<size_t, Hop *>> reads_; ///< each read with the number of roots before it
 };
 
 void collect_assigned(const Block &b, std::set<std::string> &out) {
