@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -174,8 +175,20 @@ MatrixBlock::MatrixBlock(const MatrixBlock &other)
     if (cells() > 0) std::memcpy(data_, other.data_, size_in_bytes());
 }
 
+std::shared_ptr<MatrixBlock> MatrixBlock::dense_over(int64_t rows, int64_t cols, double *data, int64_t nnz,
+                                                     std::shared_ptr<void> owner) {
+    if (rows < 0 || cols < 0 || reinterpret_cast<uintptr_t>(data) % kAlignment != 0 || !owner)
+        throw std::logic_error("internal error: dense_over needs valid dimensions and aligned, owned cells");
+    std::shared_ptr<MatrixBlock> m(new MatrixBlock(rows, cols, Sparse{}));
+    m->sparse_ = false;
+    m->data_ = data;
+    m->nnz_ = nnz;
+    m->owner_ = std::move(owner);
+    return m;
+}
+
 MatrixBlock::~MatrixBlock() {
-    if (sparse_) return;
+    if (sparse_ || owner_) return;
     if (!BufferPool::instance().give(data_, padded_bytes(rows_, cols_))) std::free(data_);
 }
 

@@ -89,6 +89,13 @@ public:
     static std::shared_ptr<MatrixBlock> sparse_trusted(int64_t rows, int64_t cols, CsrVector<int64_t> row_ptr,
                                                        CsrVector<int32_t> col_idx, CsrVector<double> values);
 
+    /// A rows x cols dense block over cells owned by someone else (e.g. a private mapping of a binary
+    /// file): `data` must be 64-byte aligned, hold rows*cols doubles and stay valid and private to this
+    /// block while `owner` lives. Writes through mutable_data() must not reach shared storage (a
+    /// MAP_PRIVATE mapping copies on write). `nnz` must be exact.
+    static std::shared_ptr<MatrixBlock> dense_over(int64_t rows, int64_t cols, double *data, int64_t nnz,
+                                                   std::shared_ptr<void> owner);
+
     MatrixBlock(const MatrixBlock &other);
     MatrixBlock &operator=(const MatrixBlock &) = delete;
     ~MatrixBlock();
@@ -166,6 +173,7 @@ private:
     int64_t nnz_ = 0;
     bool sparse_ = false;
     double *data_ = nullptr;
+    std::shared_ptr<void> owner_; // set when data_ is not ours to free (dense_over)
     CsrVector<int64_t> row_ptr_;
     CsrVector<int32_t> col_idx_;
     CsrVector<double> values_;

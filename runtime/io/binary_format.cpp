@@ -3,8 +3,11 @@
 
 #include "runtime/io/checksum.h"
 #include "runtime/io/matrix_io.h"
+#include "runtime/io/output_file.h"
 
-#include <tbb/parallel_for.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <array>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -89,7 +93,18 @@ uint64_t csr_checksum(const unsigned char *payload, int64_t rows, int64_t nnz) {
     return csr_checksum_parts(payload, ci, cv, rows, nnz);
 }
 
-/// Validates one part file and returns its header (the payload is checked against its checksum).
+/// Checks a part's payload against the checksum in its (already validated) header.
+void verify_payload(const SourceFile &f, const Header &h) {
+    const auto *b = reinterpret_cast<const unsigned char *>(f.text().data());
+    const uint64_t sum = h.layout == kLayoutCsr ? csr_checksum(b + kBinaryHeaderBytes, h.rows, h.nnz)
+                                                : xxh64(b + kBinaryHeaderBytes, h.payload_bytes);
+    if (sum != h.payload_checksum)
+        corrupt(f.name(), "checksum mismatch (stored " + hex(h.payload_checksum) + ", computed " + hex(sum) +
+                              "): the data is corrupt");
+}
+
+/// Validates one part file's header and size and returns the header; the payload's checksum is
+/// checked separately (verify_payload), so a dense read can overlap it with the copy.
 Header decode(const SourceFile &f) {
     const std::string_view t = f.text();
     const auto *b = reinterpret_cast<const unsigned char *>(t.data());
@@ -137,12 +152,39 @@ Header decode(const SourceFile &f) {
     if (t.size() > want)
         corrupt(f.name(), "unexpected trailing data: expected " + std::to_string(want) + " bytes, found " +
                               std::to_string(t.size()));
-    const uint64_t sum = h.layout == kLayoutCsr ? csr_checksum(b + kBinaryHeaderBytes, h.rows, h.nnz)
-                                                : xxh64(b + kBinaryHeaderBytes, h.payload_bytes);
-    if (sum != h.payload_checksum)
-        corrupt(f.name(), "checksum mismatch (stored " + hex(h.payload_checksum) + ", computed " + hex(sum) +
-                              "): the data is corrupt");
     return h;
+}
+
+/// The number of non-zero (or NaN) values among v[0..n), counted on all threads.
+int64_t count_nonzeros(const double *v, size_t n) {
+    return tbb::parallel_reduce(
+        tbb::blocked_range<size_t>(0, n, size_t{1} << 16), int64_t{0},
+        [v](const tbb::blocked_range<size_t> &r, int64_t acc) {
+            int64_t zeros = 0;
+            for (size_t i = r.begin(); i < r.end(); ++i) zeros += v[i] == 0.0;
+            return acc + static_cast<int64_t>(r.size()) - zeros;
+        },
+        std::plus<>());
+}
+
+/// Copies `n` doubles from the (possibly unaligned) payload to `dst` on all threads and returns how
+/// many are non-zero (NaN counts), so the block's nnz needs no second pass over the data.
+int64_t copy_counting(const char *src, size_t n, double *dst) {
+    constexpr size_t kGrain = size_t{1} << 17; // 1 MB of doubles per task
+    return tbb::parallel_reduce(
+        tbb::blocked_range<size_t>(0, n, kGrain), int64_t{0},
+        [src, dst](const tbb::blocked_range<size_t> &r, int64_t acc) {
+            constexpr size_t kBlock = 4096; // counted while the copied 32 KB are still in L1
+            int64_t zeros = 0;
+            for (size_t lo = r.begin(); lo < r.end(); lo += kBlock) {
+                const size_t len = std::min(kBlock, r.end() - lo);
+                std::memcpy(dst + lo, src + lo * sizeof(double), len * sizeof(double));
+                const double *v = dst + lo;
+                for (size_t i = 0; i < len; ++i) zeros += v[i] == 0.0;
+            }
+            return acc + static_cast<int64_t>(r.size()) - zeros;
+        },
+        std::plus<>());
 }
 
 /// Concatenates part files of which at least one is CSR into one CSR block (dense parts are
@@ -208,8 +250,6 @@ MatrixPtr read_csr_parts(const std::vector<SourceFile> &files, const std::vector
 } // namespace
 
 void write_binary(const std::string &path, const MatrixBlock &m) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) fs::remove_all(path, ec); // replace an old part-file directory
     Header h;
     h.rows = m.rows();
     h.cols = m.cols();
@@ -229,14 +269,10 @@ void write_binary(const std::string &path, const MatrixBlock &m) {
         sections = {{m.data(), h.payload_bytes}};
     }
     const auto header = encode(h);
-    std::FILE *f = std::fopen(path.c_str(), "wb");
-    if (!f) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-    bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size();
-    for (const auto &[p, n] : sections)
-        if (ok && n > 0) ok = std::fwrite(p, 1, n, f) == n;
-    const int err = errno;
-    if (std::fclose(f) != 0 && ok) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-    if (!ok) throw IoError("cannot write '" + path + "': " + std::strerror(err));
+    OutputFile f(path);
+    f.write(header.data(), header.size());
+    for (const auto &[p, n] : sections) f.write(p, n);
+    f.commit();
 }
 
 MatrixPtr read_binary(const std::vector<SourceFile> &files, const std::string &path,
@@ -264,23 +300,46 @@ MatrixPtr read_binary(const std::vector<SourceFile> &files, const std::string &p
                       "x" + std::to_string(cols.value_or(ncols)) + " was expected");
     bool any_csr = false;
     for (const Header &h : headers) any_csr = any_csr || h.layout == kLayoutCsr;
-    if (any_csr) return read_csr_parts(files, headers, path, total_rows, ncols, nnz);
-    auto out = MatrixBlock::uninitialized(total_rows, ncols);
-    char *dst = reinterpret_cast<char *>(out->mutable_data());
-    for (size_t k = 0; k < files.size(); ++k) {
-        const char *src = files[k].text().data() + kBinaryHeaderBytes;
-        const size_t n = headers[k].payload_bytes;
-        constexpr size_t kGrain = size_t{8} << 20; // copy large payloads on all threads
-        tbb::parallel_for(size_t{0}, (n + kGrain - 1) / kGrain, [&](size_t c) {
-            const size_t lo = c * kGrain, len = std::min(n, lo + kGrain) - lo;
-            std::memcpy(dst + lo, src + lo, len);
-        });
-        dst += n;
+    if (any_csr) {
+        for (size_t k = 0; k < files.size(); ++k) verify_payload(files[k], headers[k]);
+        return read_csr_parts(files, headers, path, total_rows, ncols, nnz);
     }
-    out->recompute_nnz();
-    if (out->nnz() != nnz)
+    if (files.size() == 1 && total_rows * ncols > 0) {
+        if (auto mapping = files[0].share_mapping()) {
+            // One mapped part: the block is the mapping itself (private, copy-on-write; the payload
+            // starts 64 bytes into the page-aligned map, so it is 64-byte aligned). No copy and no
+            // fresh pages to fault in and zero; the checksum and the nnz count read it side by side.
+            auto *cells =
+                reinterpret_cast<double *>(const_cast<char *>(files[0].text().data()) + kBinaryHeaderBytes);
+            const auto n = static_cast<size_t>(headers[0].payload_bytes / sizeof(double));
+            tbb::task_group checks;
+            checks.run([&files, &headers] { verify_payload(files[0], headers[0]); });
+            const int64_t found = count_nonzeros(cells, n);
+            checks.wait();
+            if (found != nnz)
+                throw IoError("cannot read '" + path +
+                              "': corrupt header: it says nnz=" + std::to_string(nnz) +
+                              " but the data holds " + std::to_string(found) + " non-zeros");
+            return MatrixBlock::dense_over(total_rows, ncols, cells, found, std::move(mapping));
+        }
+    }
+    auto out = MatrixBlock::uninitialized(total_rows, ncols);
+    double *dst = out->mutable_data();
+    int64_t found = 0;
+    for (size_t k = 0; k < files.size(); ++k) {
+        // The checksum (one sequential pass) runs beside the parallel copy, which counts the
+        // non-zeros as it goes; a mismatch is reported once both are done.
+        tbb::task_group checks;
+        checks.run([&files, &headers, k] { verify_payload(files[k], headers[k]); });
+        found += copy_counting(files[k].text().data() + kBinaryHeaderBytes,
+                               static_cast<size_t>(headers[k].payload_bytes / sizeof(double)), dst);
+        checks.wait();
+        dst += headers[k].payload_bytes / sizeof(double);
+    }
+    if (found != nnz)
         throw IoError("cannot read '" + path + "': corrupt header: it says nnz=" + std::to_string(nnz) +
-                      " but the data holds " + std::to_string(out->nnz()) + " non-zeros");
+                      " but the data holds " + std::to_string(found) + " non-zeros");
+    out->set_nnz(found);
     return out;
 }
 

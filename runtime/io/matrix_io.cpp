@@ -6,6 +6,7 @@
 
 #include "runtime/io/arrival_hook.h"
 #include "runtime/io/binary_format.h"
+#include "runtime/io/output_file.h"
 #include "runtime/io/source_files.h"
 
 #include "kernels/ops.h"
@@ -564,38 +565,23 @@ MatrixPtr read_mm(const std::vector<SourceFile> &files, const std::string &path,
 
 class Writer {
 public:
-    explicit Writer(const std::string &path) : path_(path) {
-        std::error_code ec;
-        if (fs::is_directory(path, ec)) fs::remove_all(path, ec); // replace an old part-file directory
-        f_ = std::fopen(path.c_str(), "wb");
-        if (!f_) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-        buf_.reserve(kFlush + 256);
-    }
-    ~Writer() {
-        if (f_) std::fclose(f_);
-    }
-    Writer(const Writer &) = delete;
-    Writer &operator=(const Writer &) = delete;
+    explicit Writer(const std::string &path) : f_(path) { buf_.reserve(kFlush + 256); }
     std::string &buf() { return buf_; }
     void maybe_flush() {
         if (buf_.size() >= kFlush) flush();
     }
     void close() {
         flush();
-        const int rc = std::fclose(f_);
-        f_ = nullptr;
-        if (rc != 0) throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));
+        f_.commit();
     }
 
 private:
     void flush() {
-        if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
-            throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));
+        f_.write(buf_.data(), buf_.size());
         buf_.clear();
     }
     static constexpr size_t kFlush = 1 << 20;
-    std::string path_;
-    std::FILE *f_ = nullptr;
+    OutputFile f_;
     std::string buf_;
 };
 

@@ -35,11 +35,14 @@ SourceFile::SourceFile(std::string path) : name_(std::move(path)) {
     if (fd < 0) throw IoError("cannot read '" + name_ + "': " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+        // Private and writable: a block shared out of the mapping (share_mapping) may be written in
+        // place by its sole owner, which then copies the page instead of touching the file.
+        void *p =
+            ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (p != MAP_FAILED) {
-            map_ = p;
-            map_len_ = static_cast<size_t>(st.st_size);
-            view_ = std::string_view(static_cast<const char *>(p), map_len_);
+            const auto len = static_cast<size_t>(st.st_size);
+            map_ = std::shared_ptr<void>(p, [len](void *q) { ::munmap(q, len); });
+            view_ = std::string_view(static_cast<const char *>(p), len);
             ::close(fd);
             return;
         }
@@ -51,15 +54,9 @@ SourceFile::SourceFile(std::string path) : name_(std::move(path)) {
 }
 
 SourceFile::SourceFile(SourceFile &&o) noexcept
-    : name_(std::move(o.name_)), owned_(std::move(o.owned_)), map_(o.map_), map_len_(o.map_len_) {
+    : name_(std::move(o.name_)), owned_(std::move(o.owned_)), map_(std::move(o.map_)) {
     view_ = map_ ? o.view_ : std::string_view(owned_);
-    o.map_ = nullptr;
-    o.map_len_ = 0;
     o.view_ = {};
-}
-
-SourceFile::~SourceFile() {
-    if (map_) ::munmap(map_, map_len_);
 }
 
 std::vector<SourceFile> load_sources(const std::string &path) {

@@ -1,6 +1,7 @@
 #include "runtime/io/matrix_io.h"
 
 #include "runtime/io/checksum.h"
+#include "runtime/io/output_file.h"
 
 #include "kernels/ops.h"
 
@@ -350,6 +351,39 @@ TEST_F(IoTest, BinaryFormatLayoutAndCorruption) {
               std::string::npos);
     ro.cols.reset();
     expect_equal(*sample(4, 3), *read_matrix(p, ro)); // dimensions come from the header
+}
+
+TEST_F(IoTest, BinaryReadKeepsItsValuesWhenThePathIsRewritten) {
+    const std::string p = path("m");
+    write_matrix(p, *sample(40, 30), wfmt("binary"));
+    const auto a = read_matrix(p, ReadOptions{}); // a private mapping of the file
+    EXPECT_EQ(a->nnz(), sample(40, 30)->nnz());
+    write_matrix(p, *sample(2, 2), wfmt("csv")); // shorter: an in-place overwrite would truncate a's pages
+    expect_equal(*sample(40, 30), *a);
+    expect_equal(*sample(2, 2), *read_matrix(p, fmt_opts("csv")));
+    std::const_pointer_cast<MatrixBlock>(a)->set(0, 1, 42.0); // copy-on-write page, not the file
+    EXPECT_EQ(a->get(0, 1), 42.0);
+    expect_equal(*sample(2, 2), *read_matrix(p, fmt_opts("csv")));
+}
+
+TEST_F(IoTest, OutputFileReplacesOnlyOnCommit) {
+    put("x", "old");
+    {
+        OutputFile f(path("x"));
+        f.write("new", 3);
+    } // never committed: the old file stays, the temporary is removed
+    EXPECT_EQ(slurp(path("x")), "old");
+    {
+        OutputFile f(path("x"));
+        f.write("new", 3);
+        f.commit();
+    }
+    EXPECT_EQ(slurp(path("x")), "new");
+    size_t files = 0;
+    for ([[maybe_unused]] const auto &e : fs::directory_iterator(dir_)) ++files;
+    EXPECT_EQ(files, 1u);
+    const std::string msg = error_of([&] { OutputFile f(path("no_such_dir/x")); });
+    EXPECT_EQ(msg, "cannot write '" + path("no_such_dir/x") + "': No such file or directory");
 }
 
 TEST_F(IoTest, BinaryDirectoryOfPartFiles) {
