@@ -8,20 +8,22 @@ namespace linea::lineage {
 
 std::string CacheStats::text() const {
     char buf[1024];
-    std::snprintf(
-        buf, sizeof buf,
-        "LinCache hits (Mem/FS/Del): \t%lld/%lld/%lld.\n"
-        "LinCache MultiLevel (Ins/SB/Fn):%lld/%lld/%lld.\n"
-        "LinCache writes (Mem/FS/Del): \t%lld/%lld/%lld.\n"
-        "LinCache FStimes (Rd/Wr): \t%.3f/%.3f sec.\n"
-        "LinCache Computetime (S/M/P): \t%.3f/%.3f/%.3f sec.\n"
-        "LinCache Rewrites:    \t\t%lld.\n"
-        "LinCache entries (count/bytes): \t%lld/%lld.\n",
-        static_cast<long long>(hits_mem), static_cast<long long>(hits_fs), static_cast<long long>(hits_del),
-        static_cast<long long>(ml_ins), static_cast<long long>(ml_sb), static_cast<long long>(ml_fn),
-        static_cast<long long>(writes_mem), static_cast<long long>(writes_fs),
-        static_cast<long long>(writes_del), fs_read_s, fs_write_s, saved_s, missed_s, probe_s,
-        static_cast<long long>(rewrites), static_cast<long long>(entries), static_cast<long long>(bytes));
+    std::snprintf(buf, sizeof buf,
+                  "LinCache hits (Mem/FS/Del): \t%lld/%lld/%lld.\n"
+                  "LinCache MultiLevel (Ins/SB/Fn):%lld/%lld/%lld.\n"
+                  "LinCache writes (Mem/FS/Del): \t%lld/%lld/%lld.\n"
+                  "LinCache FStimes (Rd/Wr): \t%.3f/%.3f sec.\n"
+                  "LinCache Computetime (S/M/P): \t%.3f/%.3f/%.3f sec.\n"
+                  "LinCache Rewrites:    \t\t%lld.\n"
+                  "LinCache Binds not run:\t\t%lld.\n"
+                  "LinCache entries (count/bytes): \t%lld/%lld.\n",
+                  static_cast<long long>(hits_mem), static_cast<long long>(hits_fs),
+                  static_cast<long long>(hits_del), static_cast<long long>(ml_ins),
+                  static_cast<long long>(ml_sb), static_cast<long long>(ml_fn),
+                  static_cast<long long>(writes_mem), static_cast<long long>(writes_fs),
+                  static_cast<long long>(writes_del), fs_read_s, fs_write_s, saved_s, missed_s, probe_s,
+                  static_cast<long long>(rewrites), static_cast<long long>(binds_skipped),
+                  static_cast<long long>(entries), static_cast<long long>(bytes));
     return buf;
 }
 
@@ -410,6 +412,11 @@ std::vector<ItemPtr> Cache::items_where(const std::function<bool(const Item &)> 
 void Cache::note_rewrite() {
     std::lock_guard lock(mutex_);
     stats_.rewrites++;
+}
+
+void Cache::note_skipped_bind() {
+    std::lock_guard lock(mutex_);
+    stats_.binds_skipped++;
 }
 
 size_t Cache::spilled() const {

@@ -34,6 +34,7 @@ struct CacheStats {
     double fs_read_s = 0, fs_write_s = 0;
     double saved_s = 0, missed_s = 0, probe_s = 0;
     int64_t rewrites = 0;
+    int64_t binds_skipped = 0; ///< cbind/rbind outputs never formed: their reader was served by a plan
     int64_t entries = 0;
     int64_t delayed = 0; ///< cheap values not stored on their first occurrence
     int64_t bytes = 0;
@@ -107,6 +108,8 @@ public:
     std::vector<ItemPtr> items_where(const std::function<bool(const Item &)> &pred) const;
     /// Counts one result computed by a compensation plan (`LinCache Rewrites`).
     void note_rewrite();
+    /// Counts one cbind/rbind that did not run: a compensation plan served its only reader from its parts.
+    void note_skipped_bind();
 
 private:
     struct Entry {

@@ -4,6 +4,7 @@
 #include "runtime/lineage/fingerprint.h"
 #include "runtime/lineage/partial/partial.h"
 #include "runtime/program/context.h"
+#include "runtime/program/deferred_bind.h"
 #include "runtime/program/loop_dedup.h"
 
 #include <algorithm>
@@ -161,13 +162,33 @@ std::string RuntimeStats::heavy_hitters(int k) const {
 // ------------------------------------------------------------------ execution
 namespace {
 
+struct PendingBind;
+void run_traced(const Instruction &in, ExecContext &ctx, PendingBind *pending = nullptr);
+
+/// A cbind/rbind traced but not run (deferred_bind.h): it runs before its reader does, unless a plan
+/// serves the reader from the bind's parts.
+struct PendingBind {
+    const Instruction *bind = nullptr;
+    bool ran = false;
+    /// Runs the bind now if it has not run (as it would have, just before its reader).
+    void run(ExecContext &ctx) {
+        if (!bind || ran) return;
+        ran = true;
+        run_traced(*bind, ctx);
+    }
+};
+
 /// Partial reuse after a cache miss: computes the output from cached relatives (runtime/lineage/partial/),
 /// binds and caches it under its own item. False when no compensation plan applies.
 bool try_partial_reuse(const Instruction &in, const LineageSpec &spec, const lineage::ItemPtr &item,
-                       ExecContext &ctx) {
+                       ExecContext &ctx, PendingBind *pending) {
     lineage::partial::Operands ops;
     for (const Operand *op : spec.inputs)
         ops.values.push_back(op->slot >= 0 ? &ctx.frame()[static_cast<size_t>(op->slot)] : &op->constant);
+    if (pending && !pending->ran) {
+        ops.deferred = deferred_operands(*pending->bind, spec.inputs, ctx);
+        ops.materialize = [pending, &ctx] { pending->run(ctx); };
+    }
     // The live frame slot holding a value with lineage `it`, or -1.
     auto slot_of = [&ctx](const lineage::ItemPtr &it) -> int {
         const auto &items = ctx.lineage_frame();
@@ -217,15 +238,19 @@ bool reusable_opcode_id(const Instruction &in) {
 }
 
 /// The traced execution of one instruction: builds its output items before it runs, probes the cache.
-void run_traced(const Instruction &in, ExecContext &ctx) {
+/// `pending`: a bind whose output this instruction reads, not run yet; it runs before this instruction
+/// executes (a hit or a compensation plan may make that unnecessary).
+void run_traced(const Instruction &in, ExecContext &ctx, PendingBind *pending) {
     const LineageSpec &spec = in.traced_spec();
     RuntimeStats &stats = ctx.stats();
     if (!spec.traced) {
+        if (pending) pending->run(ctx);
         in.execute(ctx);
         stats.count(in.opcode_id());
         return;
     }
     if (spec.copy) {
+        if (pending) pending->run(ctx);
         ctx.set_loop_taint(spec.outputs[0], ctx.loop_tainted(spec.inputs));
         lineage::ItemPtr item = ctx.item_of(*spec.inputs[0]);
         in.execute(ctx);
@@ -304,8 +329,13 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
     // evict useful entries (cbind(X, Z[,i]) in a sweep over i). Under partial reuse, the products that
     // compensation plans start from stay cached.
     const bool loop_dependent = ctx.loop_tainted(spec.inputs);
-    for (int o : spec.outputs)
-        if (o >= 0) ctx.set_loop_taint(o, loop_dependent);
+    // A pending bind may read a slot this instruction writes: the outputs' taint is set once the bind has
+    // run or is known not to run.
+    auto taint_outputs = [&] {
+        for (int o : spec.outputs)
+            if (o >= 0) ctx.set_loop_taint(o, loop_dependent);
+    };
+    if (!pending) taint_outputs();
     const bool keep =
         !loop_dependent || (ctx.options().partial_reuse && lineage::partial::relative_opcode(in.opcode()));
     // Placeholder held for items[0] while this thread computes it (other workers wait for the result).
@@ -323,6 +353,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             cache->note_probe_time(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             if (hit) {
+                if (pending) taint_outputs();
                 for (size_t k = 0; k < spec.outputs.size(); ++k) {
                     ctx.set(spec.outputs[k], std::move((*hit)[k]));
                     ctx.set_item(spec.outputs[k], std::move(items[k]));
@@ -334,6 +365,7 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
             cache->note_probe_time(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             if (hit) {
+                if (pending) taint_outputs();
                 ctx.set(spec.outputs[0], std::move(*hit));
                 ctx.set_item(spec.outputs[0], std::move(items[0]));
                 return;
@@ -341,7 +373,14 @@ void run_traced(const Instruction &in, ExecContext &ctx) {
         }
         placeholder.cache = cache;
         placeholder.item = items[0];
-        if (!group && ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx)) return;
+        if (!group && ctx.options().partial_reuse && try_partial_reuse(in, spec, items[0], ctx, pending)) {
+            if (pending) taint_outputs();
+            return;
+        }
+    }
+    if (pending) {
+        pending->run(ctx);
+        taint_outputs();
     }
     // The clock is read only when the time is used (statistics, or the cache's cost of the value).
     const bool timed = stats.enabled || reusable;
@@ -386,13 +425,30 @@ void run_instructions(const InstrList &instrs, ExecContext &ctx) {
 void run_instruction_range(const InstrList &instrs, size_t begin, size_t end, ExecContext &ctx) {
     if (ctx.tracing()) lineage::Item::count_traced_ops(static_cast<int64_t>(end - begin));
     if (ctx.tracing() && !ctx.replaying()) {
-        for (size_t i = begin; i < end; ++i) {
-            const auto &in = instrs[i];
-            run_traced(*in, ctx);
-            for (int s : in->release) {
+        // Releases the slots `in` releases, except those `written` (a reader that ran after a pending bind
+        // may reuse a slot the bind releases for its output).
+        auto release = [&ctx](const Instruction &in, const std::vector<int> *written = nullptr) {
+            for (int s : in.release) {
+                if (written && std::find(written->begin(), written->end(), s) != written->end()) continue;
                 ctx.frame()[static_cast<size_t>(s)] = Value();
                 ctx.lineage_frame()[static_cast<size_t>(s)] = nullptr;
             }
+        };
+        PendingBind pending;
+        for (size_t i = begin; i < end; ++i) {
+            const auto &in = instrs[i];
+            // Partial reuse: a bind read only by the next instruction waits for it (deferred_bind.h).
+            if (!pending.bind && i + 1 < end && defer_bind(*in, *instrs[i + 1], ctx)) {
+                pending.bind = in.get();
+                continue;
+            }
+            run_traced(*in, ctx, pending.bind ? &pending : nullptr);
+            if (pending.bind) {
+                if (!pending.ran) ctx.cache()->note_skipped_bind();
+                release(*pending.bind, &in->traced_spec().outputs);
+                pending = PendingBind();
+            }
+            release(*in);
         }
         return;
     }

@@ -55,22 +55,24 @@ def main():
         t_all, out = best_of(cmd + ["k=" + k], runs)
         t_one, _ = best_of(cmd + ["k=1"], runs)
         rw = re.search(r"LinCache Rewrites:\s*(\d+)", out)
+        nr = re.search(r"LinCache Binds not run:\s*(\d+)", out)
         outputs.append(out.split("linea Statistics")[0])
-        rows.append([name, t_all, t_all - t_one, rw.group(1) if rw else "-"])
+        rows.append([name, t_all, t_all - t_one, rw.group(1) if rw else "-", nr.group(1) if nr else "-"])
     t_all, out_cpp = best_of([baseline, n, m, k], runs, env)
     t_one, _ = best_of([baseline, n, m, "1"], runs, env)
-    rows.append(["hand-written C++ block update (OpenBLAS)", t_all, t_all - t_one, "-"])
+    rows.append(["hand-written C++ block update (OpenBLAS)", t_all, t_all - t_one, "-", "-"])
     same = all(close(o, outputs[0]) for o in outputs)
     ref_all, ref_sweep = rows[0][1], rows[0][2]
     assisted_sweep = next(r[2] for r in rows if r[0].endswith("reuse_partial (+ compiler assistance)"))
     lines = ["steplm-like sweep, X %sx%s, %s candidate columns; printed sums equal (1e-9) across linea variants: %s"
              % (n, m, k, "yes" if same else "NO"), "",
              "| variant | total s (best of %d) | sweep s (k=%s minus k=1) | none/this total | none/this sweep "
-             "| this/C++ sweep | LinCache Rewrites |" % (runs, k), "|---|---|---|---|---|---|---|"]
+             "| this/C++ sweep | LinCache Rewrites | LinCache Binds not run |" % (runs, k),
+             "|---|---|---|---|---|---|---|---|"]
     cpp_sweep = rows[-1][2]
-    for name, ta, ts, rw in rows:
-        lines.append("| %s | %.3f | %.3f | %.1f | %.1f | %.2f | %s |" % (
-            name, ta, ts, ref_all / ta, ref_sweep / max(ts, 1e-9), ts / max(cpp_sweep, 1e-9), rw))
+    for name, ta, ts, rw, nr in rows:
+        lines.append("| %s | %.3f | %.3f | %.1f | %.1f | %.2f | %s | %s |" % (
+            name, ta, ts, ref_all / ta, ref_sweep / max(ts, 1e-9), ts / max(cpp_sweep, 1e-9), rw, nr))
     text = "\n".join(lines)
     print(text)
     out = arg("--out", None)

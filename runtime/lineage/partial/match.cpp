@@ -3,9 +3,11 @@
 #include "kernels/ops.h"
 #include "runtime/lineage/partial/rewrites.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 namespace linea::lineage::partial {
 
@@ -130,6 +132,24 @@ std::vector<int64_t> fresh_columns(const std::vector<int64_t> &map, std::vector<
 }
 } // namespace
 
+namespace {
+/// C[, fresh] (fresh: ascending column indices), one slice per contiguous run of them.
+MatrixPtr gather_columns(const std::vector<int64_t> &fresh,
+                         const std::function<MatrixPtr(int64_t, int64_t)> &slice) {
+    std::vector<MatrixPtr> parts;
+    for (size_t i = 0; i < fresh.size();) {
+        size_t k = i + 1;
+        while (k < fresh.size() && fresh[k] == fresh[k - 1] + 1) ++k;
+        parts.push_back(slice(fresh[i], fresh[k - 1] + 1));
+        i = k;
+    }
+    if (parts.size() == 1) return parts[0];
+    std::vector<const MatrixBlock *> ptrs;
+    for (const auto &p : parts) ptrs.push_back(p.get());
+    return kernels::cbind(ptrs);
+}
+} // namespace
+
 MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::vector<int64_t> &map) {
     const auto w = static_cast<int64_t>(map.size());
     std::vector<int64_t> slot;
@@ -139,21 +159,56 @@ MatrixPtr assemble_gram(const MatrixBlock &c, const MatrixBlock &g, const std::v
     if (2 * static_cast<int64_t>(fresh.size()) > w) return nullptr;
     MatrixPtr e = std::make_shared<MatrixBlock>(w, 0); // t(C) %*% C[, fresh]: w x k
     if (!fresh.empty()) {
-        // Gather the new columns (usually one contiguous run: one slice).
-        std::vector<MatrixPtr> parts;
-        for (size_t i = 0; i < fresh.size();) {
-            size_t k = i + 1;
-            while (k < fresh.size() && fresh[k] == fresh[k - 1] + 1) ++k;
-            parts.push_back(columns(c, fresh[i], fresh[k - 1] + 1));
-            i = k;
-        }
-        MatrixPtr d = parts[0];
-        if (parts.size() > 1) {
-            std::vector<const MatrixBlock *> ptrs;
-            for (const auto &p : parts) ptrs.push_back(p.get());
-            d = kernels::cbind(ptrs);
-        }
+        MatrixPtr d = gather_columns(fresh, [&](int64_t c0, int64_t c1) { return columns(c, c0, c1); });
         e = kernels::matmult_trans_left(c, *d);
+    }
+    return assemble_gram(g, map, *e);
+}
+
+MatrixPtr operand_columns(const Target &t, size_t i, int64_t c0, int64_t c1) {
+    const std::vector<MatrixPtr> parts = t.parts(i, true);
+    if (parts.empty()) {
+        MatrixPtr c = t.operand(i);
+        return c ? columns(*c, c0, c1) : nullptr;
+    }
+    // The pieces of [c0, c1) in each part, joined when the range spans parts.
+    std::vector<MatrixPtr> pieces;
+    int64_t offset = 0;
+    for (const MatrixPtr &p : parts) {
+        const int64_t lo = std::max(c0, offset), hi = std::min(c1, offset + p->cols());
+        if (lo < hi)
+            pieces.push_back(
+                lo == offset && hi == offset + p->cols() ? p : columns(*p, lo - offset, hi - offset));
+        offset += p->cols();
+    }
+    if (pieces.size() == 1) return pieces[0];
+    std::vector<const MatrixBlock *> ptrs;
+    for (const auto &p : pieces) ptrs.push_back(p.get());
+    return kernels::cbind(ptrs);
+}
+
+MatrixPtr assemble_gram(const Target &t, size_t i, const MatrixBlock &g, const std::vector<int64_t> &map) {
+    const std::vector<MatrixPtr> parts = t.parts(i, true);
+    if (parts.empty()) {
+        MatrixPtr c = t.operand(i);
+        return c ? assemble_gram(*c, g, map) : nullptr;
+    }
+    const auto w = static_cast<int64_t>(map.size());
+    std::vector<int64_t> slot;
+    const std::vector<int64_t> fresh = fresh_columns(map, slot);
+    if (2 * static_cast<int64_t>(fresh.size()) > w) return nullptr; // as above
+    MatrixPtr e = std::make_shared<MatrixBlock>(w, 0);
+    if (!fresh.empty()) {
+        // t(cbind(P1, ..., Pm)) %*% D = rbind(t(P1) %*% D, ..., t(Pm) %*% D): the same dot products.
+        MatrixPtr d =
+            gather_columns(fresh, [&](int64_t c0, int64_t c1) { return operand_columns(t, i, c0, c1); });
+        std::vector<MatrixPtr> blocks;
+        std::vector<const MatrixBlock *> ptrs;
+        for (const MatrixPtr &p : parts) {
+            blocks.push_back(kernels::matmult_trans_left(*p, *d));
+            ptrs.push_back(blocks.back().get());
+        }
+        e = ptrs.size() == 1 ? blocks[0] : kernels::rbind(ptrs);
     }
     return assemble_gram(g, map, *e);
 }

@@ -6,10 +6,50 @@
 
 namespace linea::lineage::partial {
 
+namespace {
+/// The deferred bind operand i stands for, or nullptr.
+const DeferredBind *deferred_bind(const Operands &ops, size_t i) {
+    return i < ops.deferred.size() && !ops.deferred[i].parts.empty() ? &ops.deferred[i] : nullptr;
+}
+} // namespace
+
 MatrixPtr Target::operand(size_t i) const {
-    if (i >= operands_.values.size() || !operands_.values[i] || !operands_.values[i]->is_matrix())
-        return nullptr;
+    if (i >= operands_.values.size() || !operands_.values[i]) return nullptr;
+    // A plan that needs the bind's value itself: the bind runs now, as it would have before the target.
+    if (!operands_.values[i]->is_matrix() && deferred_bind(operands_, i) && operands_.materialize)
+        operands_.materialize();
+    if (!operands_.values[i]->is_matrix()) return nullptr;
     return operands_.values[i]->matrix();
+}
+
+std::vector<MatrixPtr> Target::parts(size_t i, bool columns) const {
+    std::vector<MatrixPtr> out;
+    const DeferredBind *d = deferred_bind(operands_, i);
+    if (!d || d->columns != columns) return out;
+    for (const Value *v : d->parts) out.push_back(v->matrix());
+    return out;
+}
+
+int64_t Target::operand_rows(size_t i) const {
+    if (i < operands_.values.size() && operands_.values[i] && operands_.values[i]->is_matrix())
+        return operands_.values[i]->matrix()->rows();
+    const DeferredBind *d = deferred_bind(operands_, i);
+    if (!d) return -1;
+    if (d->columns) return d->parts[0]->matrix()->rows();
+    int64_t n = 0;
+    for (const Value *v : d->parts) n += v->matrix()->rows();
+    return n;
+}
+
+int64_t Target::operand_cols(size_t i) const {
+    if (i < operands_.values.size() && operands_.values[i] && operands_.values[i]->is_matrix())
+        return operands_.values[i]->matrix()->cols();
+    const DeferredBind *d = deferred_bind(operands_, i);
+    if (!d) return -1;
+    if (!d->columns) return d->parts[0]->matrix()->cols();
+    int64_t n = 0;
+    for (const Value *v : d->parts) n += v->matrix()->cols();
+    return n;
 }
 
 MatrixPtr Target::cached(const ItemPtr &it) const {
@@ -26,6 +66,11 @@ MatrixPtr Target::value_of(const ItemPtr &it) const {
 bool relative_opcode(const std::string &opcode) {
     return opcode == "tsmm" || opcode == "ba+*" || opcode == "groupedagg" || opcode == "+" || opcode == "-" ||
            opcode == "*";
+}
+
+bool target_opcode(const std::string &opcode) {
+    // The plans' targets are the same operations whose values serve them as relatives.
+    return relative_opcode(opcode);
 }
 
 std::optional<Value> try_compensate(const ItemPtr &item, Cache &cache, const Operands &operands) {

@@ -22,8 +22,15 @@ public:
     const Item &item() const { return *item_; }
     const ItemPtr &item_ptr() const { return item_; }
     const ItemPtr &input(size_t i) const { return item_->inputs()[i]; }
-    /// Operand i as a matrix, or nullptr.
+    /// Operand i as a matrix, or nullptr. A deferred bind (DeferredBind) is run first: plans that can
+    /// work from its parts ask parts() before.
     MatrixPtr operand(size_t i) const;
+    /// The inputs of operand i when it is a deferred cbind (`columns`) or rbind, in order; empty when it
+    /// is not one (then use operand()).
+    std::vector<MatrixPtr> parts(size_t i, bool columns) const;
+    /// The rows and columns of operand i (without running a deferred bind), or -1 if not a matrix.
+    int64_t operand_rows(size_t i) const;
+    int64_t operand_cols(size_t i) const;
     /// The cached matrix for `it` (a relative), or nullptr; counts no hit.
     MatrixPtr cached(const ItemPtr &it) const;
     /// The value of `it` from the running frame or the cache, or nullptr.
@@ -93,6 +100,12 @@ MatrixPtr assemble_gram(const MatrixBlock &g, const std::vector<int64_t> &map, c
 /// not apply (mm_col_slice_batch.cpp).
 MatrixPtr batched_slice_product(const Target &t, const ItemPtr &left, const MatrixBlock &left_value,
                                 const Item &slice, bool trans_left);
+/// Columns [c0, c1) of operand i (all rows): sliced from the one part of a deferred cbind that holds them
+/// (no copy when they are the whole part), else from the operand.
+MatrixPtr operand_columns(const Target &t, size_t i, int64_t c0, int64_t c1);
+/// assemble_gram for C = operand i of the target: the border t(C) %*% C[, new] is summed up from the parts
+/// of a deferred cbind (rbind of t(P) %*% C[, new] over the parts P), so C itself is never formed.
+MatrixPtr assemble_gram(const Target &t, size_t i, const MatrixBlock &g, const std::vector<int64_t> &map);
 /// Columns [c0, c1) of m (all rows), or rows [r0, r1) (all columns).
 MatrixPtr columns(const MatrixBlock &m, int64_t c0, int64_t c1);
 MatrixPtr rows(const MatrixBlock &m, int64_t r0, int64_t r1);

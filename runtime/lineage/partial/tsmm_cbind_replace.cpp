@@ -20,8 +20,8 @@ int64_t single_difference(const std::vector<ItemPtr> &a, const std::vector<ItemP
 
 MatrixPtr tsmm_cbind_replace(const Target &t) {
     const Item *cb = tsmm_over(t.item(), "cbind");
-    MatrixPtr c = t.operand(0);
-    if (!cb || !c) return nullptr;
+    const int64_t w = t.operand_cols(0);
+    if (!cb || w < 0) return nullptr;
     const auto &ins = cb->inputs();
     // Cached Gram matrices of cbinds of the same arity that differ from ours in exactly one input (the
     // steplm sweep: the candidate column changes, the selected columns and the intercept stay). The
@@ -32,7 +32,7 @@ MatrixPtr tsmm_cbind_replace(const Target &t) {
         if (rb && rb->inputs().size() == ins.size() && single_difference(rb->inputs(), ins) >= 0)
             relatives.push_back(it);
     }
-    auto widths = relatives.empty() ? std::nullopt : cbind_widths(t, *cb, c->cols());
+    auto widths = relatives.empty() ? std::nullopt : cbind_widths(t, *cb, w);
     if (!widths) return nullptr;
     for (const ItemPtr &rel : relatives) {
         MatrixPtr g = t.cached(rel);
@@ -48,8 +48,8 @@ MatrixPtr tsmm_cbind_replace(const Target &t) {
             if (b != q && (*widths)[b] != (*rw)[b]) break; // equal items have equal widths
             offset += (*rw)[b];
         }
-        if (static_cast<int64_t>(map.size()) != c->cols()) continue;
-        return assemble_gram(*c, *g, map);
+        if (static_cast<int64_t>(map.size()) != w) continue;
+        return assemble_gram(t, 0, *g, map);
     }
     return nullptr;
 }

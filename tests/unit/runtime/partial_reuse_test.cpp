@@ -204,4 +204,82 @@ TEST(PartialReuse, LoopDependentIntermediatesAreNotCached) {
     EXPECT_GE(nested.cache.hits_mem, 6);
 }
 
+TEST(PartialReuse, ABindReadOnlyByAServedGramMatrixIsNeverFormed) {
+    // Runtime plans only: cbind(X, Z[,i]) is read by the Gram matrix alone, which tsmm_cbind serves from
+    // the bind's parts (X and Z[,i]): the n x (p+1) matrix is never formed, in any iteration.
+    const char *runtime_only = "-lineage reuse_partial -rewrites -gram_of_cbind_blocks";
+    const std::string s = "X = rand(rows=300, cols=6, seed=1)\nZ = rand(rows=300, cols=4, seed=2)\n"
+                          "print(sum(t(X) %*% X))\nfor (i in 1:4) {\n"
+                          "  S = t(cbind(X, Z[,i])) %*% cbind(X, Z[,i])\n"
+                          "  print(toString(S, decimal=10))\n}\n";
+    ReuseResult none = run_with(s, "-lineage none"), partial = run_with(s, runtime_only),
+                hybrid = run_with(s, "-lineage reuse_hybrid -rewrites -gram_of_cbind_blocks");
+    expect_close(partial.out, none.out);
+    expect_close(hybrid.out, none.out);
+    EXPECT_EQ(linea::test::executed(none.stats, "cbind"), 4);
+    EXPECT_EQ(partial.cache.rewrites, 4);
+    EXPECT_EQ(partial.cache.binds_skipped, 4);
+    EXPECT_EQ(linea::test::executed(partial.stats, "cbind"), 0);
+    EXPECT_EQ(hybrid.cache.binds_skipped, 4);
+    // Full reuse has no plans: nothing waits.
+    EXPECT_EQ(run_with(s, "-lineage reuse_full").cache.binds_skipped, 0);
+}
+
+TEST(PartialReuse, ABindWithASecondReaderOrWithoutARelativeIsFormed) {
+    const char *runtime_only = "-lineage reuse_partial -rewrites -gram_of_cbind_blocks";
+    // The bind's value is also summed: it is formed (once) and the plan still serves the Gram matrix.
+    const std::string two = "X = rand(rows=300, cols=6, seed=1)\nZ = rand(rows=300, cols=4, seed=2)\n"
+                            "print(sum(t(X) %*% X))\nfor (i in 1:3) {\n"
+                            "  S = t(cbind(X, Z[,i])) %*% cbind(X, Z[,i]) + sum(cbind(X, Z[,i]))\n"
+                            "  print(toString(S, decimal=10))\n}\n";
+    ReuseResult none = run_with(two, "-lineage none"), partial = run_with(two, runtime_only);
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(partial.cache.rewrites, 3);
+    EXPECT_EQ(partial.cache.binds_skipped, 0);
+    EXPECT_EQ(linea::test::executed(partial.stats, "cbind"), 3);
+    // No cached t(X) %*% X: the bind waits, no plan applies, it runs before the product.
+    const std::string absent = "X = rand(rows=300, cols=6, seed=1)\nD = rand(rows=300, cols=2, seed=2)\n"
+                               "S = t(cbind(X, D)) %*% cbind(X, D)\nprint(toString(S, decimal=10))\n";
+    none = run_with(absent, "-lineage none");
+    partial = run_with(absent, runtime_only);
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(partial.cache.rewrites, 0);
+    EXPECT_EQ(partial.cache.binds_skipped, 0);
+    EXPECT_EQ(linea::test::executed(partial.stats, "cbind"), 1);
+    // A plan that needs the bind's value (colSums of cbind(X, 1) over a materialized operand is not one
+    // of them; a cell-wise product of two binds is): the bind runs inside the plan, once.
+    const std::string cellwise = "X = rand(rows=30, cols=4, seed=1)\nY = rand(rows=30, cols=4, seed=2)\n"
+                                 "D = rand(rows=30, cols=2, seed=3)\nP = X * Y\nprint(sum(P))\n"
+                                 "Q = cbind(X, D) * cbind(Y, D)\nprint(toString(Q, decimal=10))\n";
+    none = run_with(cellwise, "-lineage none");
+    partial = run_with(cellwise, runtime_only);
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(partial.cache.rewrites, 1);
+    EXPECT_EQ(linea::test::executed(partial.stats, "cbind"), 2);
+}
+
+TEST(PartialReuse, AnRbindReadOnlyByAServedGramMatrixIsNeverFormed) {
+    const std::string s = "X = rand(rows=40, cols=5, seed=1)\nD = rand(rows=7, cols=5, seed=2)\n"
+                          "G = t(X) %*% X\nprint(sum(G))\nS = t(rbind(X, D)) %*% rbind(X, D)\n"
+                          "print(toString(S, decimal=10))\n";
+    ReuseResult none = run_with(s, "-lineage none"),
+                partial = run_with(s, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks");
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(partial.cache.rewrites, 1);
+    EXPECT_EQ(partial.cache.binds_skipped, 1);
+    EXPECT_EQ(linea::test::executed(partial.stats, "rbind"), 0);
+}
+
+TEST(PartialReuse, DeferredBindsInParforWorkers) {
+    // Each worker defers its own binds; results equal no reuse whatever the plans do.
+    const std::string s = "X = rand(rows=200, cols=5, seed=1)\nZ = rand(rows=200, cols=8, seed=2)\n"
+                          "print(sum(t(X) %*% X))\nR = matrix(0, 8, 1)\nparfor (i in 1:8) {\n"
+                          "  S = t(cbind(X, Z[,i])) %*% cbind(X, Z[,i])\n  R[i, 1] = sum(S[6, ])\n}\n"
+                          "print(toString(R, decimal=10))\n";
+    ReuseResult none = run_with(s, "-lineage none"),
+                partial = run_with(s, "-lineage reuse_partial -rewrites -gram_of_cbind_blocks");
+    expect_close(partial.out, none.out);
+    EXPECT_EQ(partial.cache.binds_skipped + linea::test::executed(partial.stats, "cbind"), 8);
+}
+
 } // namespace
