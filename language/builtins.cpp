@@ -118,6 +118,7 @@ std::vector<BuiltinInfo> make_table() {
     t.push_back(generic("length", {req("target")}, R::ScalarInt, "length"));
     t.push_back(generic("as.scalar", {req("target")}, R::Unknown, "castdts"));
     t.push_back(generic("as.matrix", {req("target")}, R::Matrix, "castsdm"));
+    t.push_back(generic("as.frame", {req("target")}, R::Frame, "castdtf"));
     t.push_back(generic("as.double", {req("target")}, R::ScalarDouble, "castvtd"));
     t.push_back(generic("as.integer", {req("target")}, R::ScalarInt, "castvti"));
     t.push_back(generic("as.logical", {req("target")}, R::ScalarBool, "castvtb"));

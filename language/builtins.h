@@ -29,6 +29,7 @@ enum class BuiltinResult {
     ScalarString,
     SameAsInput, ///< scalar in -> scalar, matrix in -> matrix
     List,
+    Frame,
     Unknown, ///< depends on run-time values
     None,    ///< no output (print, stop, write, assert)
 };

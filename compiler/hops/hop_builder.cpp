@@ -20,6 +20,15 @@ using namespace ast;
     throw DmlError(ErrorKind::Validate, loc, msg);
 }
 
+/// Frames support casts, indexing, binds, printing and I/O only: any other operator on a frame is
+/// rejected at compile time, naming the operator.
+void reject_frames(const std::vector<Hop *> &in, const std::string &op, const SourceLoc &loc) {
+    for (const Hop *x : in)
+        if (x->data_type == DataType::Frame)
+            throw DmlError(ErrorKind::NotSupported, loc,
+                           "'" + op + "' on a frame is not supported (convert it with as.matrix first)");
+}
+
 /// What the compiler knows about a variable between blocks.
 struct VarInfo {
     DataType data_type = DataType::Unknown;
@@ -223,6 +232,9 @@ public:
         }
         if (a.accumulate) error(a.loc, "'+=' cannot be combined with left indexing");
         Hop *target = read_var(t.name, t.loc);
+        if (target->data_type == DataType::Frame)
+            throw DmlError(ErrorKind::NotSupported, t.loc,
+                           "left indexing of a frame (" + t.name + "[...] = ...) is not supported yet");
         std::vector<Hop *> in{target, v};
         IndexDim rd = dim(t.rows, in), cd = dim(t.cols, in);
         Hop *h = dag_.make(HopKind::LeftIndex, "leftIndex", in, t.loc);
@@ -287,6 +299,7 @@ private:
         Hop *a = expr(*u.operand);
         if (u.op == ast::UnaryOp::Plus) return a;
         bool neg = u.op == ast::UnaryOp::Neg;
+        reject_frames({a}, neg ? "-" : "!", u.loc);
         Hop *h = dag_.make(HopKind::Unary, neg ? "u-" : "!", {a}, u.loc);
         h->unary_op = neg ? kernels::UnaryOp::Neg : kernels::UnaryOp::Not;
         infer(h);
@@ -294,6 +307,7 @@ private:
     }
 
     Hop *make_binary(ast::BinaryOp op, Hop *a, Hop *b, const SourceLoc &loc) {
+        reject_frames({a, b}, op == ast::BinaryOp::MatMul ? "%*%" : binary_opcode(op), loc);
         if (op == ast::BinaryOp::MatMul) {
             for (const Hop *x : {a, b})
                 if (x->data_type == DataType::Scalar || x->data_type == DataType::List)
@@ -348,6 +362,7 @@ private:
         switch (info.hop) {
         case BuiltinHop::Unary: {
             Hop *a = expr(*args[0]);
+            reject_frames({a}, c.name, c.loc);
             if (args.size() > 1 && args[1]) {
                 Hop *h = dag_.make(HopKind::Binary, "log", {a, expr(*args[1])}, c.loc);
                 h->binary_op = kernels::BinaryOp::Log;
@@ -362,6 +377,7 @@ private:
         }
         case BuiltinHop::Aggregate: {
             Hop *a = expr(*args[0]);
+            reject_frames({a}, c.name, c.loc);
             Hop *h = dag_.make(HopKind::Aggregate, std::string(info.opcode), {a}, c.loc);
             for (const auto &g : kAgg)
                 if (g.name == info.name) {
@@ -374,6 +390,7 @@ private:
         case BuiltinHop::MinMax: {
             std::vector<Hop *> in;
             for (const Expr *e : args) in.push_back(expr(*e));
+            reject_frames(in, c.name, c.loc);
             bool is_max = info.name == "max";
             if (in.size() == 1) {
                 Hop *h = dag_.make(HopKind::Aggregate, is_max ? "uamax" : "uamin", in, c.loc);
@@ -395,6 +412,7 @@ private:
         }
         case BuiltinHop::Reorg: {
             Hop *a = expr(*args[0]);
+            reject_frames({a}, c.name, c.loc);
             Hop *h = dag_.make(HopKind::Reorg, std::string(info.opcode), {a}, c.loc);
             h->reorg_op = info.name == "t"     ? rt::ReorgOp::Transpose
                           : info.name == "rev" ? rt::ReorgOp::Rev
@@ -491,6 +509,17 @@ private:
         case BuiltinResult::List:
             h->data_type = DataType::List;
             break;
+        case BuiltinResult::Frame:
+            h->data_type = DataType::Frame;
+            h->value_type = ValueType::Unknown;
+            if (!in.empty() && (in[0]->is_matrix() || in[0]->data_type == DataType::Frame)) {
+                h->rows = in[0]->rows;
+                h->cols = in[0]->cols;
+            } else if (!in.empty() && in[0]->is_scalar()) {
+                h->rows = 1;
+                h->cols = 1;
+            }
+            break;
         default:
             break;
         }
@@ -498,12 +527,20 @@ private:
         if (n == "read") {
             // Sizes from the .mtd beside a file named by a literal, as the run time will read them.
             Hop *f = param(in, present, 0);
+            Hop *dt = param(in, present, 9);
+            const bool frame = dt && dt->kind == HopKind::Literal && dt->literal.is_string() &&
+                               dt->literal.as_string_unchecked() == "frame";
+            if (frame) h->data_type = DataType::Frame;
             if (f && f->kind == HopKind::Literal && f->literal.is_string()) {
                 try {
-                    if (auto meta = io::read_mtd(f->literal.as_string_unchecked());
-                        meta && meta->data_type == "matrix") {
+                    auto meta = io::read_mtd(f->literal.as_string_unchecked());
+                    if (meta && meta->data_type == "matrix" && !dt) {
                         set_matrix(h, meta->rows, meta->cols);
                         if (meta->nnz && *meta->nnz >= 0) h->nnz = meta->nnz;
+                    } else if (meta && meta->data_type == "frame" && (!dt || frame)) {
+                        h->data_type = DataType::Frame;
+                        h->rows = meta->rows;
+                        h->cols = meta->cols;
                     }
                 } catch (const std::exception &) {
                     // a malformed .mtd is reported when the read runs
@@ -519,6 +556,11 @@ private:
                 h->rows && h->cols)
                 h->nnz =
                     v->literal.to_double() == 0.0 ? 0 : *h->rows * *h->cols; // a constant fill (NaN counts)
+        } else if ((n == "cbind" || n == "rbind") && std::any_of(in.begin(), in.end(), [](const Hop *x) {
+                       return x->data_type == DataType::Frame;
+                   })) {
+            h->data_type = DataType::Frame; // frames bind only with frames (checked when it runs)
+            h->value_type = ValueType::Unknown;
         } else if (n == "cbind" || n == "rbind") {
             bool col = n == "cbind";
             std::optional<int64_t> same = in.empty() ? std::nullopt : (col ? in[0]->rows : in[0]->cols);
@@ -544,7 +586,17 @@ private:
             h->rows = 1;
             h->cols = 1;
         } else if (n == "as.scalar" && !in.empty()) {
-            set_scalar(h, in[0]->is_scalar() ? in[0]->value_type : ValueType::Double);
+            // a frame cell has its column's type, known only when it runs
+            set_scalar(h, in[0]->is_scalar()                    ? in[0]->value_type
+                          : in[0]->data_type == DataType::Frame ? ValueType::Unknown
+                                                                : ValueType::Double);
+        } else if (n == "write" && !in.empty() && in[0]->data_type == DataType::Frame) {
+            Hop *fmt = param(in, present, 2);
+            if (fmt && fmt->kind == HopKind::Literal && fmt->literal.is_string() &&
+                fmt->literal.as_string_unchecked() != "csv")
+                throw DmlError(ErrorKind::NotSupported, fmt->loc,
+                               "write: frames in format '" + fmt->literal.as_string_unchecked() +
+                                   "' are not supported yet (use format=\"csv\")");
         } else if (n == "ifelse" && in.size() == 3) {
             bool any_matrix = in[0]->is_matrix() || in[1]->is_matrix() || in[2]->is_matrix();
             if (any_matrix)
@@ -566,8 +618,7 @@ private:
             Hop *a = expr(*e);
             // Data types known at compile time must fit the declared parameter (value types convert).
             const DataType want = fn.params[i].data_type, got = a->data_type;
-            if (want != DataType::Unknown && got != DataType::Unknown && want != got &&
-                want != DataType::Frame)
+            if (want != DataType::Unknown && got != DataType::Unknown && want != got)
                 error(e->loc, "argument '" + fn.params[i].name + "' of function '" + fn.name +
                                   "' must be a " + to_string(want) + " but is a " + to_string(got));
             in.push_back(a);

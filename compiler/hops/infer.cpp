@@ -322,6 +322,12 @@ void infer(Hop *h) {
             auto r = dim_extent(h->rows_dim, k, h->inputs, t->rows);
             auto c = dim_extent(h->cols_dim, k, h->inputs, t->cols);
             set_matrix(h, r, c);
+        } else if (t->data_type == DataType::Frame) {
+            size_t k = 1;
+            h->rows = dim_extent(h->rows_dim, k, h->inputs, t->rows);
+            h->cols = dim_extent(h->cols_dim, k, h->inputs, t->cols);
+            h->data_type = DataType::Frame;
+            h->value_type = ValueType::Unknown;
         } else if (t->data_type == DataType::List && !h->rows_dim.single) {
             h->data_type = DataType::List;
         }

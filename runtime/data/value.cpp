@@ -1,5 +1,7 @@
 #include "runtime/data/value.h"
 
+#include "runtime/data/frame.h"
+
 #include "kernels/ops.h"
 
 #include <charconv>
@@ -44,6 +46,7 @@ DataType Value::data_type() const {
     if (is_scalar()) return DataType::Scalar;
     if (is_matrix()) return DataType::Matrix;
     if (is_list()) return DataType::List;
+    if (is_frame()) return DataType::Frame;
     return DataType::Unknown;
 }
 
@@ -131,6 +134,7 @@ std::string Value::describe() const {
     if (is_matrix())
         return "matrix " + std::to_string(matrix()->rows()) + "x" + std::to_string(matrix()->cols());
     if (is_list()) return "list of " + std::to_string(list()->items.size());
+    if (is_frame()) return "frame " + std::to_string(frame()->rows()) + "x" + std::to_string(frame()->cols());
     return "value";
 }
 

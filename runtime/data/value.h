@@ -1,4 +1,5 @@
-// Run-time values: scalars, matrices, lists. Cheap to copy (scalars inline, matrices and lists shared).
+// Run-time values: scalars, matrices, lists, frames. Cheap to copy (scalars inline, matrices and lists
+// shared).
 #pragma once
 
 #include "kernels/matrix_block.h"
@@ -22,6 +23,8 @@ using kernels::MatrixPtr;
 
 struct ListValue;
 using ListPtr = std::shared_ptr<const ListValue>;
+class FrameBlock; // runtime/data/frame.h
+using FramePtr = std::shared_ptr<const FrameBlock>;
 
 /// One run-time value. An empty Value (`is_empty()`) is an unbound variable slot.
 class Value {
@@ -35,6 +38,7 @@ public:
     Value(const char *v) : v_(std::string(v)) {}
     Value(MatrixPtr m) : v_(std::move(m)) {}
     Value(ListPtr l) : v_(std::move(l)) {}
+    Value(FramePtr f) : v_(std::move(f)) {}
 
     bool is_empty() const { return v_.index() == 0; }
     bool is_double() const { return std::holds_alternative<double>(v_); }
@@ -45,6 +49,7 @@ public:
     bool is_numeric_scalar() const { return is_double() || is_int() || is_bool(); }
     bool is_matrix() const { return std::holds_alternative<MatrixPtr>(v_); }
     bool is_list() const { return std::holds_alternative<ListPtr>(v_); }
+    bool is_frame() const { return std::holds_alternative<FramePtr>(v_); }
 
     DataType data_type() const;
     ValueType value_type() const;
@@ -55,6 +60,7 @@ public:
     const std::string &as_string_unchecked() const { return std::get<std::string>(v_); }
     const MatrixPtr &matrix() const { return std::get<MatrixPtr>(v_); }
     const ListPtr &list() const { return std::get<ListPtr>(v_); }
+    const FramePtr &frame() const { return std::get<FramePtr>(v_); }
 
     /// Numeric value of a numeric scalar (bool -> 0/1). Strings that parse as numbers are converted
     /// like SystemDS does; anything else throws std::invalid_argument.
@@ -65,11 +71,11 @@ public:
     /// The text `print` shows for a scalar (Java formatting for doubles, TRUE/FALSE for booleans).
     std::string to_print_string() const;
 
-    /// Short description for error messages: "matrix 3x4", "scalar double", "list of 2".
+    /// Short description for error messages: "matrix 3x4", "scalar double", "list of 2", "frame 2x3".
     std::string describe() const;
 
 private:
-    std::variant<std::monostate, double, int64_t, bool, std::string, MatrixPtr, ListPtr> v_;
+    std::variant<std::monostate, double, int64_t, bool, std::string, MatrixPtr, ListPtr, FramePtr> v_;
 };
 
 /// A DML list: values with optional names (all named or none).

@@ -1,5 +1,7 @@
 // Run-time implementations of the generic native builtins, by DML name.
+#include "runtime/data/frame.h"
 #include "runtime/instructions/instructions.h"
+#include "runtime/io/frame_io.h"
 #include "runtime/io/matrix_io.h"
 #include "runtime/program/context.h"
 #include "runtime/program/program.h"
@@ -133,8 +135,29 @@ void fn_seq(BuiltinArgs &a) {
     a.outputs.emplace_back(kernels::seq(from, to, incr));
 }
 
+/// cbind/rbind of frames (every argument a frame; SystemDS does not mix frames and matrices).
+void fn_bind_frames(BuiltinArgs &a, bool columns) {
+    const char *name = columns ? "cbind" : "rbind";
+    std::vector<const FrameBlock *> parts;
+    for (const Value &v : a.args) {
+        if (!v.is_frame())
+            fail(a, std::string(name) + ": cannot bind a frame with a " + v.describe() +
+                        " (convert it with as.frame)");
+        parts.push_back(v.frame().get());
+    }
+    try {
+        a.outputs.emplace_back(columns ? FrameBlock::cbind(parts) : FrameBlock::rbind(parts));
+    } catch (const std::invalid_argument &e) {
+        fail(a, e.what());
+    } catch (const FrameCellError &e) {
+        fail(a, std::string(name) + ": " + e.what());
+    }
+}
+
 void fn_bind(BuiltinArgs &a, bool columns) {
     const char *name = columns ? "cbind" : "rbind";
+    for (const Value &v : a.args)
+        if (v.is_frame()) return fn_bind_frames(a, columns);
     std::vector<const MatrixBlock *> parts;
     std::vector<MatrixPtr> holders;
     auto add = [&](const Value &v) {
@@ -167,6 +190,8 @@ void fn_nrow(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     if (v.is_matrix())
         a.outputs.emplace_back(v.matrix()->rows());
+    else if (v.is_frame())
+        a.outputs.emplace_back(v.frame()->rows());
     else if (v.is_list())
         a.outputs.emplace_back(static_cast<int64_t>(v.list()->items.size()));
     else
@@ -176,6 +201,8 @@ void fn_ncol(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     if (v.is_matrix())
         a.outputs.emplace_back(v.matrix()->cols());
+    else if (v.is_frame())
+        a.outputs.emplace_back(v.frame()->cols());
     else if (v.is_list())
         a.outputs.emplace_back(int64_t{1});
     else
@@ -185,6 +212,8 @@ void fn_length(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     if (v.is_matrix())
         a.outputs.emplace_back(v.matrix()->cells());
+    else if (v.is_frame())
+        a.outputs.emplace_back(v.frame()->rows() * v.frame()->cols());
     else if (v.is_list())
         a.outputs.emplace_back(static_cast<int64_t>(v.list()->items.size()));
     else if (v.is_scalar())
@@ -201,6 +230,10 @@ void fn_as_scalar(BuiltinArgs &a) {
         if (v.matrix()->rows() != 1 || v.matrix()->cols() != 1)
             fail(a, "as.scalar expects a 1x1 matrix but was given a " + v.describe());
         a.outputs.emplace_back(v.matrix()->get(0, 0));
+    } else if (v.is_frame()) {
+        if (v.frame()->rows() != 1 || v.frame()->cols() != 1)
+            fail(a, "as.scalar expects a 1x1 frame but was given a " + v.describe());
+        a.outputs.push_back(v.frame()->get(0, 0));
     } else if (v.is_list() && v.list()->items.size() == 1 && v.list()->items[0].is_scalar()) {
         a.outputs.push_back(v.list()->items[0]);
     } else {
@@ -212,12 +245,34 @@ void fn_as_matrix(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     if (v.is_matrix())
         a.outputs.push_back(v);
+    else if (v.is_frame())
+        try {
+            a.outputs.emplace_back(v.frame()->to_matrix());
+        } catch (const FrameCellError &e) {
+            fail(a, std::string("as.matrix: ") + e.what());
+        }
     else if (v.is_numeric_scalar() || v.is_string())
         a.outputs.emplace_back(kernels::fill(1, 1, v.to_double()));
     else if (v.is_list() && v.list()->items.size() == 1 && v.list()->items[0].is_matrix())
         a.outputs.push_back(v.list()->items[0]);
     else
         fail(a, "as.matrix cannot convert a " + v.describe());
+}
+
+/// as.frame(X): a matrix becomes FP64 columns named C1..Cn; a scalar a 1x1 frame of its type.
+void fn_as_frame(BuiltinArgs &a) {
+    const Value &v = arg(a, 0);
+    if (v.is_frame()) {
+        a.outputs.push_back(v);
+    } else if (v.is_matrix()) {
+        a.outputs.emplace_back(FrameBlock::from_matrix(*v.matrix()));
+    } else if (v.is_scalar()) {
+        auto f = std::make_shared<FrameBlock>(1, std::vector<ValueType>{v.value_type()});
+        f->set(0, 0, v);
+        a.outputs.emplace_back(FramePtr(std::move(f)));
+    } else {
+        fail(a, "as.frame cannot convert a " + v.describe());
+    }
 }
 
 Value scalar_of(BuiltinArgs &a, const char *fn) {
@@ -251,6 +306,7 @@ void fn_ifelse(BuiltinArgs &a) {
 std::string value_to_string(BuiltinArgs &a, const Value &v, int64_t rows, int64_t cols, int decimal,
                             const std::string &sep, const std::string &linesep) {
     if (v.is_matrix()) return kernels::to_string(*v.matrix(), rows, cols, decimal, sep, linesep);
+    if (v.is_frame()) return v.frame()->to_string(rows, cols, decimal, sep, linesep);
     if (v.is_scalar()) return v.to_print_string();
     if (v.is_list()) {
         std::string s;
@@ -258,7 +314,7 @@ std::string value_to_string(BuiltinArgs &a, const Value &v, int64_t rows, int64_
         for (size_t i = 0; i < l.items.size(); ++i) {
             if (l.named()) s += l.names[i] + ": ";
             s += value_to_string(a, l.items[i], rows, cols, decimal, sep, linesep);
-            if (!l.items[i].is_matrix()) s += "\n";
+            if (!l.items[i].is_matrix() && !l.items[i].is_frame()) s += "\n";
         }
         return s;
     }
@@ -452,6 +508,39 @@ void fn_eval(BuiltinArgs &a) {
 }
 
 // ------------------------------------------------------------------ I/O
+std::vector<std::string> na_strings_arg(BuiltinArgs &a, size_t i) {
+    std::vector<std::string> out;
+    std::string na = string_arg(a, i, "read", "naStrings");
+    size_t p = 0;
+    while (p <= na.size()) {
+        size_t q = na.find(',', p);
+        if (q == std::string::npos) q = na.size();
+        out.push_back(na.substr(p, q - p));
+        p = q + 1;
+    }
+    return out;
+}
+
+/// read(f, data_type="frame", format="csv", header=, sep=): the schema comes from the .mtd (else STRING).
+void read_frame(BuiltinArgs &a, const std::string &path, const std::optional<io::MatrixMeta> &meta) {
+    const std::string format = has(a, 1) ? string_arg(a, 1, "read", "format") : (meta ? meta->format : "csv");
+    if (format != "csv") fail(a, "read: frames in format '" + format + "' are not supported yet (only csv)");
+    io::FrameReadOptions o;
+    if (has(a, 2))
+        o.rows = dim_arg(a, 2, "read", "rows");
+    else if (meta)
+        o.rows = meta->rows;
+    if (has(a, 3))
+        o.cols = dim_arg(a, 3, "read", "cols");
+    else if (meta)
+        o.cols = meta->cols;
+    o.header = has(a, 4) ? bool_arg(a, 4, "read", "header") : (meta ? meta->header : false);
+    o.sep = has(a, 5) ? string_arg(a, 5, "read", "sep") : (meta ? meta->sep : ",");
+    if (has(a, 8)) o.na_strings = na_strings_arg(a, 8);
+    o.schema = io::read_frame_schema(path);
+    a.outputs.emplace_back(io::read_frame_csv(path, o));
+}
+
 void fn_read(BuiltinArgs &a) {
     const std::string path = string_arg(a, 0, "read", "fname");
     std::error_code ec;
@@ -475,6 +564,7 @@ void fn_read(BuiltinArgs &a) {
                 a.outputs.emplace_back(s.to_double());
             return;
         }
+        if (data_type == "frame") return read_frame(a, path, meta);
         if (data_type != "matrix") fail(a, "read: data_type '" + data_type + "' is not supported yet");
         io::ReadOptions o;
         o.format = has(a, 1) ? string_arg(a, 1, "read", "format") : (meta ? meta->format : "text");
@@ -496,16 +586,7 @@ void fn_read(BuiltinArgs &a) {
         o.sep = has(a, 5) ? string_arg(a, 5, "read", "sep") : (meta ? meta->sep : ",");
         if (has(a, 6)) o.fill = bool_arg(a, 6, "read", "fill");
         if (has(a, 7)) o.fill_value = number_arg(a, 7, "read", "default");
-        if (has(a, 8)) {
-            std::string na = string_arg(a, 8, "read", "naStrings");
-            size_t p = 0;
-            while (p <= na.size()) {
-                size_t q = na.find(',', p);
-                if (q == std::string::npos) q = na.size();
-                o.na_strings.push_back(na.substr(p, q - p));
-                p = q + 1;
-            }
-        }
+        if (has(a, 8)) o.na_strings = na_strings_arg(a, 8);
         a.outputs.emplace_back(io::read_matrix(path, o));
     } catch (const io::IoError &e) {
         fail(a, e.what());
@@ -518,6 +599,15 @@ void fn_write(BuiltinArgs &a) {
     try {
         if (v.is_scalar()) {
             io::write_scalar(path, v.to_print_string(), to_string(v.value_type()));
+            return;
+        }
+        if (v.is_frame()) {
+            const std::string format = string_arg(a, 2, "write", "format");
+            if (format != "csv")
+                fail(a,
+                     "write: frames in format '" + format + "' are not supported yet (use format=\"csv\")");
+            io::write_frame_csv(path, *v.frame(), bool_arg(a, 3, "write", "header"),
+                                string_arg(a, 4, "write", "sep"), string_arg(a, 5, "write", "description"));
             return;
         }
         if (!v.is_matrix()) fail(a, "write: cannot write a " + v.describe() + " yet");
@@ -549,6 +639,7 @@ const BuiltinFnTable &core_builtin_fns() {
         {"length", fn_length},
         {"as.scalar", fn_as_scalar},
         {"as.matrix", fn_as_matrix},
+        {"as.frame", fn_as_frame},
         {"as.double", fn_as_double},
         {"as.integer", fn_as_integer},
         {"as.logical", fn_as_logical},

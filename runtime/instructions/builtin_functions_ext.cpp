@@ -261,7 +261,10 @@ void fn_remove(BuiltinArgs &a) {
 /// typeof(x): the data type of x as SystemDS's DataType enum spells it.
 void fn_typeof(BuiltinArgs &a) {
     const Value &v = a.args[0];
-    a.outputs.emplace_back(v.is_matrix() ? "MATRIX" : v.is_list() ? "LIST" : "SCALAR");
+    a.outputs.emplace_back(v.is_matrix()  ? "MATRIX"
+                           : v.is_list()  ? "LIST"
+                           : v.is_frame() ? "FRAME"
+                                          : "SCALAR");
 }
 
 /// exists(x): whether x is bound. The compiler passes x's slot (empty when unbound), or, for a name

@@ -1,4 +1,5 @@
 // Right and left indexing on matrices and lists.
+#include "runtime/data/frame.h"
 #include "runtime/instructions/instructions.h"
 #include "runtime/program/context.h"
 
@@ -41,11 +42,13 @@ Range resolve(ExecContext &ctx, const IndexSpec &spec, int64_t extent, const cha
     int64_t hi = spec.single ? lo : index_value(ctx, spec.upper, loc);
     if (lo < 1 || hi > extent || lo > hi) {
         std::string shape = target.is_matrix() ? std::to_string(target.matrix()->rows()) + "x" +
-                                                     std::to_string(target.matrix()->cols())
-                                               : target.describe();
+                                                     std::to_string(target.matrix()->cols()) + " matrix"
+                            : target.is_frame() ? std::to_string(target.frame()->rows()) + "x" +
+                                                      std::to_string(target.frame()->cols()) + " frame"
+                                                : target.describe();
         throw DmlError(ErrorKind::Runtime, loc,
                        std::string("index out of range: ") + dim + " " + range_text(lo, hi) + " of a " +
-                           shape + " matrix (valid " + dim + " are 1:" + std::to_string(extent) + ")");
+                           shape + " (valid " + dim + " are 1:" + std::to_string(extent) + ")");
     }
     return Range{lo - 1, hi};
 }
@@ -90,6 +93,19 @@ void IndexInstruction::execute(ExecContext &ctx) const {
             if (l.named()) out->names.push_back(l.names[static_cast<size_t>(i)]);
         }
         ctx.set(out_, Value(ListPtr(std::move(out))));
+        return;
+    }
+    if (t.is_frame()) {
+        // F[rows, cols] is a frame (its column names and types follow the selected columns).
+        if (!has_cols_)
+            throw DmlError(ErrorKind::Runtime, loc(), "a frame is indexed with two indices, e.g. F[i, j]");
+        const FrameBlock &f = *t.frame();
+        Range r = resolve(ctx, rows_, f.rows(), "rows", t, loc());
+        Range c = resolve(ctx, cols_, f.cols(), "columns", t, loc());
+        if (r.lo == 0 && r.hi == f.rows() && c.lo == 0 && c.hi == f.cols())
+            ctx.set(out_, t);
+        else
+            ctx.set(out_, Value(f.slice(r.lo, r.hi, c.lo, c.hi)));
         return;
     }
     if (!t.is_matrix()) throw DmlError(ErrorKind::Runtime, loc(), "cannot index a " + t.describe());

@@ -57,4 +57,6 @@ with open("gridsearch_lm_cv.out", "w") as o:
     for cv in (False, True):
         loss, B, opt = search([1e-4, 3.0, 30.0, 300.0], [0, 1, 2], [1e-7, 1e-9], cv, 5)
         o.write("cv=%s opt: %s loss: %s\n" % ("TRUE" if cv else "FALSE", " ".join(f(v) for v in opt), f(loss)))
+        # print(opt): the one-row frame as SystemDS prints it (FP64 cells with 3 decimals)
+        o.write("# FRAME: nrow = 1, ncol = 3\n# C1 C2 C3\n# FP64 FP64 FP64\n%s\n\n" % " ".join("%.3f" % v for v in opt))
         o.write("".join(f(v) + "\n" for v in B))

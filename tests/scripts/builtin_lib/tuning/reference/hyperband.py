@@ -56,7 +56,9 @@ for s in range(s_max, -1, -1):
     lines.append("hyperband: winner of bracket %d: loss %s, parameters reg %s tol %s" % (s, f(loss), f(reg), f(tol)))
 lines.append("hyperband: best loss %s (bracket 0)" % f(loss))
 lines.append("reg %s tol %s" % (f(reg), f(tol)))
+# toString(hp, decimal=12): the length(params) x 1 frame as SystemDS prints it
+lines += ["# FRAME: nrow = 2, ncol = 1", "# C1", "# FP64", "%.12f" % reg, "%.12f" % tol, ""]
 lines += [f(v) for v in lmcg(Xtr, ytr, reg, tol, R)]
-lines += ["in ranges: TRUE", "lmCG weights: TRUE", "ridge solution: TRUE", "same seed, same result: TRUE"]
+lines += ["in ranges: TRUE", "lmCG weights: TRUE", "ridge solution: TRUE", "same seed, same result: TRUE", "FRAME 2x1"]
 with open("hyperband_lmcg.out", "w") as o:
     o.write("\n".join(lines) + "\n")
