@@ -1,5 +1,7 @@
 #include "runtime/io/frame_io.h"
 
+#include "runtime/io/output_file.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -141,10 +143,10 @@ void write_frame_csv(const std::string &path, const FrameBlock &f, bool header, 
         for (int64_t j = 0; j < f.cols(); ++j) out << (j ? sep : "") << quote_field(f.text(i, j), sep);
         out << '\n';
     }
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file) throw IoError("cannot write '" + path + "'");
-    file << out.str();
-    if (!file) throw IoError("cannot write '" + path + "'");
+    OutputFile file(path); // renamed into place: a matrix mapped from the old file keeps its data
+    const std::string text = out.str();
+    file.write(text.data(), text.size());
+    file.commit();
     std::string schema;
     for (const std::string &s : f.schema_names()) schema += (schema.empty() ? "" : ",") + s;
     nlohmann::ordered_json j;
