@@ -60,78 +60,69 @@ struct Kahan {
     }
 };
 
-/// Eight interleaved Kahan sums: independent dependency chains let the CPU overlap the additions
-/// (a single compensated sum is latency-bound). Lanes merge in a fixed order, so results stay
-/// independent of the thread count. Shared by the dense aggregates and the fused operators, whose
-/// sums must agree bit for bit.
+/// Number of interleaved Kahan sums in KahanLanes.
+constexpr int kKahanLanes = 32;
+
+/// Adds v[0..n) (each value squared when `squares`; n a multiple of kKahanLanes) to the Kahan sums
+/// sum[l], corr[l], value t going to lane t % kKahanLanes: the body of KahanLanes::add_span, with the
+/// lanes in SIMD registers (AVX2 or SSE2, same bits). Defined in kahan_lanes.cpp.
+void kahan_lanes_span(double *sum, double *corr, const double *v, int64_t n, bool squares);
+
+/// kKahanLanes interleaved Kahan sums: independent dependency chains let the CPU overlap the additions
+/// (a single compensated sum is latency-bound, and even eight chains are: 32 keep two AVX2 adders busy).
+/// Lanes merge in a fixed order, so results stay independent of the thread count. Shared by the dense
+/// aggregates and the fused operators, whose sums must agree bit for bit.
 struct KahanLanes {
-    Kahan lane[8];
-    int next = 0;
+    double sum[kKahanLanes] = {};
+    double corr[kKahanLanes] = {};
+    int next = 0; ///< lane of the next add()
     void add(double v) {
-        lane[next].add(v);
-        next = (next + 1) & 7;
+        const double y = v - corr[next];
+        const double t = sum[next] + y;
+        corr[next] = (t - sum[next]) - y;
+        sum[next] = t;
+        next = (next + 1) & (kKahanLanes - 1);
     }
     /// Adds v[0..n) (each value squared when `squares`) exactly as n calls of add() would: every lane
-    /// sees the same values in the same order. Whole groups of eight go lane by lane with the lanes in
-    /// registers, so the eight compensated sums run side by side (SIMD) instead of through memory.
+    /// sees the same values in the same order. Whole groups of kKahanLanes go through
+    /// kahan_lanes_span, the lanes side by side in vector registers.
     void add_span(const double *v, int64_t n, bool squares = false) {
-        if (squares)
-            add_span_impl<true>(v, n);
-        else
-            add_span_impl<false>(v, n);
+        int64_t t = 0;
+        for (; t < n && next != 0; ++t) add(squares ? v[t] * v[t] : v[t]);
+        const int64_t body = (n - t) / kKahanLanes * kKahanLanes;
+        if (body > 0) kahan_lanes_span(sum, corr, v + t, body, squares);
+        for (t += body; t < n; ++t) add(squares ? v[t] * v[t] : v[t]);
     }
+    /// Lane by lane Kahan::merge.
     void merge(const KahanLanes &o) {
-        for (int i = 0; i < 8; ++i) lane[i].merge(o.lane[i]);
+        for (int l = 0; l < kKahanLanes; ++l) merge_lane(sum[l], corr[l], o.sum[l], o.corr[l]);
     }
+    /// The lanes' sums added with their exact rounding errors (TwoSum), the errors and the lanes'
+    /// corrections accumulated apart and added at the end (Ogita-Rump-Oishi Sum2): about as accurate as
+    /// summing in twice the precision, and only one add per lane on the dependency chain.
     Kahan total() const {
-        Kahan k = lane[0];
-        for (int i = 1; i < 8; ++i) k.merge(lane[i]);
-        return k;
+        double s = sum[0], e = -corr[0];
+        for (int l = 1; l < kKahanLanes; ++l) {
+            const double t = s + sum[l];
+            const double z = t - s;
+            e += ((s - (t - z)) + (sum[l] - z)) - corr[l];
+            s = t;
+        }
+        const double r = s + e;
+        return Kahan{r, (r - s) - e};
     }
 
 private:
-    template <bool Squares> void add_span_impl(const double *v, int64_t n) {
-        auto value = [v](int64_t t) { return Squares ? v[t] * v[t] : v[t]; };
-        int64_t t = 0;
-        for (; t < n && next != 0; ++t) add(value(t));
-        // Lanes 2h, 2h+1 as one 2-wide vector (GCC vector extension, SSE2: element-wise IEEE operations, so
-        // the same bits as add()), the four pairs in registers.
-        typedef double Pair __attribute__((vector_size(16)));
-        Pair s0, s1, s2, s3, c0, c1, c2, c3;
-        auto load = [this](Pair &sum, Pair &corr, int l) {
-            sum = Pair{lane[l].sum, lane[l + 1].sum};
-            corr = Pair{lane[l].corr, lane[l + 1].corr};
-        };
-        load(s0, c0, 0);
-        load(s1, c1, 2);
-        load(s2, c2, 4);
-        load(s3, c3, 6);
-        auto step = [](Pair &sum, Pair &corr, const double *p) {
-            Pair x;
-            std::memcpy(&x, p, sizeof x);
-            if constexpr (Squares) x = x * x;
-            const Pair y = x - corr;
-            const Pair s = sum + y;
-            corr = (s - sum) - y;
-            sum = s;
-        };
-        for (; t + 8 <= n; t += 8) {
-            step(s0, c0, v + t);
-            step(s1, c1, v + t + 2);
-            step(s2, c2, v + t + 4);
-            step(s3, c3, v + t + 6);
-        }
-        auto store = [this](const Pair &sum, const Pair &corr, int l) {
-            lane[l].sum = sum[0];
-            lane[l + 1].sum = sum[1];
-            lane[l].corr = corr[0];
-            lane[l + 1].corr = corr[1];
-        };
-        store(s0, c0, 0);
-        store(s1, c1, 2);
-        store(s2, c2, 4);
-        store(s3, c3, 6);
-        for (; t < n; ++t) add(value(t));
+    // Kahan::merge of (os, oc) into (s, c).
+    static void merge_lane(double &s, double &c, double os, double oc) {
+        double y = os - c;
+        double t = s + y;
+        c = (t - s) - y;
+        s = t;
+        y = -oc - c;
+        t = s + y;
+        c = (t - s) - y;
+        s = t;
     }
 };
 

@@ -13,8 +13,10 @@
 #include "kernels/parallel.h"
 #include "kernels/sparse/sparse_ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -126,77 +128,92 @@ std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge me
     return acc;
 }
 
-// Per-column Kahan sums held as two arrays, so that adding a row is one contiguous loop over the columns
-// (SIMD); column j goes through exactly the steps of its own Kahan::add / Kahan::merge.
-struct ColumnKahan {
-    std::vector<double> sum, corr;
-    explicit ColumnKahan(int64_t cols)
-        : sum(static_cast<size_t>(cols), 0.0), corr(static_cast<size_t>(cols), 0.0) {}
-    // Adds value(rows[k][j], j) to column j for every column, rows k = 0..R-1 in order (each column's sum
-    // and correction stay in registers over the R rows: fewer loads and stores per cell).
-    template <int R, class Value> void add_rows(const double *const *rows, Value value) {
-        double *__restrict s = sum.data();
-        double *__restrict c = corr.data();
-        const int64_t n = static_cast<int64_t>(sum.size());
-        for (int64_t j = 0; j < n; ++j) {
-            double sj = s[j], cj = c[j];
-            for (int k = 0; k < R; ++k) {
-                const double y = value(rows[k][j], j) - cj;
-                const double t = sj + y;
-                cj = (t - sj) - y;
-                sj = t;
-            }
-            s[j] = sj;
-            c[j] = cj;
+// Adds value(rows[k][j], j) to the Kahan sum (s[j], c[j]) of every column j < n, rows k = 0..R-1 in order:
+// one contiguous loop over the columns (SIMD), each column's sum and correction in registers over the R
+// rows; column j goes through exactly the steps of its own Kahan::add.
+template <int R, class Value>
+[[gnu::always_inline]] inline void add_rows(double *__restrict s, double *__restrict c,
+                                            const double *const *rows, int64_t n, Value value) {
+    for (int64_t j = 0; j < n; ++j) {
+        double sj = s[j], cj = c[j];
+        for (int k = 0; k < R; ++k) {
+            const double y = value(rows[k][j], j) - cj;
+            const double t = sj + y;
+            cj = (t - sj) - y;
+            sj = t;
         }
+        s[j] = sj;
+        c[j] = cj;
     }
-    // Kahan::merge per column: add(o.sum[j]), then add(-o.corr[j]).
-    void merge(const ColumnKahan &o) {
-        double *__restrict s = sum.data();
-        double *__restrict c = corr.data();
-        const double *__restrict os = o.sum.data();
-        const double *__restrict oc = o.corr.data();
-        const int64_t n = static_cast<int64_t>(sum.size());
-        for (int64_t j = 0; j < n; ++j) {
-            double y = os[j] - c[j];
-            double t = s[j] + y;
-            c[j] = (t - s[j]) - y;
-            s[j] = t;
-            y = -oc[j] - c[j];
-            t = s[j] + y;
-            c[j] = (t - s[j]) - y;
-            s[j] = t;
-        }
-    }
-};
+}
 
-// Column Kahan sums of value(a[i, j], j) over the rows: the chunks of reduce_cols, merged in order.
-template <class Value> ColumnKahan column_sums(const MatrixBlock &a, Value value) {
+// add_rows of the plain values (or their squares) for R = 4 or 1, compiled for AVX2 and SSE2.
+LINEA_AVX2_CLONES void add_rows_sum(double *__restrict s, double *__restrict c, const double *const *rows,
+                                    int r, int64_t n, bool squares) {
+    auto plain = [](double v, int64_t) { return v; };
+    auto square = [](double v, int64_t) { return v * v; };
+    if (r == 4)
+        squares ? add_rows<4>(s, c, rows, n, square) : add_rows<4>(s, c, rows, n, plain);
+    else
+        squares ? add_rows<1>(s, c, rows, n, square) : add_rows<1>(s, c, rows, n, plain);
+}
+
+// Per-column Kahan sums over the rows: row chunks (those of reduce_cols, which the fused column aggregates
+// use too) each sum into their own pair of sum/correction arrays, then every column merges its chunks in
+// order (Kahan::merge), in parallel over blocks of columns. add(s, c, rows, R, n) adds R rows (R = 4 or 1).
+struct ColumnSums {
+    std::vector<double> sum, corr;
+};
+template <class AddRows> ColumnSums column_sums(const MatrixBlock &a, AddRows add) {
     const int64_t rows = a.rows(), cols = a.cols();
+    ColumnSums out{std::vector<double>(static_cast<size_t>(cols), 0.0),
+                   std::vector<double>(static_cast<size_t>(cols), 0.0)};
+    if (rows == 0 || cols == 0) return out;
     const int64_t chunk = col_chunk_rows(rows, cols);
-    const int64_t nchunks = rows == 0 ? 0 : (rows + chunk - 1) / chunk;
-    auto run = [&](ColumnKahan &acc, int64_t r0, int64_t r1) {
+    const int64_t nchunks = (rows + chunk - 1) / chunk;
+    auto run = [&](double *s, double *c, int64_t r0, int64_t r1) {
         int64_t i = r0;
         for (; i + 4 <= r1; i += 4) {
-            const double *rows[4] = {a.row(i), a.row(i + 1), a.row(i + 2), a.row(i + 3)};
-            acc.add_rows<4>(rows, value);
+            const double *rp[4] = {a.row(i), a.row(i + 1), a.row(i + 2), a.row(i + 3)};
+            add(s, c, rp, 4, cols);
         }
         for (; i < r1; ++i) {
-            const double *row = a.row(i);
-            acc.add_rows<1>(&row, value);
+            const double *rp = a.row(i);
+            add(s, c, &rp, 1, cols);
         }
     };
-    if (nchunks <= 1) {
-        ColumnKahan acc(cols);
-        run(acc, 0, rows);
-        return acc;
+    if (nchunks == 1) {
+        run(out.sum.data(), out.corr.data(), 0, rows);
+        return out;
     }
-    std::vector<ColumnKahan> parts(static_cast<size_t>(nchunks), ColumnKahan(cols));
+    // Chunk k's sums and corrections at parts[2k * cols] and parts[(2k + 1) * cols], zeroed by its task.
+    std::unique_ptr<double[]> parts(new double[static_cast<size_t>(2 * nchunks * cols)]);
     detail::parallel_range(nchunks, a.cells(), [&](int64_t k0, int64_t k1) {
-        for (int64_t k = k0; k < k1; ++k) run(parts[k], k * chunk, std::min(rows, (k + 1) * chunk));
+        for (int64_t k = k0; k < k1; ++k) {
+            double *s = parts.get() + 2 * k * cols, *c = s + cols;
+            std::fill(s, s + 2 * cols, 0.0);
+            run(s, c, k * chunk, std::min(rows, (k + 1) * chunk));
+        }
     });
-    for (int64_t k = 1; k < nchunks; ++k) parts[0].merge(parts[k]);
-    return std::move(parts[0]);
+    double *os = out.sum.data(), *oc = out.corr.data();
+    detail::parallel_range(cols, nchunks * cols, [&](int64_t j0, int64_t j1) {
+        std::copy(parts.get() + j0, parts.get() + j1, os + j0);
+        std::copy(parts.get() + cols + j0, parts.get() + cols + j1, oc + j0);
+        for (int64_t k = 1; k < nchunks; ++k) {
+            const double *ps = parts.get() + 2 * k * cols, *pc = ps + cols;
+            for (int64_t j = j0; j < j1; ++j) {
+                double y = ps[j] - oc[j];
+                double t = os[j] + y;
+                oc[j] = (t - os[j]) - y;
+                os[j] = t;
+                y = -pc[j] - oc[j];
+                t = os[j] + y;
+                oc[j] = (t - os[j]) - y;
+                os[j] = t;
+            }
+        }
+    });
+    return out;
 }
 
 using detail::KahanLanes;
@@ -286,8 +303,11 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
     case AggOp::Sum:
     case AggOp::Mean:
     case AggOp::SumSq: {
-        const ColumnKahan acc = op == AggOp::SumSq ? column_sums(a, [](double v, int64_t) { return v * v; })
-                                                   : column_sums(a, [](double v, int64_t) { return v; });
+        const bool squares = op == AggOp::SumSq;
+        const ColumnSums acc =
+            column_sums(a, [squares](double *s, double *c, const double *const *rp, int r, int64_t n) {
+                add_rows_sum(s, c, rp, r, n, squares);
+            });
         for (int64_t j = 0; j < cols; ++j)
             o[j] =
                 op == AggOp::Mean ? (rows == 0 ? kNaN : acc.sum[j] / static_cast<double>(rows)) : acc.sum[j];
@@ -320,12 +340,19 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
     }
     case AggOp::Var:
     case AggOp::Sd: {
-        const ColumnKahan sums = column_sums(a, [](double v, int64_t) { return v; });
+        const ColumnSums sums = column_sums(a, [](double *s, double *c, const double *const *rp, int r,
+                                                  int64_t n) { add_rows_sum(s, c, rp, r, n, false); });
         std::vector<double> mean(cols);
         for (int64_t j = 0; j < cols; ++j) mean[j] = sums.sum[j] / static_cast<double>(rows);
         const double *mu = mean.data();
-        const ColumnKahan m2 =
-            column_sums(a, [mu](double v, int64_t j) { return (v - mu[j]) * (v - mu[j]); });
+        auto deviation = [mu](double v, int64_t j) { return (v - mu[j]) * (v - mu[j]); };
+        const ColumnSums m2 =
+            column_sums(a, [deviation](double *s, double *c, const double *const *rp, int r, int64_t n) {
+                if (r == 4)
+                    add_rows<4>(s, c, rp, n, deviation);
+                else
+                    add_rows<1>(s, c, rp, n, deviation);
+            });
         for (int64_t j = 0; j < cols; ++j) {
             double var;
             if (rows == 0)

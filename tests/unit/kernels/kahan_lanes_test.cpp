@@ -23,21 +23,21 @@ bool same_bits(double a, double b) {
 
 void expect_same_lanes(const KahanLanes &a, const KahanLanes &b) {
     EXPECT_EQ(a.next, b.next);
-    for (int l = 0; l < 8; ++l) {
-        EXPECT_TRUE(same_bits(a.lane[l].sum, b.lane[l].sum)) << "lane " << l;
-        EXPECT_TRUE(same_bits(a.lane[l].corr, b.lane[l].corr)) << "lane " << l;
+    for (int l = 0; l < detail::kKahanLanes; ++l) {
+        EXPECT_TRUE(same_bits(a.sum[l], b.sum[l])) << "lane " << l;
+        EXPECT_TRUE(same_bits(a.corr[l], b.corr[l])) << "lane " << l;
     }
 }
 
 TEST(KahanLanes, SpanAddEqualsElementByElementAddBitForBit) {
     std::mt19937_64 g(42);
     std::uniform_real_distribution<double> u(-1.0, 1.0);
-    std::vector<double> v(1000);
+    std::vector<double> v(1100);
     // Values of very different magnitudes, so that the compensation terms are non-trivial.
     for (size_t i = 0; i < v.size(); ++i) v[i] = u(g) * (i % 3 == 0 ? 1e12 : (i % 3 == 1 ? 1.0 : 1e-9));
     for (bool squares : {false, true})
-        for (int64_t offset : {0, 1, 3, 7, 8, 13})
-            for (int64_t len : {0, 1, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200, 977}) {
+        for (int64_t offset : {0, 1, 3, 7, 8, 13, 31, 32, 33})
+            for (int64_t len : {0, 1, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 200, 977}) {
                 // Start from lanes that are already mid-cycle: a first span of `offset` values.
                 KahanLanes spans, adds;
                 spans.add_span(v.data(), offset, squares);
