@@ -3,6 +3,7 @@
 // Inf behave as in the unfused kernels) and compiles it with LLJIT. Operators that are not plain
 // arithmetic call back into apply_unary/apply_binary, so every cell is computed exactly as unfused.
 #include "kernels/codegen/jit.h"
+#include "kernels/codegen/needed_nodes.h"
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -20,6 +21,7 @@
 #include <llvm/Transforms/Utils/LoopSimplify.h>
 #include <llvm/Transforms/Vectorize/LoopVectorize.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -56,13 +58,7 @@ public:
         auto t0 = std::chrono::steady_clock::now();
         auto ctx = std::make_unique<llvm::LLVMContext>();
         const std::string name = "fused" + std::to_string(stats_.compiled);
-        auto mod = std::make_unique<llvm::Module>(name, *ctx);
-        mod->setDataLayout(layout_);
-        mod->setTargetTriple(triple_);
-        for (size_t r = 0; r < op.roots.size(); ++r)
-            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), sparse);
-        if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
-        optimize(*mod);
+        auto mod = build(op, sparse, name, *ctx);
         if (auto err = jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
             throw KernelError("internal error: LLVM JIT: " + llvm_message(std::move(err)));
         std::vector<void *> fns;
@@ -77,6 +73,18 @@ public:
         stats_.max_seconds = std::max(stats_.max_seconds, dt);
         cache_[sig] = fns;
         return fns;
+    }
+
+    /// The optimized IR of op's bodies as text (not compiled to machine code, not cached).
+    std::string ir(const FusedOp &op, bool sparse) {
+        std::lock_guard lock(mutex_);
+        init();
+        llvm::LLVMContext ctx;
+        auto mod = build(op, sparse, "fused_ir", ctx);
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        mod->print(os, nullptr);
+        return os.str();
     }
 
     JitStats stats() {
@@ -104,13 +112,26 @@ private:
         stats_.init_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 
+    /// A verified, optimized module with one body per root of op, named `name`_<root>.
+    std::unique_ptr<llvm::Module> build(const FusedOp &op, bool sparse, const std::string &name,
+                                        llvm::LLVMContext &ctx) {
+        auto mod = std::make_unique<llvm::Module>(name, ctx);
+        mod->setDataLayout(layout_);
+        mod->setTargetTriple(triple_);
+        for (size_t r = 0; r < op.roots.size(); ++r)
+            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), sparse);
+        if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
+        optimize(*mod);
+        return mod;
+    }
+
     /// Dense: void f(ptr ptrs, i64 cols, i64 i, i64 j0, i64 n, ptr out): out[t] = root(cell (i, j0 + t)).
     /// Sparse: void f(ptr ptrs, i64 cols, i64 rank, i64 i, ptr ci, ptr dv, i64 n, ptr out):
     /// out[t] = root(cell (i, ci[t])) with the driver's value dv[t].
     void emit(const FusedOp &op, int r, llvm::Module &mod, const std::string &fname, bool sparse) {
         llvm::LLVMContext &c = mod.getContext();
         llvm::IRBuilder<> b(c);
-        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *i32 = b.getInt32Ty(), *ptr = b.getPtrTy();
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *ptr = b.getPtrTy();
         auto *fty =
             sparse ? llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, ptr, ptr, i64, ptr}, false)
                    : llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, i64, ptr}, false);
@@ -133,8 +154,6 @@ private:
         }
         llvm::Value *n = &*args++, *out = &*args++;
         auto *entry = llvm::BasicBlock::Create(c, "entry", fn);
-        auto *loop = llvm::BasicBlock::Create(c, "loop", fn);
-        auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
         b.SetInsertPoint(entry);
         // Loop-invariant input addresses and values. Dense: `base` is indexed by t. Sparse: `base` is the
         // start of row i (indexed by the column j; for U by the rank), the driver is read from dv.
@@ -143,9 +162,8 @@ private:
             if (sparse && static_cast<int>(k) == op.driver) continue;
             llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, ptrs, k));
             switch (op.inputs[k]) {
-            case InputKind::Matrix:
-                base[k] = b.CreateInBoundsGEP(
-                    f64, p, sparse ? b.CreateMul(row, cols) : b.CreateAdd(b.CreateMul(row, cols), j0));
+            case InputKind::Matrix: // sparse: p is row i already (a dense row or a scattered sparse one)
+                base[k] = sparse ? p : b.CreateInBoundsGEP(f64, p, b.CreateAdd(b.CreateMul(row, cols), j0));
                 break;
             case InputKind::RowVector:
                 base[k] = sparse ? p : b.CreateInBoundsGEP(f64, p, j0);
@@ -167,51 +185,132 @@ private:
                 break;
             }
         }
+        // Pow nodes with a loop-invariant exponent (a scalar, 1x1 cell or the row's column-vector value): the
+        // loop is emitted twice, and when every such exponent is 2 the fast copy squares with one fmul (what
+        // apply_binary computes for ^2), so the loop vectorizes instead of calling back per cell.
+        std::vector<llvm::Value *> exps;
+        const int root = op.roots[static_cast<size_t>(r)];
+        const std::vector<bool> need = needed_nodes(op, root);
+        for (int k = 0; k <= root; ++k)
+            if (llvm::Value *e = need[static_cast<size_t>(k)] ? invariant_exponent(op, k, value) : nullptr;
+                e && std::find(exps.begin(), exps.end(), e) == exps.end())
+                exps.push_back(e);
+        auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
+        Loop loop{op, root, need, sparse, base, value, cols, rank, row, ci, dv, n, out, fn, exit};
+        if (exps.empty()) {
+            auto *body = emit_loop(loop, b.GetInsertBlock(), false);
+            b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), body, exit);
+        } else {
+            llvm::Value *all2 = b.getTrue();
+            for (llvm::Value *e : exps)
+                all2 = b.CreateAnd(all2, b.CreateFCmpOEQ(e, llvm::ConstantFP::get(f64, 2.0)));
+            auto *pick = llvm::BasicBlock::Create(c, "pick", fn);
+            b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), pick, exit);
+            auto *squares = emit_loop(loop, pick, true);
+            auto *general = emit_loop(loop, pick, false);
+            b.SetInsertPoint(pick);
+            b.CreateCondBr(all2, squares, general);
+        }
+        b.SetInsertPoint(exit);
+        b.CreateRetVoid();
+    }
+
+    /// The loop-invariant exponent of node k when it is a Pow whose exponent is an input read once per call.
+    static llvm::Value *invariant_exponent(const FusedOp &op, int k,
+                                           const std::vector<llvm::Value *> &value) {
+        const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
+        if (nd.kind != FusedNode::Kind::Binary || nd.binary != BinaryOp::Pow) return nullptr;
+        const FusedNode &e = op.nodes[static_cast<size_t>(nd.b)];
+        return e.kind == FusedNode::Kind::Input ? value[static_cast<size_t>(e.input)] : nullptr;
+    }
+
+    /// What one copy of the cell loop reads: the function's arguments and the loop-invariant addresses.
+    struct Loop {
+        const FusedOp &op;
+        int root;
+        const std::vector<bool> &need; ///< the nodes the root depends on
+        bool sparse;
+        const std::vector<llvm::Value *> &base, &value;
+        llvm::Value *cols, *rank, *row, *ci, *dv, *n, *out;
+        llvm::Function *fn;
+        llvm::BasicBlock *exit;
+    };
+
+    /// Emits one copy of the cell loop (t from 0 to n, entered from `pred`, then to L.exit) and returns its
+    /// first block. With
+    /// `squares`, Pow nodes with a loop-invariant exponent are a*a (the caller checked the exponents are 2).
+    llvm::BasicBlock *emit_loop(const Loop &L, llvm::BasicBlock *pred, bool squares) {
+        llvm::LLVMContext &c = L.fn->getContext();
+        llvm::IRBuilder<> b(c);
+        llvm::Module &mod = *L.fn->getParent();
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *i32 = b.getInt32Ty(), *ptr = b.getPtrTy();
+        const FusedOp &op = L.op;
+        auto *loop = llvm::BasicBlock::Create(c, squares ? "loop_sq" : "loop", L.fn, L.exit);
+        b.SetInsertPoint(loop);
         auto *unary_ty = llvm::FunctionType::get(f64, {i64, f64}, false);
         auto *binary_ty = llvm::FunctionType::get(f64, {i64, f64, f64}, false);
+        llvm::PHINode *t = b.CreatePHI(i64, 2);
+        t->addIncoming(b.getInt64(0), pred);
         llvm::Value *unary_fn = b.CreateIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(&call_unary)), ptr);
         llvm::Value *binary_fn = b.CreateIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(&call_binary)), ptr);
-        b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), loop, exit);
-        b.SetInsertPoint(loop);
-        llvm::PHINode *t = b.CreatePHI(i64, 2);
-        t->addIncoming(b.getInt64(0), entry);
         // Sparse: the column of the t-th stored cell.
         llvm::Value *j =
-            sparse ? b.CreateSExt(b.CreateLoad(i32, b.CreateInBoundsGEP(i32, ci, t)), i64) : nullptr;
+            L.sparse ? b.CreateSExt(b.CreateLoad(i32, b.CreateInBoundsGEP(i32, L.ci, t)), i64) : nullptr;
         std::vector<llvm::Value *> v(op.nodes.size(), nullptr);
         llvm::Value *one_v = llvm::ConstantFP::get(f64, 1.0), *zero_v = llvm::ConstantFP::get(f64, 0.0);
-        for (int k = 0; k <= op.roots[static_cast<size_t>(r)]; ++k) {
+        auto intrinsic = [&](llvm::Intrinsic::ID id, llvm::Value *a) {
+            return b.CreateCall(llvm::Intrinsic::getDeclaration(&mod, id, {f64}), {a});
+        };
+        for (int k = 0; k <= L.root; ++k) {
+            if (!L.need[static_cast<size_t>(k)]) continue;
             const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
             switch (nd.kind) {
             case FusedNode::Kind::Input: {
                 const size_t in = static_cast<size_t>(nd.input);
                 const InputKind kind = op.inputs[in];
                 if (kind == InputKind::OuterLeft || kind == InputKind::OuterRight) break; // read by Dot nodes
-                if (sparse && nd.input == op.driver)
-                    v[static_cast<size_t>(k)] = b.CreateLoad(f64, b.CreateInBoundsGEP(f64, dv, t));
-                else if (base[in])
+                if (L.sparse && nd.input == op.driver)
+                    v[static_cast<size_t>(k)] = b.CreateLoad(f64, b.CreateInBoundsGEP(f64, L.dv, t));
+                else if (L.base[in])
                     v[static_cast<size_t>(k)] =
-                        b.CreateLoad(f64, b.CreateInBoundsGEP(f64, base[in], sparse ? j : t));
+                        b.CreateLoad(f64, b.CreateInBoundsGEP(f64, L.base[in], L.sparse ? j : t));
                 else
-                    v[static_cast<size_t>(k)] = value[in];
+                    v[static_cast<size_t>(k)] = L.value[in];
                 break;
             }
             case FusedNode::Kind::Unary: {
-                llvm::Value *a = v[static_cast<size_t>(nd.a)];
-                if (nd.unary == UnaryOp::Neg)
-                    v[static_cast<size_t>(k)] = b.CreateFNeg(a);
-                else
-                    v[static_cast<size_t>(k)] =
-                        b.CreateCall(unary_ty, unary_fn, {b.getInt64(static_cast<int64_t>(nd.unary)), a});
+                llvm::Value *a = v[static_cast<size_t>(nd.a)], *res = nullptr;
+                // Inline where the IR is exactly the scalar semantics of apply_unary (IEEE operations).
+                switch (nd.unary) {
+                case UnaryOp::Neg:
+                    res = b.CreateFNeg(a);
+                    break;
+                case UnaryOp::Abs:
+                    res = intrinsic(llvm::Intrinsic::fabs, a);
+                    break;
+                case UnaryOp::Sqrt:
+                    res = intrinsic(llvm::Intrinsic::sqrt, a);
+                    break;
+                case UnaryOp::Floor:
+                    res = intrinsic(llvm::Intrinsic::floor, a);
+                    break;
+                case UnaryOp::Ceil:
+                    res = intrinsic(llvm::Intrinsic::ceil, a);
+                    break;
+                default:
+                    res = b.CreateCall(unary_ty, unary_fn, {b.getInt64(static_cast<int64_t>(nd.unary)), a});
+                    break;
+                }
+                v[static_cast<size_t>(k)] = res;
                 break;
             }
             case FusedNode::Kind::Dot:
-                if (!sparse) throw KernelError("internal error: dense outer products are interpreted");
+                if (!L.sparse) throw KernelError("internal error: dense outer products are interpreted");
                 v[static_cast<size_t>(k)] = emit_dot(
-                    b, fn, rank, base[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.a)].input)],
-                    b.CreateInBoundsGEP(f64,
-                                        base[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.b)].input)],
-                                        b.CreateMul(j, rank)));
+                    b, L.fn, L.rank, L.base[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.a)].input)],
+                    b.CreateInBoundsGEP(
+                        f64, L.base[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.b)].input)],
+                        b.CreateMul(j, L.rank)));
                 break;
             case FusedNode::Kind::Binary: {
                 llvm::Value *a = v[static_cast<size_t>(nd.a)], *bb = v[static_cast<size_t>(nd.b)],
@@ -251,8 +350,11 @@ private:
                     res = cmp(llvm::CmpInst::FCMP_UNE);
                     break;
                 default:
-                    res = b.CreateCall(binary_ty, binary_fn,
-                                       {b.getInt64(static_cast<int64_t>(nd.binary)), a, bb});
+                    if (squares && nd.binary == BinaryOp::Pow && invariant_exponent(op, k, L.value))
+                        res = b.CreateFMul(a, a); // the exponent is 2: apply_binary's x*x
+                    else
+                        res = b.CreateCall(binary_ty, binary_fn,
+                                           {b.getInt64(static_cast<int64_t>(nd.binary)), a, bb});
                     break;
                 }
                 v[static_cast<size_t>(k)] = res;
@@ -260,13 +362,11 @@ private:
             }
             }
         }
-        b.CreateStore(v[static_cast<size_t>(op.roots[static_cast<size_t>(r)])],
-                      b.CreateInBoundsGEP(f64, out, t));
+        b.CreateStore(v[static_cast<size_t>(L.root)], b.CreateInBoundsGEP(f64, L.out, t));
         llvm::Value *next = b.CreateAdd(t, b.getInt64(1), "", true, true);
         t->addIncoming(next, b.GetInsertBlock()); // a Dot's inner loop moves the latch
-        b.CreateCondBr(b.CreateICmpSLT(next, n), loop, exit);
-        b.SetInsertPoint(exit);
-        b.CreateRetVoid();
+        b.CreateCondBr(b.CreateICmpSLT(next, L.n), loop, L.exit);
+        return loop;
     }
 
     /// sum over q < rank of u[q] * w[q], left to right from 0.0 (the interpreter's dot()), as an inner loop.
@@ -352,6 +452,10 @@ std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op) {
     std::vector<SparseSpanFn> fns;
     for (void *f : jit().compile(op, true)) fns.push_back(reinterpret_cast<SparseSpanFn>(f));
     return fns;
+}
+
+std::string jit_ir(const FusedOp &op, bool sparse) {
+    return jit().ir(op, sparse);
 }
 
 JitStats jit_stats() {

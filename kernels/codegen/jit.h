@@ -5,6 +5,7 @@
 #include "kernels/codegen/sparse_span.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace linea::kernels::codegen {
@@ -16,6 +17,10 @@ std::vector<SpanFn> jit_compile(const FusedOp &op);
 /// Compiled sparse-safe bodies (SparseSpanFn) for every root of `op`, which must be sparse-safe; cached like
 /// jit_compile's. Outer products (Dot nodes) are compiled as a k-term dot product per stored cell.
 std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op);
+
+/// The optimized LLVM IR of op's bodies (sparse-safe ones when `sparse`) as text, for tests and debugging
+/// (shows whether a loop vectorized); neither compiled to machine code nor cached.
+std::string jit_ir(const FusedOp &op, bool sparse);
 
 /// Counters of the JIT since the process started.
 struct JitStats {

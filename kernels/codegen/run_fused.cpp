@@ -1,6 +1,7 @@
 // Evaluation of fused operators: dense passes over fixed cell chunks (the unfused kernels' chunks, so sums
 // are bit-identical), sparse-safe passes over a CSR driver's non-zeros, and the interpreter of span bodies.
 #include "kernels/codegen/fused_op.h"
+#include "kernels/codegen/needed_nodes.h"
 #include "kernels/codegen/row_template.h"
 #include "kernels/codegen/sparse_span.h"
 #include "kernels/parallel.h"
@@ -30,13 +31,16 @@ double dot(const double *u, const double *v, int64_t k) {
     return s;
 }
 
-/// Interprets root `root` over cells (i, j0 .. j0+n): node by node over the span, into scratch buffers.
+/// Interprets root `root` over cells (i, j0 .. j0+n): node by node over the span (the nodes it needs,
+/// needed_nodes.h), into scratch buffers.
 /// `rank` is the inner dimension k of the outer products (Dot nodes).
 void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, int64_t rank, int64_t i,
-                    int64_t j0, int64_t n, int root, std::vector<double> &scratch, double *out) {
+                    int64_t j0, int64_t n, int root, const std::vector<bool> &need,
+                    std::vector<double> &scratch, double *out) {
     scratch.resize(op.nodes.size() * static_cast<size_t>(kSpan));
     auto buf = [&](int k) { return scratch.data() + static_cast<size_t>(k) * kSpan; };
     for (int k = 0; k <= root; ++k) {
+        if (!need[static_cast<size_t>(k)]) continue;
         const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
         double *o = k == root ? out : buf(k);
         switch (nd.kind) {
@@ -98,52 +102,32 @@ void interpret_span(const FusedOp &op, const double *const *ptrs, int64_t cols, 
     }
 }
 
-/// The value of the single cell (i, j), node by node (sparse-safe passes).
-/// Walks the CSR rows of the sparse Matrix inputs along one row in increasing column order (sparse-safe
-/// passes visit the driver's entries in that order), instead of a binary search per cell.
-struct RowCursor {
-    std::vector<int64_t> pos, end;
-    void start(const std::vector<FusedArg> &args, const FusedOp &op, int64_t i) {
-        pos.assign(args.size(), 0);
-        end.assign(args.size(), 0);
-        for (size_t k = 0; k < args.size(); ++k)
-            if (op.inputs[k] == InputKind::Matrix && args[k].matrix->is_sparse()) {
-                pos[k] = args[k].matrix->row_ptr()[i];
-                end[k] = args[k].matrix->row_ptr()[i + 1];
-            }
-    }
-    double at(const MatrixBlock &m, size_t k, int64_t j) {
-        const int32_t *ci = m.col_idx();
-        while (pos[k] < end[k] && ci[pos[k]] < j) ++pos[k];
-        return pos[k] < end[k] && ci[pos[k]] == j ? m.values()[pos[k]] : 0.0;
-    }
-};
-
-double cell_value(const FusedOp &op, const std::vector<FusedArg> &args, int64_t i, int64_t j, int root,
-                  std::vector<double> &vals, RowCursor &cur) {
+/// The value of root `root` at the stored cell (i, j) of a sparse-safe pass, node by node, reading what the
+/// compiled bodies read (sparse_span.h): the driver's value dv, the other full-size inputs from their row i
+/// in `ptrs`, vectors, cells, factors and scalars densely.
+double sparse_cell(const FusedOp &op, const double *const *ptrs, int64_t rank, int64_t i, int64_t j,
+                   double dv, int root, const std::vector<bool> &need, std::vector<double> &vals) {
     vals.resize(op.nodes.size());
     for (int k = 0; k <= root; ++k) {
+        if (!need[static_cast<size_t>(k)]) continue;
         const FusedNode &nd = op.nodes[static_cast<size_t>(k)];
         double v = 0.0;
         switch (nd.kind) {
         case FusedNode::Kind::Input: {
-            const FusedArg &a = args[static_cast<size_t>(nd.input)];
+            const double *p = ptrs[nd.input];
             switch (op.inputs[static_cast<size_t>(nd.input)]) {
             case InputKind::Matrix:
-                v = a.matrix->is_sparse() ? cur.at(*a.matrix, static_cast<size_t>(nd.input), j)
-                                          : a.matrix->get(i, j);
+                v = nd.input == op.driver ? dv : p[j];
                 break;
             case InputKind::RowVector:
-                v = a.matrix->get(0, j);
+                v = p[j];
                 break;
             case InputKind::ColVector:
-                v = a.matrix->get(i, 0);
+                v = p[i];
                 break;
             case InputKind::Cell:
-                v = a.matrix->get(0, 0);
-                break;
             case InputKind::Scalar:
-                v = a.scalar;
+                v = p[0];
                 break;
             case InputKind::OuterLeft:
             case InputKind::OuterRight:
@@ -151,14 +135,10 @@ double cell_value(const FusedOp &op, const std::vector<FusedArg> &args, int64_t 
             }
             break;
         }
-        case FusedNode::Kind::Dot: {
-            const MatrixBlock &u =
-                *args[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.a)].input)].matrix;
-            const MatrixBlock &w =
-                *args[static_cast<size_t>(op.nodes[static_cast<size_t>(nd.b)].input)].matrix;
-            v = dot(u.row(i), w.row(j), u.cols());
+        case FusedNode::Kind::Dot:
+            v = dot(ptrs[op.nodes[static_cast<size_t>(nd.a)].input] + i * rank,
+                    ptrs[op.nodes[static_cast<size_t>(nd.b)].input] + j * rank, rank);
             break;
-        }
         case FusedNode::Kind::Unary:
             v = apply_unary(nd.unary, vals[static_cast<size_t>(nd.a)]);
             break;
@@ -239,6 +219,8 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                               shape(*m));
     }
     const int nroots = static_cast<int>(op.roots.size());
+    std::vector<std::vector<bool>> needs; // per root: the nodes it evaluates
+    for (int root : op.roots) needs.push_back(needed_nodes(op, root));
     FusedResult res;
 
     // Sparse-safe pass: only the driver's stored entries (other inputs must be finite: 0 * Inf is NaN).
@@ -253,34 +235,74 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
             const int64_t *rp = drv.row_ptr();
             const int32_t *ci = drv.col_idx();
             const double *dv = drv.values();
-            // Compiled bodies read the other inputs densely: used when every other full-size input is dense
-            // (vectors and 1x1 cells are densified, they are small).
-            bool compiled = !sparse_spans.empty();
+            // Compiled and interpreted bodies read every other full-size input as a dense row: a dense
+            // input's row i, or a sparse one's row scattered into a zeroed per-thread buffer (cleared after
+            // the row), so a product of CSR operands costs O(nnz) of each instead of a merge per cell.
+            // Vectors, 1x1 cells and outer factors are densified (they are small); scalars are passed by
+            // address.
+            const bool compiled = !sparse_spans.empty();
             std::vector<MatrixPtr> held(op.inputs.size());
             std::vector<const double *> ptrs(op.inputs.size(), nullptr);
-            for (size_t k = 0; k < op.inputs.size() && compiled; ++k) {
+            std::vector<size_t> scattered; // the sparse full-size inputs besides the driver
+            for (size_t k = 0; k < op.inputs.size(); ++k) {
                 if (static_cast<int>(k) == op.driver) continue;
                 if (op.inputs[k] == InputKind::Scalar) {
                     ptrs[k] = &args[k].scalar;
                 } else if (op.inputs[k] == InputKind::Matrix && args[k].matrix->is_sparse()) {
-                    compiled = false;
+                    scattered.push_back(k);
                 } else {
                     held[k] = dense_input(*args[k].matrix);
                     ptrs[k] = held[k]->data();
                 }
             }
-            // The values of root r at row i's stored cells, in column order, into out.
-            auto row_values = [&](int r, int64_t i, std::vector<double> &vals, RowCursor &cur, double *out) {
-                const int64_t p0 = rp[i], n = rp[i + 1] - p0;
+            // One thread's evaluation of rows: set_row(i) points the full-size inputs at row i, then
+            // values(r, out) writes root r at the row's stored cells (in column order).
+            struct RowEval {
+                std::vector<const double *> row_ptrs;
+                std::vector<std::vector<double>> bufs; // per scattered input, cols zeros between rows
+                std::vector<double> vals;
+                int64_t i = -1;
+            };
+            auto make_eval = [&] {
+                RowEval e;
+                e.row_ptrs = ptrs;
+                e.bufs.assign(scattered.size(), std::vector<double>(static_cast<size_t>(cols), 0.0));
+                for (size_t s = 0; s < scattered.size(); ++s) e.row_ptrs[scattered[s]] = e.bufs[s].data();
+                return e;
+            };
+            auto scatter = [&](RowEval &e, bool set) {
+                for (size_t s = 0; s < scattered.size(); ++s) {
+                    const MatrixBlock &m = *args[scattered[s]].matrix;
+                    const int64_t q0 = m.row_ptr()[e.i], q1 = m.row_ptr()[e.i + 1];
+                    const int32_t *mc = m.col_idx();
+                    const double *mv = m.values();
+                    double *buf = e.bufs[s].data();
+                    if (set)
+                        for (int64_t q = q0; q < q1; ++q) buf[mc[q]] = mv[q];
+                    else
+                        for (int64_t q = q0; q < q1; ++q) buf[mc[q]] = 0.0;
+                }
+            };
+            auto set_row = [&](RowEval &e, int64_t i) {
+                if (e.i >= 0) scatter(e, false);
+                e.i = i;
+                for (size_t k = 0; k < op.inputs.size(); ++k)
+                    if (op.inputs[k] == InputKind::Matrix && static_cast<int>(k) != op.driver && held[k])
+                        e.row_ptrs[k] = ptrs[k] + i * cols;
+                scatter(e, true);
+            };
+            auto row_values = [&](RowEval &e, int r, double *out) {
+                const int64_t i = e.i, p0 = rp[i], n = rp[i + 1] - p0;
                 if (n == 0) return;
                 if (compiled) {
-                    sparse_spans[static_cast<size_t>(r)](ptrs.data(), cols, rank, i, ci + p0, dv + p0, n,
-                                                         out);
+                    sparse_spans[static_cast<size_t>(r)](e.row_ptrs.data(), cols, rank, i, ci + p0, dv + p0,
+                                                         n, out);
                     return;
                 }
-                cur.start(args, op, i);
                 for (int64_t p = 0; p < n; ++p)
-                    out[p] = cell_value(op, args, i, ci[p0 + p], op.roots[static_cast<size_t>(r)], vals, cur);
+                    out[p] =
+                        sparse_cell(op, e.row_ptrs.data(), rank, i, ci[p0 + p], dv[p0 + p],
+                                    op.roots[static_cast<size_t>(r)], needs[static_cast<size_t>(r)], e.vals);
             };
             if (op.agg == FusedAgg::None) {
                 // The result has the driver's pattern (stored zeros are dropped by MatrixBlock::sparse).
@@ -288,9 +310,11 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                 CsrVector<int32_t> out_ci(ci, ci + drv.nnz());
                 CsrVector<double> out_v(static_cast<size_t>(drv.nnz()));
                 detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
-                    std::vector<double> vals;
-                    RowCursor cur;
-                    for (int64_t i = r0; i < r1; ++i) row_values(0, i, vals, cur, out_v.data() + rp[i]);
+                    RowEval e = make_eval();
+                    for (int64_t i = r0; i < r1; ++i) {
+                        set_row(e, i);
+                        row_values(e, 0, out_v.data() + rp[i]);
+                    }
                 });
                 res.matrix = with_chosen_format(
                     MatrixBlock::sparse(rows, cols, std::move(out_rp), std::move(out_ci), std::move(out_v)));
@@ -301,13 +325,14 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                 double *o = out->mutable_data();
                 const bool sq = op.agg_ops[0] == AggOp::SumSq;
                 detail::parallel_range(rows, drv.nnz(), [&](int64_t r0, int64_t r1) {
-                    std::vector<double> vals, buf;
-                    RowCursor cur;
+                    std::vector<double> buf;
+                    RowEval e = make_eval();
                     for (int64_t i = r0; i < r1; ++i) {
                         buf.resize(static_cast<size_t>(rp[i + 1] - rp[i]));
-                        row_values(0, i, vals, cur, buf.data());
+                        set_row(e, i);
+                        row_values(e, 0, buf.data());
                         KahanLanes k;
-                        for (double v : buf) k.add(sq ? v * v : v);
+                        k.add_span(buf.data(), static_cast<int64_t>(buf.size()), sq);
                         o[i] = k.total().sum;
                     }
                 });
@@ -321,17 +346,18 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
             std::vector<std::vector<KahanLanes>> parts(static_cast<size_t>(nchunks),
                                                        std::vector<KahanLanes>(static_cast<size_t>(nroots)));
             detail::parallel_range(nchunks, drv.nnz(), [&](int64_t k0, int64_t k1) {
-                std::vector<double> vals, buf;
-                RowCursor cur;
+                std::vector<double> buf;
+                RowEval e = make_eval();
                 for (int64_t c = k0; c < k1; ++c) {
                     auto &acc = parts[static_cast<size_t>(c)];
                     for (int64_t i = c * chunk; i < std::min(rows, (c + 1) * chunk); ++i) {
                         buf.resize(static_cast<size_t>(rp[i + 1] - rp[i]));
+                        set_row(e, i);
                         for (int r = 0; r < nroots; ++r) {
-                            row_values(r, i, vals, cur, buf.data());
+                            row_values(e, r, buf.data());
                             const bool sq = op.agg_ops[static_cast<size_t>(r)] == AggOp::SumSq;
                             KahanLanes &k = acc[static_cast<size_t>(r)];
-                            for (double v : buf) k.add(sq ? v * v : v);
+                            k.add_span(buf.data(), static_cast<int64_t>(buf.size()), sq);
                         }
                     }
                 }
@@ -362,8 +388,8 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
         if (!spans.empty())
             spans[static_cast<size_t>(r)](ptrs.data(), cols, i, j0, n, out);
         else
-            interpret_span(op, ptrs.data(), cols, rank, i, j0, n, op.roots[static_cast<size_t>(r)], scratch,
-                           out);
+            interpret_span(op, ptrs.data(), cols, rank, i, j0, n, op.roots[static_cast<size_t>(r)],
+                           needs[static_cast<size_t>(r)], scratch, out);
     };
     // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans within one row -- or across
     // rows when no input is indexed by row or column alone (a span of a column vector is then not one cell).

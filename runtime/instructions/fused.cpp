@@ -43,12 +43,8 @@ void FusedInstruction::execute(ExecContext &ctx) const {
     }
     try {
         const kernels::MatrixBlock &d = *args[static_cast<size_t>(op.driver)].matrix;
-        bool sparse_body = d.is_sparse() && op.sparse_safe();
+        const bool sparse_body = d.is_sparse() && op.sparse_safe();
         const bool cell_template = op.agg != FusedAgg::MMChain; // the row template has no compiled body
-        // The compiled sparse bodies read the other full-size inputs densely (else the pass is interpreted).
-        for (size_t k = 0; k < args.size() && sparse_body; ++k)
-            sparse_body = op.inputs[k] != InputKind::Matrix || static_cast<int>(k) == op.driver ||
-                          !args[k].matrix->is_sparse();
         if (backend_ == FusedBackend::Jit && sparse_body &&
             !sparse_compiled_.load(std::memory_order_acquire)) {
             if (nnz_seen_.fetch_add(d.nnz()) + d.nnz() >= jit_min_cells())

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Operator fusion: fused (-codegen on, LLVM JIT; -codegen interpret) vs unfused (-codegen off), side by side.
 
-Cases (the [fusion] issue's list): sum(X*Y*Z), sum(X*Y)+sum(Y*Z) (multi-aggregate), sum((X-mu)^2),
+Cases (the [fusion] issue's list, and sum(X), unfused, as the bound of a pass ending in one sum): sum(X*Y*Z), sum(X*Y)+sum(Y*Z) (multi-aggregate), sum((X-mu)^2),
 t(X)%*%(w*(X%*%v)), sum(X*log(U%*%t(V)+1e-15)); dense with ROWS x COLS cells (default 10M: 10000 x 1000)
 and sparse X of SROWS x SCOLS at density 0.1 (default 1M x 1K).
 
@@ -10,7 +10,8 @@ expression REPS times in a loop whose accumulator depends on the loop variable (
 loop-invariant code motion is off by default). The time of one evaluation is the total of every
 instruction in the -stats heavy-hitter table except the data generators (rand) and the one-time JIT
 compilation and LLVM set-up (reported in their own column), divided by REPS; the best of RUNS processes is reported. Bandwidth of the dense cell cases = bytes of the inputs read once / time;
-STREAM triad (triad.c, gcc -O3 -march=native -fopenmp, same thread count) is the reference.
+STREAM triad (triad.c, gcc -O3 -march=native -fopenmp, same thread count, best of 3 right before each dense
+case) is the reference.
 
 Usage: run.py <linea-binary> [--rows 10000 --cols 1000] [--srows 1000000 --scols 1000] [--reps 5]
               [--runs 3] [--threads 2] [--cases a,b] [--out results.md]
@@ -51,6 +52,9 @@ def jit_line(text):
 
 CASES = {
     # name: (inputs, expression, dense bytes read per evaluation as a multiple of rows*cols*8)
+    # sum(X) is not fused (one operator): the unfused aggregate over one input, the bound of a fused pass
+    # that ends in one compensated sum per cell.
+    "sum(X)": ("X", "sum(X)", 1),
     "sum(X*Y*Z)": ("XYZ", "sum(X * Y * Z)", 3),
     "sum(X*Y)+sum(Y*Z)": ("XYZ", "sum(X * Y) + sum(Y * Z)", 3),
     "sum((X-mu)^2)": ("Xmu", "sum((X - mu)^2)", 1),
@@ -119,8 +123,12 @@ def main():
     triad_bin = os.path.join(tmp, "triad")
     run(["gcc", "-O3", "-march=native", "-fopenmp", "-o", triad_bin, os.path.join(HERE, "triad.c")])
     env = dict(os.environ, OMP_NUM_THREADS=str(a.threads))
-    triad = max(float(subprocess.run([triad_bin, str(a.rows * a.cols), "10"], capture_output=True, text=True,
-                                     env=env).stdout) for _ in range(3))
+
+    def triad_now():
+        return max(float(subprocess.run([triad_bin, str(a.rows * a.cols), "10"], capture_output=True,
+                                        text=True, env=env).stdout) for _ in range(3))
+
+    triad = triad_now()
     cases = [c for c in CASES if not a.cases or c in a.cases.split(",")]
     configs = [("dense", a.rows, a.cols, 1.0)] if a.dense == "yes" else []
     if a.sparse == "yes":
@@ -139,8 +147,10 @@ def main():
                 print("warning: results differ for %s %s: %s" % (label, case, [res[m][1] for m in res]))
             bw = ""
             if label == "dense" and case not in ("t(X)%*%(w*(X%*%v))", "sum(X*log(U%*%t(V)+1e-15))"):
+                # The triad again next to the case: on a shared machine the bandwidth moves between cases.
+                near = triad_now()
                 gbs = CASES[case][2] * r * c * 8 / res["on"][0] / 1e9
-                bw = "%.1f GB/s (%.2f of triad)" % (gbs, gbs / triad)
+                bw = "%.1f GB/s (%.2f of triad %.1f GB/s)" % (gbs, gbs / near, near)
             label_rows = "%s %dx%d" % (label, rr, c)
             line = "| %s | %s | %.1f | %.1f | %.1f | %.2fx | %.2fx | %s | %s |" % (
                 label_rows, case, res["off"][0] * 1e3, res["on"][0] * 1e3, res["interpret"][0] * 1e3,
