@@ -38,7 +38,8 @@ bool defer_bind(const Instruction &bind, const Instruction &next, ExecContext &c
     if (!columns && op != "rbind") return false;
     const LineageSpec &spec = bind.traced_spec();
     if (!spec.traced || spec.copy || !spec.deterministic || spec.draws_seed || spec.compose ||
-        spec.key_value || spec.file || spec.outputs.size() != 1 || spec.outputs[0] < 0 || spec.inputs.size() < 2)
+        spec.key_value || spec.file || spec.outputs.size() != 1 || spec.outputs[0] < 0 ||
+        spec.inputs.size() < 2)
         return false;
     const int out = spec.outputs[0];
     const LineageSpec &reader = next.traced_spec();
@@ -63,9 +64,8 @@ bool defer_bind(const Instruction &bind, const Instruction &next, ExecContext &c
     return true;
 }
 
-std::vector<lineage::partial::DeferredBind> deferred_operands(const Instruction &bind,
-                                                              const std::vector<const Operand *> &inputs,
-                                                              ExecContext &ctx) {
+std::vector<lineage::partial::DeferredBind>
+deferred_operands(const Instruction &bind, const std::vector<const Operand *> &inputs, ExecContext &ctx) {
     const LineageSpec &spec = bind.traced_spec();
     lineage::partial::DeferredBind d;
     d.columns = bind.opcode() == "cbind";

@@ -21,8 +21,7 @@ bool defer_bind(const Instruction &bind, const Instruction &next, ExecContext &c
 
 /// The operands of `next` that stand for the pending `bind` (lineage::partial::Operands::deferred),
 /// parallel to `inputs` (next's traced inputs).
-std::vector<lineage::partial::DeferredBind> deferred_operands(const Instruction &bind,
-                                                              const std::vector<const Operand *> &inputs,
-                                                              ExecContext &ctx);
+std::vector<lineage::partial::DeferredBind>
+deferred_operands(const Instruction &bind, const std::vector<const Operand *> &inputs, ExecContext &ctx);
 
 } // namespace linea::rt
