@@ -21,7 +21,8 @@ template <bool Squares>
             if constexpr (Squares) x = x * x;
             const Quad y = x - c[q];
             const Quad sum = s[q] + y;
-            c[q] = (sum - s[q]) - y;
+            const Quad d = (sum - s[q]) - y;
+            c[q] = (sum - sum == 0.0) ? d : Quad{}; // kahan_step: no correction once a lane is not finite
             s[q] = sum;
         }
     }

@@ -44,16 +44,22 @@ inline int64_t chunk_size(int64_t n, int64_t min_chunk) {
     return std::max<int64_t>(min_chunk, by_count);
 }
 
+/// One compensated step: s += x, the rounding error carried in c. Once the sum is not finite (an
+/// infinite or NaN value, or overflow) the correction is 0, so the sum is what plain addition gives (Inf,
+/// or NaN after Inf - Inf or a NaN), as SystemDS's KahanPlus and NumPy, instead of the NaN of Inf - Inf
+/// in the correction. For finite sums this is exactly Kahan's step.
+inline void kahan_step(double &s, double &c, double x) {
+    const double y = x - c;
+    const double t = s + y;
+    c = (t - t == 0.0) ? (t - s) - y : 0.0;
+    s = t;
+}
+
 /// Kahan (compensated) summation; partial results merge in a fixed order.
 struct Kahan {
     double sum = 0.0;
     double corr = 0.0;
-    void add(double x) {
-        const double y = x - corr;
-        const double t = sum + y;
-        corr = (t - sum) - y;
-        sum = t;
-    }
+    void add(double x) { kahan_step(sum, corr, x); }
     void merge(const Kahan &o) {
         add(o.sum);
         add(-o.corr);
@@ -77,10 +83,7 @@ struct KahanLanes {
     double corr[kKahanLanes] = {};
     int next = 0; ///< lane of the next add()
     void add(double v) {
-        const double y = v - corr[next];
-        const double t = sum[next] + y;
-        corr[next] = (t - sum[next]) - y;
-        sum[next] = t;
+        kahan_step(sum[next], corr[next], v);
         next = (next + 1) & (kKahanLanes - 1);
     }
     /// Adds v[0..n) (each value squared when `squares`) exactly as n calls of add() would: every lane
@@ -108,6 +111,7 @@ struct KahanLanes {
             e += ((s - (t - z)) + (sum[l] - z)) - corr[l];
             s = t;
         }
+        if (!(s - s == 0.0)) return Kahan{s, 0.0}; // Inf or NaN: what plain addition gives
         const double r = s + e;
         return Kahan{r, (r - s) - e};
     }
@@ -115,14 +119,8 @@ struct KahanLanes {
 private:
     // Kahan::merge of (os, oc) into (s, c).
     static void merge_lane(double &s, double &c, double os, double oc) {
-        double y = os - c;
-        double t = s + y;
-        c = (t - s) - y;
-        s = t;
-        y = -oc - c;
-        t = s + y;
-        c = (t - s) - y;
-        s = t;
+        kahan_step(s, c, os);
+        kahan_step(s, c, -oc);
     }
 };
 

@@ -137,10 +137,7 @@ template <int R, class Value>
     for (int64_t j = 0; j < n; ++j) {
         double sj = s[j], cj = c[j];
         for (int k = 0; k < R; ++k) {
-            const double y = value(rows[k][j], j) - cj;
-            const double t = sj + y;
-            cj = (t - sj) - y;
-            sj = t;
+            detail::kahan_step(sj, cj, value(rows[k][j], j));
         }
         s[j] = sj;
         c[j] = cj;
@@ -202,14 +199,8 @@ template <class AddRows> ColumnSums column_sums(const MatrixBlock &a, AddRows ad
         for (int64_t k = 1; k < nchunks; ++k) {
             const double *ps = parts.get() + 2 * k * cols, *pc = ps + cols;
             for (int64_t j = j0; j < j1; ++j) {
-                double y = ps[j] - oc[j];
-                double t = os[j] + y;
-                oc[j] = (t - os[j]) - y;
-                os[j] = t;
-                y = -pc[j] - oc[j];
-                t = os[j] + y;
-                oc[j] = (t - os[j]) - y;
-                os[j] = t;
+                detail::kahan_step(os[j], oc[j], ps[j]);
+                detail::kahan_step(os[j], oc[j], -pc[j]);
             }
         }
     });
