@@ -175,15 +175,15 @@ MatrixBlock::MatrixBlock(const MatrixBlock &other)
     if (cells() > 0) std::memcpy(data_, other.data_, size_in_bytes());
 }
 
-std::shared_ptr<MatrixBlock> MatrixBlock::dense_over(int64_t rows, int64_t cols, double *data, int64_t nnz,
+std::shared_ptr<MatrixBlock> MatrixBlock::dense_over(int64_t rows, int64_t cols, double *data,
                                                      std::shared_ptr<void> owner) {
     if (rows < 0 || cols < 0 || reinterpret_cast<uintptr_t>(data) % kAlignment != 0 || !owner)
         throw std::logic_error("internal error: dense_over needs valid dimensions and aligned, owned cells");
     std::shared_ptr<MatrixBlock> m(new MatrixBlock(rows, cols, Sparse{}));
     m->sparse_ = false;
     m->data_ = data;
-    m->nnz_ = nnz;
     m->owner_ = std::move(owner);
+    m->recompute_nnz();
     return m;
 }
 

@@ -92,8 +92,8 @@ public:
     /// A rows x cols dense block over cells owned by someone else (e.g. a private mapping of a binary
     /// file): `data` must be 64-byte aligned, hold rows*cols doubles and stay valid and private to this
     /// block while `owner` lives. Writes through mutable_data() must not reach shared storage (a
-    /// MAP_PRIVATE mapping copies on write). `nnz` must be exact.
-    static std::shared_ptr<MatrixBlock> dense_over(int64_t rows, int64_t cols, double *data, int64_t nnz,
+    /// MAP_PRIVATE mapping copies on write). Counts the non-zeros.
+    static std::shared_ptr<MatrixBlock> dense_over(int64_t rows, int64_t cols, double *data,
                                                    std::shared_ptr<void> owner);
 
     MatrixBlock(const MatrixBlock &other);

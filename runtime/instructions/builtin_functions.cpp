@@ -521,19 +521,25 @@ std::vector<std::string> na_strings_arg(BuiltinArgs &a, size_t i) {
     return out;
 }
 
+/// read()'s rows= and cols= arguments, else the dimensions of the .mtd (when there is one).
+void read_dims(BuiltinArgs &a, const std::optional<io::MatrixMeta> &meta, std::optional<int64_t> &rows,
+               std::optional<int64_t> &cols) {
+    if (has(a, 2))
+        rows = dim_arg(a, 2, "read", "rows");
+    else if (meta)
+        rows = meta->rows;
+    if (has(a, 3))
+        cols = dim_arg(a, 3, "read", "cols");
+    else if (meta)
+        cols = meta->cols;
+}
+
 /// read(f, data_type="frame", format="csv", header=, sep=): the schema comes from the .mtd (else STRING).
 void read_frame(BuiltinArgs &a, const std::string &path, const std::optional<io::MatrixMeta> &meta) {
     const std::string format = has(a, 1) ? string_arg(a, 1, "read", "format") : (meta ? meta->format : "csv");
     if (format != "csv") fail(a, "read: frames in format '" + format + "' are not supported yet (only csv)");
     io::FrameReadOptions o;
-    if (has(a, 2))
-        o.rows = dim_arg(a, 2, "read", "rows");
-    else if (meta)
-        o.rows = meta->rows;
-    if (has(a, 3))
-        o.cols = dim_arg(a, 3, "read", "cols");
-    else if (meta)
-        o.cols = meta->cols;
+    read_dims(a, meta, o.rows, o.cols);
     o.header = has(a, 4) ? bool_arg(a, 4, "read", "header") : (meta ? meta->header : false);
     o.sep = has(a, 5) ? string_arg(a, 5, "read", "sep") : (meta ? meta->sep : ",");
     if (has(a, 8)) o.na_strings = na_strings_arg(a, 8);
@@ -568,14 +574,7 @@ void fn_read(BuiltinArgs &a) {
         if (data_type != "matrix") fail(a, "read: data_type '" + data_type + "' is not supported yet");
         io::ReadOptions o;
         o.format = has(a, 1) ? string_arg(a, 1, "read", "format") : (meta ? meta->format : "text");
-        if (has(a, 2))
-            o.rows = dim_arg(a, 2, "read", "rows");
-        else if (meta)
-            o.rows = meta->rows;
-        if (has(a, 3))
-            o.cols = dim_arg(a, 3, "read", "cols");
-        else if (meta)
-            o.cols = meta->cols;
+        read_dims(a, meta, o.rows, o.cols);
         if (meta && has(a, 2) && meta->rows && *meta->rows != *o.rows)
             fail(a, "read: rows=" + std::to_string(*o.rows) + " disagrees with " + path + ".mtd (" +
                         std::to_string(*meta->rows) + ")");

@@ -5,8 +5,7 @@
 #include "runtime/io/matrix_io.h"
 #include "runtime/io/output_file.h"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
+#include <tbb/parallel_for.h>
 #include <tbb/task_group.h>
 
 #include <algorithm>
@@ -16,7 +15,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -155,38 +153,6 @@ Header decode(const SourceFile &f) {
     return h;
 }
 
-/// The number of non-zero (or NaN) values among v[0..n), counted on all threads.
-int64_t count_nonzeros(const double *v, size_t n) {
-    return tbb::parallel_reduce(
-        tbb::blocked_range<size_t>(0, n, size_t{1} << 16), int64_t{0},
-        [v](const tbb::blocked_range<size_t> &r, int64_t acc) {
-            int64_t zeros = 0;
-            for (size_t i = r.begin(); i < r.end(); ++i) zeros += v[i] == 0.0;
-            return acc + static_cast<int64_t>(r.size()) - zeros;
-        },
-        std::plus<>());
-}
-
-/// Copies `n` doubles from the (possibly unaligned) payload to `dst` on all threads and returns how
-/// many are non-zero (NaN counts), so the block's nnz needs no second pass over the data.
-int64_t copy_counting(const char *src, size_t n, double *dst) {
-    constexpr size_t kGrain = size_t{1} << 17; // 1 MB of doubles per task
-    return tbb::parallel_reduce(
-        tbb::blocked_range<size_t>(0, n, kGrain), int64_t{0},
-        [src, dst](const tbb::blocked_range<size_t> &r, int64_t acc) {
-            constexpr size_t kBlock = 4096; // counted while the copied 32 KB are still in L1
-            int64_t zeros = 0;
-            for (size_t lo = r.begin(); lo < r.end(); lo += kBlock) {
-                const size_t len = std::min(kBlock, r.end() - lo);
-                std::memcpy(dst + lo, src + lo * sizeof(double), len * sizeof(double));
-                const double *v = dst + lo;
-                for (size_t i = 0; i < len; ++i) zeros += v[i] == 0.0;
-            }
-            return acc + static_cast<int64_t>(r.size()) - zeros;
-        },
-        std::plus<>());
-}
-
 /// Concatenates part files of which at least one is CSR into one CSR block (dense parts are
 /// compressed), checking each part's structure.
 MatrixPtr read_csr_parts(const std::vector<SourceFile> &files, const std::vector<Header> &headers,
@@ -304,6 +270,11 @@ MatrixPtr read_binary(const std::vector<SourceFile> &files, const std::string &p
         for (size_t k = 0; k < files.size(); ++k) verify_payload(files[k], headers[k]);
         return read_csr_parts(files, headers, path, total_rows, ncols, nnz);
     }
+    auto check_nnz = [&](const MatrixBlock &m) {
+        if (m.nnz() != nnz)
+            throw IoError("cannot read '" + path + "': corrupt header: it says nnz=" + std::to_string(nnz) +
+                          " but the data holds " + std::to_string(m.nnz()) + " non-zeros");
+    };
     if (files.size() == 1 && total_rows * ncols > 0) {
         if (auto mapping = files[0].share_mapping()) {
             // One mapped part: the block is the mapping itself (private, copy-on-write; the payload
@@ -311,35 +282,33 @@ MatrixPtr read_binary(const std::vector<SourceFile> &files, const std::string &p
             // fresh pages to fault in and zero; the checksum and the nnz count read it side by side.
             auto *cells =
                 reinterpret_cast<double *>(const_cast<char *>(files[0].text().data()) + kBinaryHeaderBytes);
-            const auto n = static_cast<size_t>(headers[0].payload_bytes / sizeof(double));
             tbb::task_group checks;
             checks.run([&files, &headers] { verify_payload(files[0], headers[0]); });
-            const int64_t found = count_nonzeros(cells, n);
+            auto out = MatrixBlock::dense_over(total_rows, ncols, cells, std::move(mapping));
             checks.wait();
-            if (found != nnz)
-                throw IoError("cannot read '" + path +
-                              "': corrupt header: it says nnz=" + std::to_string(nnz) +
-                              " but the data holds " + std::to_string(found) + " non-zeros");
-            return MatrixBlock::dense_over(total_rows, ncols, cells, found, std::move(mapping));
+            check_nnz(*out);
+            return out;
         }
     }
     auto out = MatrixBlock::uninitialized(total_rows, ncols);
-    double *dst = out->mutable_data();
-    int64_t found = 0;
+    char *dst = reinterpret_cast<char *>(out->mutable_data());
     for (size_t k = 0; k < files.size(); ++k) {
-        // The checksum (one sequential pass) runs beside the parallel copy, which counts the
-        // non-zeros as it goes; a mismatch is reported once both are done.
+        // The checksum (one sequential pass) runs beside the parallel copy; a mismatch is reported
+        // once both are done.
         tbb::task_group checks;
         checks.run([&files, &headers, k] { verify_payload(files[k], headers[k]); });
-        found += copy_counting(files[k].text().data() + kBinaryHeaderBytes,
-                               static_cast<size_t>(headers[k].payload_bytes / sizeof(double)), dst);
+        const char *src = files[k].text().data() + kBinaryHeaderBytes;
+        const size_t n = headers[k].payload_bytes;
+        constexpr size_t kGrain = size_t{8} << 20; // copy large payloads on all threads
+        tbb::parallel_for(size_t{0}, (n + kGrain - 1) / kGrain, [&](size_t c) {
+            const size_t lo = c * kGrain, len = std::min(n, lo + kGrain) - lo;
+            std::memcpy(dst + lo, src + lo, len);
+        });
         checks.wait();
-        dst += headers[k].payload_bytes / sizeof(double);
+        dst += n;
     }
-    if (found != nnz)
-        throw IoError("cannot read '" + path + "': corrupt header: it says nnz=" + std::to_string(nnz) +
-                      " but the data holds " + std::to_string(found) + " non-zeros");
-    out->set_nnz(found);
+    out->recompute_nnz();
+    check_nnz(*out);
     return out;
 }
 
