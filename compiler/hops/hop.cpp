@@ -50,6 +50,8 @@ const char *to_string(HopKind k) {
 std::string Hop::dims_text() const {
     auto t = [](const std::optional<int64_t> &v) { return v ? std::to_string(*v) : std::string("?"); };
     if (data_type == DataType::Frame) return "[frame " + t(rows) + "," + t(cols) + "]";
+    if (data_type == DataType::List) return "[list]";
+    if (data_type == DataType::Unknown) return "[unknown]";
     if (data_type != DataType::Matrix) return "[scalar]";
     return "[" + t(rows) + "," + t(cols) + "," + t(nnz) + "]";
 }
