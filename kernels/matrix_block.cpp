@@ -34,11 +34,19 @@ public:
         static BufferPool *pool = new BufferPool(); // never destroyed: blocks may outlive static teardown
         return *pool;
     }
+    /// A kept buffer of exactly `bytes`, or nullptr. On a miss, kept buffers of other sizes (largest first)
+    /// go back to the system until `bytes` are returned: the caller's fresh allocation then reuses those
+    /// pages, which are already backed, instead of growing the footprint with never-touched memory (the
+    /// kernel's first-touch zeroing of new pages dominated kernels such as a sparse transpose, and costs up
+    /// to 10x more per byte on a VM whose host has not backed them yet).
     void *take(size_t bytes) {
         if (bytes < kMinPooled) return nullptr;
         std::lock_guard lock(mutex_);
         auto it = free_.find(bytes);
-        if (it == free_.end() || it->second.empty()) return nullptr;
+        if (it == free_.end() || it->second.empty()) {
+            release_locked(bytes);
+            return nullptr;
+        }
         void *p = it->second.back();
         it->second.pop_back();
         cached_ -= bytes;
@@ -55,6 +63,20 @@ public:
     }
 
 private:
+    void release_locked(size_t bytes) {
+        size_t released = 0;
+        while (released < bytes && cached_ > 0) {
+            auto largest = free_.end();
+            for (auto f = free_.begin(); f != free_.end(); ++f)
+                if (!f->second.empty() && (largest == free_.end() || f->first > largest->first)) largest = f;
+            if (largest == free_.end()) break;
+            std::free(largest->second.back());
+            largest->second.pop_back();
+            cached_ -= largest->first;
+            released += largest->first;
+        }
+    }
+
     static constexpr size_t kMinPooled = size_t{1} << 20;
     static constexpr size_t kMaxCached = size_t{1} << 30;
     std::mutex mutex_;

@@ -3,8 +3,11 @@
 //   cell-wise and aggregate kernels on 10M cells vs the STREAM triad bandwidth (bytes moved / second);
 //   small products (X %*% v and t(X) %*% X, X 2000x20) with all threads vs one thread, and directly through
 //   OpenBLAS with its own thread pool (how linea called them before the split BLAS calls).
-// Direct BLAS baselines run with OpenBLAS's pool at all hardware threads; linea keeps it at one.
+// Direct BLAS baselines run with OpenBLAS's pool at all hardware threads; linea keeps it at one except for
+// very large products (blas::kPoolFlops), which it runs as one call on that pool; the *_split rows force
+// the older split TBB calls for those too, so both variants are measured side by side.
 // benchmarks/micro/run_kernels.py turns the output into the ratio table in benchmarks/results/kernels.md.
+#include "kernels/blas/tbb_blas.h"
 #include "kernels/ops.h"
 
 #include <benchmark/benchmark.h>
@@ -59,6 +62,17 @@ void BM_matmult_linea(benchmark::State &st) {
                                                benchmark::Counter::kIs1000);
 }
 
+/// Large products split into single-threaded calls on TBB tasks, as before blas::kPoolFlops existed.
+struct SplitOnly {
+    SplitOnly() { linea::kernels::blas::set_pool_flops(1e30); }
+    ~SplitOnly() { linea::kernels::blas::set_pool_flops(0); }
+};
+
+void BM_matmult_linea_split(benchmark::State &st) {
+    SplitOnly split;
+    BM_matmult_linea(st);
+}
+
 void BM_dsyrk_direct(benchmark::State &st) {
     OpenBlasThreads pool;
     const int64_t r = st.range(0), c = st.range(1);
@@ -75,6 +89,11 @@ void BM_tsmm_linea(benchmark::State &st) {
     const int64_t r = st.range(0), c = st.range(1);
     auto x = random_block(r, c, 3);
     for (auto _ : st) benchmark::DoNotOptimize(linea::kernels::tsmm(*x, true));
+}
+
+void BM_tsmm_linea_split(benchmark::State &st) {
+    SplitOnly split;
+    BM_tsmm_linea(st);
 }
 
 /// X %*% v and t(X) %*% X on a 2000x20 X (the inner loop of steplm and lm grids); arg 0 = all threads, 1 =
@@ -163,8 +182,10 @@ void BM_colSums(benchmark::State &st) {
 
 BENCHMARK(BM_dgemm_direct)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_matmult_linea)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_matmult_linea_split)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_dsyrk_direct)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_tsmm_linea)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_tsmm_linea_split)->Args({100000, 500})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_small_matmult)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_small_matmult_openblas_pool)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_stream_triad)->Unit(benchmark::kMillisecond)->UseRealTime();

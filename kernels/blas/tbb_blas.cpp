@@ -1,4 +1,5 @@
-// BLAS calls split over TBB tasks with OpenBLAS single-threaded; the one owner of OpenBLAS's thread count.
+// BLAS calls split over TBB tasks with OpenBLAS single-threaded, very large products as one call on
+// OpenBLAS's own pool; the one owner of OpenBLAS's thread count.
 #include "kernels/blas/tbb_blas.h"
 
 #include "kernels/blas/blas_util.h"
@@ -6,10 +7,13 @@
 
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
+#include <tbb/task.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 extern "C" void openblas_set_num_threads(int num_threads);
@@ -26,8 +30,26 @@ constexpr int64_t kMinBlock = 64;
 /// every block call stays efficient.
 constexpr int64_t kMaxBlocks = 16;
 
-std::mutex g_mutex;
-int g_raised_users = 0;
+/// Exclusive: a call running with OpenBLAS's pool raised; shared: single-threaded calls. A holder never
+/// waits for anything else (nested scopes of a thread do nothing, a raised call runs no TBB tasks), so
+/// waiting for either side cannot deadlock.
+std::shared_mutex g_pool;
+/// Pool scopes this thread holds (nested ones do nothing) and whether the outermost one is exclusive.
+thread_local int t_scopes = 0;
+thread_local bool t_owner = false;
+
+std::atomic<double> g_pool_flops{kPoolFlops};
+
+double pool_flops() {
+    return g_pool_flops.load(std::memory_order_relaxed);
+}
+
+/// Threads the caller may give OpenBLAS: the thread cap, unless it runs inside a TBB task (its arena's
+/// threads are busy with the surrounding loop) or in a one-thread arena (a parfor worker).
+int caller_threads() {
+    if (tbb::task::current_context() != nullptr) return 1;
+    return std::min(num_threads(), tbb::this_task_arena::max_concurrency());
+}
 
 void ensure_single_threaded() {
     static std::once_flag once;
@@ -46,6 +68,12 @@ double flops(int64_t m, int64_t n, int64_t k) {
     return 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
 }
 
+/// Scratch for partial results: recycled large buffers, not zeroed (every partial is written by a call with
+/// beta = 0), so repeated products do not fault in fresh pages.
+std::shared_ptr<MatrixBlock> scratch(int64_t parts, int64_t cells) {
+    return MatrixBlock::uninitialized(std::max<int64_t>(parts, 1), cells);
+}
+
 /// Runs fn(block) for block in [0, blocks) as independent TBB tasks (one task per block).
 template <class F> void for_blocks(int64_t blocks, F &&fn) {
     tbb::parallel_for(
@@ -58,6 +86,7 @@ template <class F> void for_blocks(int64_t blocks, F &&fn) {
 
 void gemm_call(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
                const double *b, int64_t ldb, double *c, int64_t ldc) {
+    detail::PoolScope scope(1);
     cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
                 to_blas(m), to_blas(n), to_blas(k), 1.0, a, to_blas(lda), b, to_blas(ldb), 0.0, c,
                 to_blas(ldc));
@@ -65,10 +94,16 @@ void gemm_call(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, cons
 
 } // namespace
 
+void set_pool_flops(double flops) {
+    g_pool_flops.store(flops > 0 ? flops : kPoolFlops, std::memory_order_relaxed);
+}
+
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const double *a, int64_t lda,
           const double *b, int64_t ldb, double *c, int64_t ldc) {
     ensure_single_threaded();
-    if (flops(m, n, k) < static_cast<double>(kParallelFlops)) {
+    const double f = flops(m, n, k);
+    // Inside this thread's raised scope the pool is ours: split tasks on other threads would wait for it.
+    if (f < static_cast<double>(kParallelFlops) || t_owner) {
         gemm_call(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
         return;
     }
@@ -76,7 +111,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const dou
         // Small result over a long inner dimension: chunks of k, one private result each, added in order.
         const int64_t bs = block_len(k);
         const int64_t chunks = (k + bs - 1) / bs;
-        std::vector<double> partial(static_cast<size_t>((chunks - 1) * m * n));
+        const auto partial = scratch(chunks - 1, m * n);
         for_blocks(chunks, [&](int64_t ch) {
             const int64_t k0 = ch * bs, len = std::min(bs, k - k0);
             const double *ap = trans_a ? a + k0 * lda : a + k0;
@@ -84,15 +119,26 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const dou
             if (ch == 0)
                 gemm_call(trans_a, trans_b, m, n, len, ap, lda, bp, ldb, c, ldc);
             else
-                gemm_call(trans_a, trans_b, m, n, len, ap, lda, bp, ldb, partial.data() + (ch - 1) * m * n,
-                          n);
+                gemm_call(trans_a, trans_b, m, n, len, ap, lda, bp, ldb,
+                          partial->mutable_data() + (ch - 1) * m * n, n);
         });
         for (int64_t ch = 1; ch < chunks; ++ch) {
-            const double *p = partial.data() + (ch - 1) * m * n;
+            const double *p = partial->data() + (ch - 1) * m * n;
             for (int64_t i = 0; i < m; ++i)
                 for (int64_t j = 0; j < n; ++j) c[i * ldc + j] += p[i * n + j];
         }
         return;
+    }
+    if (f >= pool_flops() && std::min(m, n) >= kPoolMinDim) {
+        // One call on OpenBLAS's pool. Where it cannot be raised (one thread, a parfor worker, a TBB task)
+        // the split below runs; the two agree to rounding, not always bit for bit (OpenBLAS's threaded
+        // dgemm blocks k and its thread ranges' edges differently), and the choice depends only on the
+        // shape, the thread cap and the calling context.
+        detail::PoolScope scope(caller_threads());
+        if (scope.raised()) {
+            gemm_call(trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+            return;
+        }
     }
     if (m >= n) {
         // Row blocks of C: rows i0.. of op(A) are rows of A, or columns of A when transposed.
@@ -114,10 +160,11 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const dou
 void gemv(bool trans, int64_t rows, int64_t cols, const double *a, int64_t lda, const double *x, double *y) {
     ensure_single_threaded();
     auto call = [&](int64_t r, int64_t c, const double *ap, const double *xp, double *yp) {
+        detail::PoolScope scope(1);
         cblas_dgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, to_blas(r), to_blas(c), 1.0, ap,
                     to_blas(lda), xp, 1, 0.0, yp, 1);
     };
-    if (flops(rows, cols, 1) < static_cast<double>(kParallelFlops) || rows < 2 * kMinBlock) {
+    if (flops(rows, cols, 1) < static_cast<double>(kParallelFlops) || rows < 2 * kMinBlock || t_owner) {
         call(rows, cols, a, x, y);
         return;
     }
@@ -146,10 +193,21 @@ void gemv(bool trans, int64_t rows, int64_t cols, const double *a, int64_t lda, 
 void syrk_upper(bool trans, int64_t n, int64_t k, const double *a, int64_t lda, double *c, int64_t ldc) {
     ensure_single_threaded();
     auto syrk_call = [&](int64_t nn, int64_t kk, const double *ap, double *cp, int64_t ldcp) {
+        detail::PoolScope scope(1);
         cblas_dsyrk(CblasRowMajor, CblasUpper, trans ? CblasTrans : CblasNoTrans, to_blas(nn), to_blas(kk),
                     1.0, ap, to_blas(lda), 0.0, cp, to_blas(ldcp));
     };
-    if (flops(n, n, k) / 2 < static_cast<double>(kParallelFlops)) {
+    const double f = flops(n, n, k) / 2;
+    if (f < static_cast<double>(kParallelFlops) || t_owner) {
+        syrk_call(n, k, a, c, ldc);
+        return;
+    }
+    if (f >= pool_flops() && n >= kPoolMinDim && k < 4 * n) {
+        // One call instead of tiles (a choice by shape: tiles sum in another order), on OpenBLAS's pool
+        // when it can be raised; its threaded dsyrk computes the same bits as the single-threaded one.
+        // Tall products keep the split below: as fast as the pool on an idle machine, and faster on a
+        // busy one (independent tasks, no waiting for a descheduled thread).
+        detail::PoolScope scope(caller_threads());
         syrk_call(n, k, a, c, ldc);
         return;
     }
@@ -157,17 +215,17 @@ void syrk_upper(bool trans, int64_t n, int64_t k, const double *a, int64_t lda, 
         // Tall: split the summed dimension into row chunks, one private triangle each, added in order.
         const int64_t bs = std::max(block_len(k), n);
         const int64_t chunks = (k + bs - 1) / bs;
-        std::vector<double> partial(static_cast<size_t>((chunks - 1) * n * n));
+        const auto partial = scratch(chunks - 1, n * n);
         for_blocks(chunks, [&](int64_t ch) {
             const int64_t k0 = ch * bs, len = std::min(bs, k - k0);
             const double *ap = trans ? a + k0 * lda : a + k0;
             if (ch == 0)
                 syrk_call(n, len, ap, c, ldc);
             else
-                syrk_call(n, len, ap, partial.data() + (ch - 1) * n * n, n);
+                syrk_call(n, len, ap, partial->mutable_data() + (ch - 1) * n * n, n);
         });
         for (int64_t ch = 1; ch < chunks; ++ch) {
-            const double *p = partial.data() + (ch - 1) * n * n;
+            const double *p = partial->data() + (ch - 1) * n * n;
             for (int64_t i = 0; i < n; ++i)
                 for (int64_t j = i; j < n; ++j) c[i * ldc + j] += p[i * n + j];
         }
@@ -195,19 +253,33 @@ void syrk_upper(bool trans, int64_t n, int64_t k, const double *a, int64_t lda, 
 
 namespace detail {
 
-bool enter_blas_threads(double flops) {
-    ensure_single_threaded();
-    if (flops < kLapackParallelFlops) return false;
-    const int threads = std::min(num_threads(), tbb::this_task_arena::max_concurrency());
-    if (threads <= 1) return false;
-    std::lock_guard lock(g_mutex);
-    if (g_raised_users++ == 0) openblas_set_num_threads(threads);
-    return true;
+int lapack_threads(double flops) {
+    return flops < kLapackParallelFlops ? 1 : caller_threads();
 }
 
-void leave_blas_threads() {
-    std::lock_guard lock(g_mutex);
-    if (--g_raised_users == 0) openblas_set_num_threads(1);
+PoolScope::PoolScope(int threads) {
+    ensure_single_threaded();
+    if (t_scopes++ > 0) return;
+    if (threads > 1) {
+        g_pool.lock();
+        held_ = Held::Exclusive;
+        t_owner = true;
+        openblas_set_num_threads(threads);
+        return;
+    }
+    g_pool.lock_shared();
+    held_ = Held::Shared;
+}
+
+PoolScope::~PoolScope() {
+    --t_scopes;
+    if (held_ == Held::Exclusive) {
+        openblas_set_num_threads(1);
+        t_owner = false;
+        g_pool.unlock();
+    } else if (held_ == Held::Shared) {
+        g_pool.unlock_shared();
+    }
 }
 
 } // namespace detail

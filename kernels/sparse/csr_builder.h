@@ -11,6 +11,22 @@
 
 namespace linea::kernels::sparse {
 
+/// Touches one byte per 4 KiB page of v's storage, the pages split in contiguous halves over the threads,
+/// before a kernel scatters into it. A fresh buffer's pages are zeroed by the kernel on first touch; a
+/// scatter touches them in an order that makes its threads fault the same huge pages, one zeroing while
+/// the others wait, whereas here each thread faults its own range. Harmless on recycled buffers (the
+/// kernel writes every element afterwards).
+template <class T> void prefault(CsrVector<T> &v) {
+    constexpr int64_t kPage = 4096;
+    const int64_t bytes = static_cast<int64_t>(v.size() * sizeof(T));
+    if (bytes < (int64_t{4} << 20)) return;
+    char *base = reinterpret_cast<char *>(v.data());
+    const int64_t pages = (bytes + kPage - 1) / kPage;
+    detail::parallel_range(2, bytes / 8, [&](int64_t h0, int64_t h1) {
+        for (int64_t pg = h0 * pages / 2; pg < h1 * pages / 2; ++pg) base[pg * kPage] = 0;
+    });
+}
+
 /// Builds a rows x cols CSR block in two parallel passes: `bound(i)` gives an upper bound of the
 /// entries of row i; `fill(i, cols_out, vals_out)` writes row i's entries (sorted columns, non-zero
 /// values only) and returns how many it wrote (<= bound). Rows that wrote fewer are compacted.

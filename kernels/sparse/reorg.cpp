@@ -42,6 +42,8 @@ MatrixPtr transpose(const MatrixBlock &a) {
     orp[n] = run;
     CsrVector<int32_t> oci(static_cast<size_t>(nnz));
     CsrVector<double> ocv(static_cast<size_t>(nnz));
+    prefault(oci);
+    prefault(ocv);
     detail::parallel_range(nchunks, nnz, [&](int64_t k0, int64_t k1) {
         for (int64_t k = k0; k < k1; ++k) {
             int64_t *o = off[k].data();
