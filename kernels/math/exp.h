@@ -8,14 +8,15 @@
 // the multiple of ln2/128 split into an exact high part and a small low part), so
 // e^x = 2^k * 2^(j/128) * e^r. 2^(j/128) comes from a table as hi + lo (exp_table.h), e^r - 1 is the
 // Taylor polynomial to r^5 (truncation below 0.01 ulp), and y = hi + (lo + hi * (e^r - 1)) is rounded once.
-// For |x| <= kFastLimit the result is normal, so 2^k is added to y's exponent field (exp_in_range);
+// For |x| <= kExpFastLimit the result is normal, so 2^k is added to y's exponent field (exp_in_range);
 // beyond it y is scaled by 2^k in two exact-power steps (so 2^k never overflows and subnormal results
 // round once) and the special values are selected (exp_out_of_range). Every step is a plain IEEE
 // operation, an integer operation or a table load: no FMA, so any vector width gives the same bits.
 //
-// Loops: exp_in_range has no branch or select and vectorizes (the table lookup becomes element loads);
-// kernels run it over a block and recompute the rare cells with |x| > kFastLimit (or NaN) by exp()
-// afterwards (dense/cellwise.cpp), which gives exactly the bits of exp().
+// Loops: exp_in_range has no branch or select and vectorizes; exp_in_range4 is the same formula on four
+// values at once with cheaper table loads. Kernels run it over a block and recompute the rare cells with
+// |x| > kExpFastLimit (or NaN) by exp() afterwards (dense/cellwise.cpp), which gives exactly the bits of
+// exp().
 #pragma once
 
 #include "kernels/math/exp_table.h"
@@ -46,40 +47,46 @@ constexpr double kC3 = 0x1.5555555555555p-3;
 constexpr double kC4 = 0x1.5555555555555p-5;
 constexpr double kC5 = 0x1.1111111111111p-7;
 
-inline uint64_t to_bits(double d) {
-    uint64_t b;
-    std::memcpy(&b, &d, sizeof b);
-    return b;
-}
-inline double from_bits(uint64_t b) {
-    double d;
-    std::memcpy(&d, &b, sizeof d);
-    return d;
+/// Copies the bits of `f` into `t` (a double or a GCC vector of them and the unsigned type of the same size;
+/// vectors are passed by reference: a returned AVX vector would depend on the target's ABI).
+template <class To, class From> [[gnu::always_inline]] inline void copy_bits(const From &f, To &t) {
+    static_assert(sizeof(To) == sizeof(From));
+    std::memcpy(&t, &f, sizeof t);
 }
 
 /// x reduced: e^x = y * 2^k with y = 2^(j/128) * e^r rounded (in [0.99, 2]) and k carried in `shifted_bits`
-/// (the bits of x * 128/ln2 + kShifter, whose low mantissa bits hold 128k + j).
-struct Reduced {
-    double y;
-    uint64_t shifted_bits;
-};
-
-[[gnu::always_inline]] inline Reduced reduce(double x) {
-    const double shifted = x * kNOverLn2 + kShifter;
-    const double kj = shifted - kShifter; // nearest integer to x * 128/ln2
-    const double r = (x - kj * kLn2NHi) - kj * kLn2NLo;
-    const uint64_t bits = to_bits(shifted);
-    const uint64_t j = bits & 127; // a valid index for any x, even NaN or Inf
-    const double hi = kExp2Table[2 * j], lo = kExp2Table[2 * j + 1];
-    const double r2 = r * r;
-    const double em1 = r + r2 * ((0.5 + r * kC3) + r2 * (kC4 + r * kC5)); // e^r - 1
-    return Reduced{hi + (lo + hi * em1), bits};
+/// (the bits of x * 128/ln2 + kShifter, whose low mantissa bits hold 128k + j; (shifted_bits >> 7) is k
+/// plus a constant whose low 12 bits are zero, so shifting it into the exponent field adds k). D is double
+/// or a GCC vector of doubles, U the unsigned integer (vector) of its size; lookup(j, hi, lo) loads the
+/// table pairs j (each j in [0, 128) for any x, even NaN or Inf). Only element-wise operations, so a vector
+/// of x gives the bits of each x reduced alone.
+template <class D, class U, class Lookup>
+[[gnu::always_inline]] inline void reduce(const D &x, D &y, U &shifted_bits, Lookup lookup) {
+    const D shifted = x * kNOverLn2 + kShifter;
+    const D kj = shifted - kShifter; // nearest integer to x * 128/ln2
+    const D r = (x - kj * kLn2NHi) - kj * kLn2NLo;
+    copy_bits(shifted, shifted_bits);
+    D hi, lo;
+    lookup(shifted_bits & 127, hi, lo);
+    const D r2 = r * r;
+    const D em1 = r + r2 * ((0.5 + r * kC3) + r2 * (kC4 + r * kC5)); // e^r - 1
+    y = hi + (lo + hi * em1);
 }
 
-/// (shifted_bits >> 7) is k plus a constant whose low 12 bits are zero, so shifting it into the exponent
-/// field adds k (mod 2^12, i.e. exactly for the k that occur).
-inline uint64_t k_bits(uint64_t shifted_bits) {
-    return shifted_bits >> 7;
+/// e^x = y * 2^k for a normal result: 2^k added to y's exponent field.
+template <class D, class U, class Lookup>
+[[gnu::always_inline]] inline void in_range(const D &x, D &out, Lookup lookup) {
+    D y;
+    U bits, ybits;
+    reduce(x, y, bits, lookup);
+    copy_bits(y, ybits);
+    const U sum = ybits + ((bits >> 7) << 52);
+    copy_bits(sum, out);
+}
+
+inline void lookup_scalar(uint64_t j, double &hi, double &lo) {
+    hi = kExp2Table[2 * j];
+    lo = kExp2Table[2 * j + 1];
 }
 
 } // namespace exp_detail
@@ -95,20 +102,45 @@ constexpr double kExpFastLimit = 708.0;
 /// e^x for |x| <= kExpFastLimit (any other x gives a meaningless value, never a trap); no branch or select,
 /// so loops over it vectorize.
 [[gnu::always_inline]] inline double exp_in_range(double x) {
-    using namespace exp_detail;
-    const Reduced red = reduce(x);
-    return from_bits(to_bits(red.y) + (k_bits(red.shifted_bits) << 52));
+    double y;
+    exp_detail::in_range<double, uint64_t>(x, y, exp_detail::lookup_scalar);
+    return y;
+}
+
+/// Four doubles as one vector (GCC vector extension: one AVX register, or two SSE2 ones).
+typedef double Quad __attribute__((vector_size(32)));
+
+/// exp_in_range of each element of x, bit-identical to four calls: the same element-wise formula on a vector,
+/// the table pairs loaded as 16-byte vectors and transposed (cheaper than the element loads GCC makes of the
+/// scalar formula's lookups).
+[[gnu::always_inline]] inline void exp_in_range4(const Quad &x, Quad &y) {
+    typedef uint64_t Quad64 __attribute__((vector_size(32)));
+    typedef double Pair __attribute__((vector_size(16)));
+    auto lookup = [](const Quad64 &j, Quad &hi, Quad &lo) {
+        Pair p[4];
+        for (int l = 0; l < 4; ++l) std::memcpy(&p[l], exp_detail::kExp2Table + 2 * j[l], sizeof(Pair));
+        const Quad q0 = __builtin_shufflevector(p[0], p[2], 0, 1, 2, 3); // hi0 lo0 hi2 lo2
+        const Quad q1 = __builtin_shufflevector(p[1], p[3], 0, 1, 2, 3); // hi1 lo1 hi3 lo3
+        hi = __builtin_shufflevector(q0, q1, 0, 4, 2, 6);
+        lo = __builtin_shufflevector(q0, q1, 1, 5, 3, 7);
+    };
+    exp_detail::in_range<Quad, Quad64>(x, y, lookup);
 }
 
 /// e^x for |x| > kExpFastLimit, NaN and +-Inf: y scaled by 2^k1 * 2^k2 with k1 = floor(k/2), k2 = k - k1
 /// (both normal powers for |x| <= kMaxArg, so only the last product rounds), specials selected.
 inline double exp_out_of_range(double x) {
     using namespace exp_detail;
-    const Reduced red = reduce(x);
-    const uint64_t k = k_bits(red.shifted_bits);
+    double y;
+    uint64_t bits;
+    reduce(x, y, bits, lookup_scalar);
+    const uint64_t k = bits >> 7;
     const uint64_t k1 = k >> 1; // the constant in k is even, so this is floor(k/2) plus half of it
     const uint64_t k2 = k - k1;
-    const double v = red.y * from_bits((k1 + 1023) << 52) * from_bits((k2 + 1023) << 52);
+    double p1, p2;
+    copy_bits((k1 + 1023) << 52, p1);
+    copy_bits((k2 + 1023) << 52, p2);
+    const double v = y * p1 * p2;
     // Out of range (including +-Inf) the steps above give garbage; NaN fails both tests and stays NaN.
     const double big = x > kMaxArg ? kInf : v;
     return x < kMinArg ? 0.0 : big;
