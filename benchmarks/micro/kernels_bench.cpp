@@ -2,7 +2,8 @@
 //   matmult 2000x2000 vs direct cblas_dgemm; tsmm (t(X)%*%X, 100000x500) vs direct cblas_dsyrk;
 //   cell-wise and aggregate kernels on 10M cells vs the STREAM triad bandwidth (bytes moved / second);
 //   small products (X %*% v and t(X) %*% X, X 2000x20) with all threads vs one thread, and directly through
-//   OpenBLAS with its own thread pool (how linea called them before the split BLAS calls).
+//   OpenBLAS with its own thread pool (how linea called them before the split BLAS calls);
+//   cell-wise and aggregate kernels on one thread in L2 (compute throughput, GB/s).
 // Direct BLAS baselines run with OpenBLAS's pool at all hardware threads; linea keeps it at one except for
 // very large products (blas::kPoolFlops), which it runs as one call on that pool; the *_split rows force
 // the older split TBB calls for those too, so both variants are measured side by side.
@@ -180,6 +181,44 @@ void BM_colSums(benchmark::State &st) {
     });
 }
 
+/// Compute throughput on one thread with the operands in L2 (32x1000, 256 KB each): insensitive to the memory
+/// bandwidth other processes take on a shared host, so kernel speed-ups show even under load.
+template <typename F> void in_l2(benchmark::State &st, int arrays, F f) {
+    linea::kernels::set_num_threads(1);
+    auto x = random_block(32, 1000, 8), y = random_block(32, 1000, 9);
+    for (auto _ : st) f(*x, *y);
+    st.SetBytesProcessed(st.iterations() * 32000 * 8 * arrays);
+    linea::kernels::set_num_threads(0);
+}
+
+void BM_l2_mul(benchmark::State &st) {
+    in_l2(st, 3, [](const MatrixBlock &x, const MatrixBlock &y) {
+        benchmark::DoNotOptimize(linea::kernels::binary(linea::kernels::BinaryOp::Mul, x, y));
+    });
+}
+void BM_l2_exp(benchmark::State &st) {
+    in_l2(st, 2, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(linea::kernels::unary(linea::kernels::UnaryOp::Exp, x));
+    });
+}
+void BM_l2_sum(benchmark::State &st) {
+    in_l2(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(linea::kernels::aggregate_all(linea::kernels::AggOp::Sum, x));
+    });
+}
+void BM_l2_rowSums(benchmark::State &st) {
+    in_l2(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(
+            linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Row, x));
+    });
+}
+void BM_l2_colSums(benchmark::State &st) {
+    in_l2(st, 1, [](const MatrixBlock &x, const MatrixBlock &) {
+        benchmark::DoNotOptimize(
+            linea::kernels::aggregate(linea::kernels::AggOp::Sum, linea::kernels::AggDir::Col, x));
+    });
+}
+
 BENCHMARK(BM_dgemm_direct)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_matmult_linea)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_matmult_linea_split)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -195,6 +234,11 @@ BENCHMARK(BM_exp)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_sum)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_rowSums)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_colSums)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_l2_mul)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_l2_exp)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_l2_sum)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_l2_rowSums)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_l2_colSums)->Unit(benchmark::kMicrosecond);
 
 } // namespace
 

@@ -46,6 +46,13 @@ def main():
                      "%.2f" % (bw / triad), ">= 0.7"))
     lines = ["| kernel | linea | baseline (same run) | ratio | target |", "|---|---|---|---|---|"]
     lines += ["| %s | %s | %s | %s | %s |" % r for r in rows]
+    l2 = [(label, res[n]["bytes_per_second"]) for n, label in
+          [("BM_l2_mul", "X * Y"), ("BM_l2_exp", "exp(X)"), ("BM_l2_sum", "sum(X)"), ("BM_l2_rowSums", "rowSums(X)"),
+           ("BM_l2_colSums", "colSums(X)")] if n in res]
+    if l2:
+        lines += ["", "Compute throughput, one thread, 32x1000 operands in L2 (not bound by DRAM bandwidth):", "",
+                  "| kernel | GB/s |", "|---|---|"]
+        lines += ["| %s | %.2f |" % (label, bw / 1e9) for label, bw in l2]
     table = "\n".join(lines)
     print(table)
     if out_file:

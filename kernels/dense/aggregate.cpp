@@ -130,34 +130,61 @@ std::vector<Acc> reduce_cols(const MatrixBlock &a, Acc init, Step step, Merge me
 
 // Adds value(rows[k][j], j) to the Kahan sum (s[j], c[j]) of every column j < n, rows k = 0..R-1 in order:
 // one contiguous loop over the columns (SIMD), each column's sum and correction in registers over the R
-// rows; column j goes through exactly the steps of its own Kahan::add.
-template <int R, class Value>
+// rows. `Checked`: column j goes through exactly the steps of its own Kahan::add (detail::kahan_step);
+// otherwise the plain Kahan step (two operations fewer per value), which gives the same bits as long as
+// the column's sum stays finite (once Inf or NaN, it stays Inf or NaN: see column_sums).
+template <int R, bool Checked, class Value>
 [[gnu::always_inline]] inline void add_rows(double *__restrict s, double *__restrict c,
                                             const double *const *rows, int64_t n, Value value) {
     for (int64_t j = 0; j < n; ++j) {
         double sj = s[j], cj = c[j];
         for (int k = 0; k < R; ++k) {
-            detail::kahan_step(sj, cj, value(rows[k][j], j));
+            if constexpr (Checked) {
+                detail::kahan_step(sj, cj, value(rows[k][j], j));
+            } else {
+                const double y = value(rows[k][j], j) - cj;
+                const double t = sj + y;
+                cj = (t - sj) - y;
+                sj = t;
+            }
         }
         s[j] = sj;
         c[j] = cj;
     }
 }
 
-// add_rows of the plain values (or their squares) for R = 4 or 1, compiled for AVX2 and SSE2.
-LINEA_AVX2_CLONES void add_rows_sum(double *__restrict s, double *__restrict c, const double *const *rows,
-                                    int r, int64_t n, bool squares) {
-    auto plain = [](double v, int64_t) { return v; };
-    auto square = [](double v, int64_t) { return v * v; };
+// add_rows<R, checked> for R = 4 or 1.
+template <class Value>
+[[gnu::always_inline]] inline void add_rows_of(double *__restrict s, double *__restrict c,
+                                               const double *const *rows, int r, int64_t n, bool checked,
+                                               Value value) {
     if (r == 4)
-        squares ? add_rows<4>(s, c, rows, n, square) : add_rows<4>(s, c, rows, n, plain);
+        checked ? add_rows<4, true>(s, c, rows, n, value) : add_rows<4, false>(s, c, rows, n, value);
     else
-        squares ? add_rows<1>(s, c, rows, n, square) : add_rows<1>(s, c, rows, n, plain);
+        checked ? add_rows<1, true>(s, c, rows, n, value) : add_rows<1, false>(s, c, rows, n, value);
+}
+
+// add_rows of the plain values (or their squares), compiled for AVX2 and SSE2.
+LINEA_AVX2_CLONES void add_rows_sum(double *__restrict s, double *__restrict c, const double *const *rows,
+                                    int r, int64_t n, bool squares, bool checked) {
+    if (squares)
+        add_rows_of(s, c, rows, r, n, checked, [](double v, int64_t) { return v * v; });
+    else
+        add_rows_of(s, c, rows, r, n, checked, [](double v, int64_t) { return v; });
+}
+
+// True when no s[j], j < n, is Inf or NaN.
+bool all_finite(const double *s, int64_t n) {
+    uint64_t not_finite = 0;
+    for (int64_t j = 0; j < n; ++j) not_finite |= s[j] - s[j] == 0.0 ? 0 : 1;
+    return not_finite == 0;
 }
 
 // Per-column Kahan sums over the rows: row chunks (those of reduce_cols, which the fused column aggregates
 // use too) each sum into their own pair of sum/correction arrays, then every column merges its chunks in
-// order (Kahan::merge), in parallel over blocks of columns. add(s, c, rows, R, n) adds R rows (R = 4 or 1).
+// order (Kahan::merge), in parallel over blocks of columns. add(s, c, rows, R, n, checked) adds R rows
+// (R = 4 or 1) with add_rows<R, checked>. A chunk runs with the plain steps first and, should a column's
+// sum end up Inf or NaN, again from zero with kahan_step's check: the bits are always kahan_step's.
 struct ColumnSums {
     std::vector<double> sum, corr;
 };
@@ -168,16 +195,24 @@ template <class AddRows> ColumnSums column_sums(const MatrixBlock &a, AddRows ad
     if (rows == 0 || cols == 0) return out;
     const int64_t chunk = col_chunk_rows(rows, cols);
     const int64_t nchunks = (rows + chunk - 1) / chunk;
-    auto run = [&](double *s, double *c, int64_t r0, int64_t r1) {
+    auto add_chunk = [&](double *s, double *c, int64_t r0, int64_t r1, bool checked) {
         int64_t i = r0;
         for (; i + 4 <= r1; i += 4) {
             const double *rp[4] = {a.row(i), a.row(i + 1), a.row(i + 2), a.row(i + 3)};
-            add(s, c, rp, 4, cols);
+            add(s, c, rp, 4, cols, checked);
         }
         for (; i < r1; ++i) {
             const double *rp = a.row(i);
-            add(s, c, &rp, 1, cols);
+            add(s, c, &rp, 1, cols, checked);
         }
+    };
+    // s and c are zero on entry.
+    auto run = [&](double *s, double *c, int64_t r0, int64_t r1) {
+        add_chunk(s, c, r0, r1, false);
+        if (all_finite(s, cols)) return;
+        std::fill(s, s + cols, 0.0);
+        std::fill(c, c + cols, 0.0);
+        add_chunk(s, c, r0, r1, true);
     };
     if (nchunks == 1) {
         run(out.sum.data(), out.corr.data(), 0, rows);
@@ -296,9 +331,8 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
     case AggOp::SumSq: {
         const bool squares = op == AggOp::SumSq;
         const ColumnSums acc =
-            column_sums(a, [squares](double *s, double *c, const double *const *rp, int r, int64_t n) {
-                add_rows_sum(s, c, rp, r, n, squares);
-            });
+            column_sums(a, [squares](double *s, double *c, const double *const *rp, int r, int64_t n,
+                                     bool checked) { add_rows_sum(s, c, rp, r, n, squares, checked); });
         for (int64_t j = 0; j < cols; ++j)
             o[j] =
                 op == AggOp::Mean ? (rows == 0 ? kNaN : acc.sum[j] / static_cast<double>(rows)) : acc.sum[j];
@@ -331,19 +365,17 @@ MatrixPtr col_aggregate(AggOp op, const MatrixBlock &a) {
     }
     case AggOp::Var:
     case AggOp::Sd: {
-        const ColumnSums sums = column_sums(a, [](double *s, double *c, const double *const *rp, int r,
-                                                  int64_t n) { add_rows_sum(s, c, rp, r, n, false); });
+        const ColumnSums sums =
+            column_sums(a, [](double *s, double *c, const double *const *rp, int r, int64_t n, bool checked) {
+                add_rows_sum(s, c, rp, r, n, false, checked);
+            });
         std::vector<double> mean(cols);
         for (int64_t j = 0; j < cols; ++j) mean[j] = sums.sum[j] / static_cast<double>(rows);
         const double *mu = mean.data();
         auto deviation = [mu](double v, int64_t j) { return (v - mu[j]) * (v - mu[j]); };
         const ColumnSums m2 =
-            column_sums(a, [deviation](double *s, double *c, const double *const *rp, int r, int64_t n) {
-                if (r == 4)
-                    add_rows<4>(s, c, rp, n, deviation);
-                else
-                    add_rows<1>(s, c, rp, n, deviation);
-            });
+            column_sums(a, [deviation](double *s, double *c, const double *const *rp, int r, int64_t n,
+                                       bool checked) { add_rows_of(s, c, rp, r, n, checked, deviation); });
         for (int64_t j = 0; j < cols; ++j) {
             double var;
             if (rows == 0)

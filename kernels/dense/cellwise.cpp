@@ -5,6 +5,7 @@
 #include "kernels/parallel.h"
 #include "kernels/sparse/sparse_ops.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -96,12 +97,56 @@ template <class F>
     return 1.0 / (1.0 + math::exp(-a));
 }
 
+// Writes f(a[i]) to c[i] for an exp-based f and returns the number of non-zero results. Per block, one
+// branch-free pass computes f with math::exp_in_range for every cell, four at a time (`in_range4` on a
+// math::Quad, `in_range` for the rest); the rare cells outside exp's fast range (|a| > 708, NaN) are then
+// recomputed by `full` (f with math::exp), so every cell has the bits of `full`. In-range results are
+// positive normal numbers, hence non-zero.
+template <class InRange4, class InRange, class Full>
+[[gnu::always_inline]] inline uint64_t exp_based_cells(const double *__restrict a, double *__restrict c,
+                                                       int64_t n, InRange4 in_range4, InRange in_range,
+                                                       Full full) {
+    constexpr int64_t kBlock = 512; // a and c of one block stay in L1 for the second pass
+    uint64_t nz = 0;
+    for (int64_t b = 0; b < n; b += kBlock) {
+        const int64_t e = std::min(n, b + kBlock);
+        int64_t i = b;
+#pragma GCC unroll 2
+        for (; i + 4 <= e; i += 4) {
+            math::Quad x, y;
+            std::memcpy(&x, a + i, sizeof x);
+            in_range4(x, y);
+            std::memcpy(c + i, &y, sizeof y);
+        }
+        for (; i < e; ++i) c[i] = in_range(a[i]);
+        uint64_t outside = 0;
+        for (i = b; i < e; ++i) outside |= math::exp_in_fast_range(a[i]) ? 0 : 1;
+        nz += static_cast<uint64_t>(e - b);
+        if (outside == 0) continue;
+        for (i = b; i < e; ++i) {
+            if (math::exp_in_fast_range(a[i])) continue;
+            c[i] = full(a[i]);
+            nz -= 1 - detail::nonzero(c[i]);
+        }
+    }
+    return nz;
+}
+
 // The exp-based unary loops, vectorized with AVX2 where the CPU has it.
 LINEA_AVX2_CLONES uint64_t exp_cells(const double *__restrict a, double *__restrict c, int64_t n) {
-    return store_counted(c, n, [a](int64_t i) { return math::exp(a[i]); });
+    return exp_based_cells(
+        a, c, n, [](const math::Quad &x, math::Quad &y) { math::exp_in_range4(x, y); },
+        [](double x) { return math::exp_in_range(x); }, [](double x) { return math::exp(x); });
 }
 LINEA_AVX2_CLONES uint64_t sigmoid_cells(const double *__restrict a, double *__restrict c, int64_t n) {
-    return store_counted(c, n, [a](int64_t i) { return sigmoid(a[i]); });
+    return exp_based_cells(
+        a, c, n,
+        [](const math::Quad &x, math::Quad &y) {
+            math::Quad e;
+            math::exp_in_range4(-x, e);
+            y = 1.0 / (1.0 + e);
+        },
+        [](double x) { return 1.0 / (1.0 + math::exp_in_range(-x)); }, [](double x) { return sigmoid(x); });
 }
 
 // Writes op(a[i]) to c[i] for i in [0, n), one loop per operator (the switch stays outside the loop), and

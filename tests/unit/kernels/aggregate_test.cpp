@@ -1,3 +1,4 @@
+#include "kernels/parallel.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
@@ -153,6 +154,52 @@ TEST(Aggregate, KahanSummationIsAccurate) {
     a->recompute_nnz();
     EXPECT_NEAR(aggregate_all(AggOp::Sum, *a), 1.0 + 2e-11, 1e-15);
     EXPECT_NEAR(aggregate(AggOp::Sum, AggDir::Col, *a)->get(0, 0), 1.0 + 2e-11, 1e-15);
+}
+
+// Column sums run the plain Kahan steps and repeat a row chunk with kahan_step's check when a column's sum
+// ends up Inf or NaN: every column must still be its own sequence of Kahan steps.
+TEST(Aggregate, ColumnSumsWithInfNaNAndOverflowAreKahanSteps) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const int64_t rows = 203, cols = 37; // one row chunk
+    auto a = rand(rows, cols, -1, 1, 1.0, RandPdf::Uniform, 1, 7);
+    auto m = std::make_shared<MatrixBlock>(*a);
+    m->set(3, 1, kInf);
+    m->set(100, 2, -kInf);
+    m->set(10, 3, kInf);
+    m->set(150, 3, -kInf);
+    m->set(7, 4, kNaN);
+    m->set(50, 5, 1e308);
+    m->set(51, 5, 1e308);
+    m->set(202, 6, 1e200); // its square overflows
+    m->recompute_nnz();
+    for (AggOp op : {AggOp::Sum, AggOp::SumSq}) {
+        const MatrixPtr got = aggregate(op, AggDir::Col, *m);
+        for (int64_t j = 0; j < cols; ++j) {
+            detail::Kahan k;
+            for (int64_t i = 0; i < rows; ++i)
+                k.add(op == AggOp::Sum ? m->get(i, j) : m->get(i, j) * m->get(i, j));
+            const double g = got->get(0, j);
+            EXPECT_TRUE((std::isnan(g) && std::isnan(k.sum)) || std::memcmp(&g, &k.sum, sizeof g) == 0)
+                << "column " << j << ": " << g << " vs " << k.sum;
+        }
+    }
+    // Many row chunks (merged in order): the same specials in a later chunk.
+    auto tall = std::make_shared<MatrixBlock>(*rand(5000, cols, -1, 1, 1.0, RandPdf::Uniform, 1, 8));
+    tall->set(4000, 1, kInf);
+    tall->set(3000, 2, -kInf);
+    tall->set(10, 3, kInf);
+    tall->set(4990, 3, -kInf);
+    tall->set(2500, 4, kNaN);
+    tall->set(1000, 5, 1e308);
+    tall->set(4999, 5, 1e308);
+    tall->recompute_nnz();
+    const MatrixPtr got = aggregate(AggOp::Sum, AggDir::Col, *tall);
+    EXPECT_EQ(got->get(0, 1), kInf);
+    EXPECT_EQ(got->get(0, 2), -kInf);
+    EXPECT_TRUE(std::isnan(got->get(0, 3)));
+    EXPECT_TRUE(std::isnan(got->get(0, 4)));
+    EXPECT_EQ(got->get(0, 5), kInf);
+    for (int64_t j : {0, 6, 36}) EXPECT_TRUE(std::isfinite(got->get(0, j))) << j;
 }
 
 TEST(Aggregate, ThreadCountIndependent) {

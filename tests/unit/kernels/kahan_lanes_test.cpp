@@ -61,6 +61,34 @@ TEST(KahanLanes, SpanAddKeepsNaNAndInf) {
     EXPECT_TRUE(same_bits(k.total().sum, adds.total().sum));
 }
 
+// add_span runs the plain Kahan steps and repeats a span with kahan_step's check when a lane's sum ends up
+// Inf or NaN: the lanes must still equal element-wise add() everywhere.
+TEST(KahanLanes, SpanAddEqualsAddWithInfNaNAndOverflow) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const std::vector<double> specials = {kInf, -kInf, std::numeric_limits<double>::quiet_NaN(), 1e308};
+    std::mt19937_64 g(5);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    for (size_t kind = 0; kind < specials.size(); ++kind)
+        for (int64_t at : {0, 5, 40, 63, 100, 199}) {
+            std::vector<double> v(200);
+            for (double &x : v) x = u(g);
+            v[static_cast<size_t>(at)] = specials[kind];
+            if (kind == 3) v[static_cast<size_t>(at + 32) % v.size()] = 1e308; // the same lane overflows
+            if (kind == 0) v[static_cast<size_t>(at + 64) % v.size()] = -kInf; // Inf - Inf in one lane
+            for (bool squares : {false, true}) {
+                KahanLanes spans, adds;
+                spans.add_span(v.data(), static_cast<int64_t>(v.size()), squares);
+                for (double x : v) adds.add(squares ? x * x : x);
+                SCOPED_TRACE("kind " + std::to_string(kind) + " at " + std::to_string(at));
+                for (int l = 0; l < detail::kKahanLanes; ++l) {
+                    const bool nan_both = std::isnan(spans.sum[l]) && std::isnan(adds.sum[l]);
+                    EXPECT_TRUE(nan_both || same_bits(spans.sum[l], adds.sum[l])) << "lane " << l;
+                    EXPECT_TRUE(same_bits(spans.corr[l], adds.corr[l])) << "lane " << l;
+                }
+            }
+        }
+}
+
 TEST(NonZero, CountsLikeComparisonWithZero) {
     const double cases[] = {0.0,
                             -0.0,
