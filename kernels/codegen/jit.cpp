@@ -4,6 +4,8 @@
 // arithmetic call back into apply_unary/apply_binary, so every cell is computed exactly as unfused.
 #include "kernels/codegen/jit.h"
 #include "kernels/codegen/needed_nodes.h"
+#include "kernels/codegen/reduce_body.h"
+#include "kernels/parallel.h"
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -62,10 +64,18 @@ public:
         if (auto err = jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
             throw KernelError("internal error: LLVM JIT: " + llvm_message(std::move(err)));
         std::vector<void *> fns;
-        for (size_t r = 0; r < op.roots.size(); ++r) {
-            auto sym = jit_->lookup(name + "_" + std::to_string(r));
+        auto lookup = [&](const std::string &fname) {
+            auto sym = jit_->lookup(fname);
             if (!sym) throw KernelError("internal error: LLVM JIT: " + llvm_message(sym.takeError()));
             fns.push_back(sym->toPtr<void *>());
+        };
+        for (size_t r = 0; r < op.roots.size(); ++r) lookup(name + "_" + std::to_string(r));
+        // Dense: the reduction body after the span bodies (nullptr when op has none).
+        if (!sparse) {
+            if (reducible(op))
+                lookup(name + "_reduce");
+            else
+                fns.push_back(nullptr);
         }
         const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         ++stats_.compiled;
@@ -120,6 +130,7 @@ private:
         mod->setTargetTriple(triple_);
         for (size_t r = 0; r < op.roots.size(); ++r)
             emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), sparse);
+        if (!sparse && reducible(op)) emit_reduce(op, *mod, name + "_reduce");
         if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
         optimize(*mod);
         return mod;
@@ -211,6 +222,187 @@ private:
             b.SetInsertPoint(pick);
             b.CreateCondBr(all2, squares, general);
         }
+        b.SetInsertPoint(exit);
+        b.CreateRetVoid();
+    }
+
+    /// ReduceFn (reduce_body.h): void f(ptr ptrs, i64 cols, i64 i, i64 j0, i64 n, ptr lanes). Per group of
+    /// kKahanLanes cells, as kKahanLanes / 4 vectors of 4: the nodes every root needs (each input loaded
+    /// once), then for every root the Kahan step of each vector on its lanes (kahan_lanes.cpp's body: the
+    /// same IEEE operations, so the same bits), the lanes staying in registers across the loop.
+    void emit_reduce(const FusedOp &op, llvm::Module &mod, const std::string &fname) {
+        llvm::LLVMContext &c = mod.getContext();
+        llvm::IRBuilder<> b(c);
+        constexpr int kWidth = 4, kVecs = detail::kKahanLanes / kWidth;
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *ptr = b.getPtrTy();
+        llvm::Type *vec = llvm::FixedVectorType::get(f64, kWidth);
+        auto *fty = llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, i64, ptr}, false);
+        auto *fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, fname, mod);
+        fn->addFnAttr("target-cpu", tm_->getTargetCPU());
+        fn->addFnAttr("target-features", tm_->getTargetFeatureString());
+        fn->addFnAttr(llvm::Attribute::NoUnwind);
+        auto args = fn->arg_begin();
+        llvm::Value *ptrs = &*args++, *cols = &*args++, *row = &*args++, *j0 = &*args++, *n = &*args++,
+                    *lanes = &*args++;
+        auto *entry = llvm::BasicBlock::Create(c, "entry", fn);
+        auto *loop = llvm::BasicBlock::Create(c, "loop", fn);
+        auto *done = llvm::BasicBlock::Create(c, "done", fn);
+        auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
+        b.SetInsertPoint(entry);
+        const size_t nin = op.inputs.size(), nroots = op.roots.size();
+        std::vector<llvm::Value *> base(nin, nullptr), splat(nin, nullptr);
+        for (size_t k = 0; k < nin; ++k) {
+            llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, ptrs, k));
+            if (op.inputs[k] == InputKind::Matrix)
+                base[k] = b.CreateInBoundsGEP(f64, p, b.CreateAdd(b.CreateMul(row, cols), j0));
+            else // a 1x1 cell or a scalar
+                splat[k] = b.CreateVectorSplat(kWidth, b.CreateLoad(f64, p));
+        }
+        // The lanes of root r: sums at lanes[2r], corrections at lanes[2r + 1], vector v at element 4v.
+        auto lane_ptr = [&](size_t r, int which, int v) {
+            llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, lanes, 2 * r + which));
+            return b.CreateConstInBoundsGEP1_64(f64, p, static_cast<uint64_t>(kWidth * v));
+        };
+        std::vector<std::vector<llvm::Value *>> s0(nroots), c0(nroots);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                s0[r].push_back(b.CreateAlignedLoad(vec, lane_ptr(r, 0, v), llvm::Align(8)));
+                c0[r].push_back(b.CreateAlignedLoad(vec, lane_ptr(r, 1, v), llvm::Align(8)));
+            }
+        b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), loop, exit);
+
+        b.SetInsertPoint(loop);
+        llvm::PHINode *t = b.CreatePHI(i64, 2);
+        t->addIncoming(b.getInt64(0), entry);
+        std::vector<std::vector<llvm::PHINode *>> s(nroots), cr(nroots);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                s[r].push_back(b.CreatePHI(vec, 2));
+                s[r].back()->addIncoming(s0[r][static_cast<size_t>(v)], entry);
+                cr[r].push_back(b.CreatePHI(vec, 2));
+                cr[r].back()->addIncoming(c0[r][static_cast<size_t>(v)], entry);
+            }
+        std::vector<bool> need(op.nodes.size(), false);
+        for (int root : op.roots) {
+            const std::vector<bool> nr = needed_nodes(op, root);
+            for (size_t k = 0; k < need.size(); ++k) need[k] = need[k] || nr[k];
+        }
+        llvm::Value *one = llvm::ConstantFP::get(vec, 1.0), *zero = llvm::ConstantFP::get(vec, 0.0);
+        auto intrinsic = [&](llvm::Intrinsic::ID id, llvm::Value *a) {
+            return b.CreateCall(llvm::Intrinsic::getDeclaration(&mod, id, {vec}), {a});
+        };
+        std::vector<std::vector<llvm::Value *>> s_next(nroots), c_next(nroots);
+        for (int v = 0; v < kVecs; ++v) {
+            llvm::Value *off = b.CreateAdd(t, b.getInt64(kWidth * v), "", true, true);
+            std::vector<llvm::Value *> val(op.nodes.size(), nullptr);
+            for (size_t k = 0; k < op.nodes.size(); ++k) {
+                if (!need[k]) continue;
+                const FusedNode &nd = op.nodes[k];
+                llvm::Value *a =
+                    nd.a >= 0 && nd.kind != FusedNode::Kind::Input ? val[static_cast<size_t>(nd.a)] : nullptr;
+                llvm::Value *bb =
+                    nd.kind == FusedNode::Kind::Binary ? val[static_cast<size_t>(nd.b)] : nullptr;
+                auto cmp = [&](llvm::CmpInst::Predicate p) {
+                    return b.CreateSelect(b.CreateFCmp(p, a, bb), one, zero);
+                };
+                switch (nd.kind) {
+                case FusedNode::Kind::Input: {
+                    const size_t in = static_cast<size_t>(nd.input);
+                    val[k] = base[in] ? b.CreateAlignedLoad(vec, b.CreateInBoundsGEP(f64, base[in], off),
+                                                            llvm::Align(8))
+                                      : splat[in];
+                    break;
+                }
+                case FusedNode::Kind::Unary:
+                    switch (nd.unary) {
+                    case UnaryOp::Neg:
+                        val[k] = b.CreateFNeg(a);
+                        break;
+                    case UnaryOp::Abs:
+                        val[k] = intrinsic(llvm::Intrinsic::fabs, a);
+                        break;
+                    case UnaryOp::Sqrt:
+                        val[k] = intrinsic(llvm::Intrinsic::sqrt, a);
+                        break;
+                    case UnaryOp::Floor:
+                        val[k] = intrinsic(llvm::Intrinsic::floor, a);
+                        break;
+                    case UnaryOp::Ceil:
+                        val[k] = intrinsic(llvm::Intrinsic::ceil, a);
+                        break;
+                    default:
+                        throw KernelError("internal error: no reduction body for this operator");
+                    }
+                    break;
+                case FusedNode::Kind::Binary:
+                    switch (nd.binary) {
+                    case BinaryOp::Add:
+                        val[k] = b.CreateFAdd(a, bb);
+                        break;
+                    case BinaryOp::Sub:
+                        val[k] = b.CreateFSub(a, bb);
+                        break;
+                    case BinaryOp::Mul:
+                        val[k] = b.CreateFMul(a, bb);
+                        break;
+                    case BinaryOp::Div:
+                        val[k] = b.CreateFDiv(a, bb);
+                        break;
+                    case BinaryOp::Lt:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OLT);
+                        break;
+                    case BinaryOp::Le:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OLE);
+                        break;
+                    case BinaryOp::Gt:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OGT);
+                        break;
+                    case BinaryOp::Ge:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OGE);
+                        break;
+                    case BinaryOp::Eq:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OEQ);
+                        break;
+                    case BinaryOp::Ne:
+                        val[k] = cmp(llvm::CmpInst::FCMP_UNE);
+                        break;
+                    default:
+                        throw KernelError("internal error: no reduction body for this operator");
+                    }
+                    break;
+                case FusedNode::Kind::Dot:
+                    throw KernelError("internal error: no reduction body for an outer product");
+                }
+            }
+            // kahan_step per lane: y = x - c; t = s + y; c = (t - t == 0) ? (t - s) - y : 0; s = t.
+            for (size_t r = 0; r < nroots; ++r) {
+                llvm::Value *x = val[static_cast<size_t>(op.roots[r])];
+                if (op.agg_ops[r] == AggOp::SumSq) x = b.CreateFMul(x, x);
+                llvm::Value *sv = s[r][static_cast<size_t>(v)], *cv = cr[r][static_cast<size_t>(v)];
+                llvm::Value *y = b.CreateFSub(x, cv);
+                llvm::Value *sum = b.CreateFAdd(sv, y);
+                llvm::Value *d = b.CreateFSub(b.CreateFSub(sum, sv), y);
+                llvm::Value *finite = b.CreateFCmpOEQ(b.CreateFSub(sum, sum), zero);
+                s_next[r].push_back(sum);
+                c_next[r].push_back(b.CreateSelect(finite, d, zero));
+            }
+        }
+        llvm::Value *next = b.CreateAdd(t, b.getInt64(detail::kKahanLanes), "", true, true);
+        t->addIncoming(next, loop);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                s[r][static_cast<size_t>(v)]->addIncoming(s_next[r][static_cast<size_t>(v)], loop);
+                cr[r][static_cast<size_t>(v)]->addIncoming(c_next[r][static_cast<size_t>(v)], loop);
+            }
+        b.CreateCondBr(b.CreateICmpSLT(next, n), loop, done);
+
+        b.SetInsertPoint(done);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                b.CreateAlignedStore(s_next[r][static_cast<size_t>(v)], lane_ptr(r, 0, v), llvm::Align(8));
+                b.CreateAlignedStore(c_next[r][static_cast<size_t>(v)], lane_ptr(r, 1, v), llvm::Align(8));
+            }
+        b.CreateBr(exit);
         b.SetInsertPoint(exit);
         b.CreateRetVoid();
     }
@@ -440,10 +632,16 @@ Jit &jit() {
 
 } // namespace
 
+DenseBodies jit_compile_dense(const FusedOp &op) {
+    const std::vector<void *> fns = jit().compile(op, false);
+    DenseBodies out;
+    for (size_t r = 0; r < op.roots.size(); ++r) out.spans.push_back(reinterpret_cast<SpanFn>(fns[r]));
+    out.reduce = reinterpret_cast<ReduceFn>(fns.back());
+    return out;
+}
+
 std::vector<SpanFn> jit_compile(const FusedOp &op) {
-    std::vector<SpanFn> fns;
-    for (void *f : jit().compile(op, false)) fns.push_back(reinterpret_cast<SpanFn>(f));
-    return fns;
+    return jit_compile_dense(op).spans;
 }
 
 std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op) {

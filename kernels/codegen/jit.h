@@ -2,13 +2,23 @@
 // jit.cpp, the one file of the linea_codegen library that includes LLVM headers.
 #pragma once
 
-#include "kernels/codegen/sparse_span.h"
+#include "kernels/codegen/reduce_body.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace linea::kernels::codegen {
+
+/// The compiled bodies of a dense pass: a span body per root, and the reduction body when reducible(op).
+struct DenseBodies {
+    std::vector<SpanFn> spans;
+    ReduceFn reduce = nullptr;
+};
+
+/// jit_compile's span bodies and, compiled in the same module, the reduction body (nullptr when op is not
+/// reducible); cached like jit_compile's.
+DenseBodies jit_compile_dense(const FusedOp &op);
 
 /// Compiled span bodies for every root of `op` (SpanFn), from a process-wide cache keyed by the canonical
 /// signature: a signature compiles once per process. Thread-safe. Throws KernelError when LLVM fails.
