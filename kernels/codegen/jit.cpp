@@ -245,6 +245,7 @@ private:
         llvm::Value *ptrs = &*args++, *cols = &*args++, *row = &*args++, *j0 = &*args++, *n = &*args++,
                     *lanes = &*args++;
         auto *entry = llvm::BasicBlock::Create(c, "entry", fn);
+        auto *pre = llvm::BasicBlock::Create(c, "pre", fn);
         auto *loop = llvm::BasicBlock::Create(c, "loop", fn);
         auto *done = llvm::BasicBlock::Create(c, "done", fn);
         auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
@@ -255,7 +256,9 @@ private:
             llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, ptrs, k));
             if (op.inputs[k] == InputKind::Matrix)
                 base[k] = b.CreateInBoundsGEP(f64, p, b.CreateAdd(b.CreateMul(row, cols), j0));
-            else // a 1x1 cell or a scalar
+            else if (op.inputs[k] == InputKind::RowVector)
+                base[k] = p; // tiled: indexed by the column of the group's first cell
+            else             // a 1x1 cell or a scalar
                 splat[k] = b.CreateVectorSplat(kWidth, b.CreateLoad(f64, p));
         }
         // The lanes of root r: sums at lanes[2r], corrections at lanes[2r + 1], vector v at element 4v.
@@ -269,18 +272,25 @@ private:
                 s0[r].push_back(b.CreateAlignedLoad(vec, lane_ptr(r, 0, v), llvm::Align(8)));
                 c0[r].push_back(b.CreateAlignedLoad(vec, lane_ptr(r, 1, v), llvm::Align(8)));
             }
-        b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), loop, exit);
+        b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), pre, exit);
+        // A group of cells wraps around the row end: the next group's column is (j + 32) mod cols, with
+        // (32 mod cols) computed once (cols > 0 here, as n > 0).
+        b.SetInsertPoint(pre);
+        llvm::Value *step = b.CreateURem(b.getInt64(detail::kKahanLanes), cols);
+        b.CreateBr(loop);
 
         b.SetInsertPoint(loop);
         llvm::PHINode *t = b.CreatePHI(i64, 2);
-        t->addIncoming(b.getInt64(0), entry);
+        t->addIncoming(b.getInt64(0), pre);
+        llvm::PHINode *col = b.CreatePHI(i64, 2);
+        col->addIncoming(j0, pre);
         std::vector<std::vector<llvm::PHINode *>> s(nroots), cr(nroots);
         for (size_t r = 0; r < nroots; ++r)
             for (int v = 0; v < kVecs; ++v) {
                 s[r].push_back(b.CreatePHI(vec, 2));
-                s[r].back()->addIncoming(s0[r][static_cast<size_t>(v)], entry);
+                s[r].back()->addIncoming(s0[r][static_cast<size_t>(v)], pre);
                 cr[r].push_back(b.CreatePHI(vec, 2));
-                cr[r].back()->addIncoming(c0[r][static_cast<size_t>(v)], entry);
+                cr[r].back()->addIncoming(c0[r][static_cast<size_t>(v)], pre);
             }
         std::vector<bool> need(op.nodes.size(), false);
         for (int root : op.roots) {
@@ -294,6 +304,7 @@ private:
         std::vector<std::vector<llvm::Value *>> s_next(nroots), c_next(nroots);
         for (int v = 0; v < kVecs; ++v) {
             llvm::Value *off = b.CreateAdd(t, b.getInt64(kWidth * v), "", true, true);
+            llvm::Value *col_off = b.CreateAdd(col, b.getInt64(kWidth * v), "", true, true);
             std::vector<llvm::Value *> val(op.nodes.size(), nullptr);
             for (size_t k = 0; k < op.nodes.size(); ++k) {
                 if (!need[k]) continue;
@@ -308,7 +319,8 @@ private:
                 switch (nd.kind) {
                 case FusedNode::Kind::Input: {
                     const size_t in = static_cast<size_t>(nd.input);
-                    val[k] = base[in] ? b.CreateAlignedLoad(vec, b.CreateInBoundsGEP(f64, base[in], off),
+                    llvm::Value *at = op.inputs[in] == InputKind::RowVector ? col_off : off;
+                    val[k] = base[in] ? b.CreateAlignedLoad(vec, b.CreateInBoundsGEP(f64, base[in], at),
                                                             llvm::Align(8))
                                       : splat[in];
                     break;
@@ -389,6 +401,9 @@ private:
         }
         llvm::Value *next = b.CreateAdd(t, b.getInt64(detail::kKahanLanes), "", true, true);
         t->addIncoming(next, loop);
+        llvm::Value *col_next = b.CreateAdd(col, step);
+        col->addIncoming(
+            b.CreateSelect(b.CreateICmpUGE(col_next, cols), b.CreateSub(col_next, cols), col_next), loop);
         for (size_t r = 0; r < nroots; ++r)
             for (int v = 0; v < kVecs; ++v) {
                 s[r][static_cast<size_t>(v)]->addIncoming(s_next[r][static_cast<size_t>(v)], loop);

@@ -42,7 +42,9 @@ bool reducible(const FusedOp &op) {
     for (AggOp a : op.agg_ops)
         if (a != AggOp::Sum && a != AggOp::SumSq) return false;
     for (InputKind k : op.inputs)
-        if (k != InputKind::Matrix && k != InputKind::Cell && k != InputKind::Scalar) return false;
+        if (k != InputKind::Matrix && k != InputKind::RowVector && k != InputKind::Cell &&
+            k != InputKind::Scalar)
+            return false;
     for (const FusedNode &n : op.nodes)
         if (!inline_node(n)) return false;
     return true;

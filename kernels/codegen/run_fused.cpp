@@ -453,6 +453,17 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
         // last few cells of a chunk go through the span bodies below, from lane 0 as add_span would.
         const bool fused_sums = reduce != nullptr && !spans.empty() && reducible(op);
         const int64_t block = nroots == 1 ? kBlock : kSpan; // a multi-aggregate's roots interleave finely
+        // The reduction body reads row vectors tiled (reduce_body.h): a group of cells may wrap a row end.
+        std::vector<const double *> reduce_ptrs = ptrs;
+        std::vector<std::vector<double>> tiled;
+        if (fused_sums)
+            for (size_t k = 0; k < op.inputs.size(); ++k)
+                if (op.inputs[k] == InputKind::RowVector && cols > 0) {
+                    std::vector<double> &t =
+                        tiled.emplace_back(static_cast<size_t>(cols + detail::kKahanLanes));
+                    for (size_t q = 0; q < t.size(); ++q) t[q] = ptrs[k][static_cast<int64_t>(q) % cols];
+                    reduce_ptrs[k] = t.data();
+                }
         detail::parallel_range(nchunks, cells, [&](int64_t k0, int64_t k1) {
             std::vector<double> scratch, buf(static_cast<size_t>(block));
             std::vector<double *> lanes(2 * static_cast<size_t>(nroots));
@@ -470,7 +481,7 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                         lanes[2 * static_cast<size_t>(r) + 1] = k.corr;
                     }
                     const int64_t body = (end - start) / detail::kKahanLanes * detail::kKahanLanes;
-                    reduce(ptrs.data(), cols, start / cols, start % cols, body, lanes.data());
+                    reduce(reduce_ptrs.data(), cols, start / cols, start % cols, body, lanes.data());
                     start += body;
                 }
                 for (int64_t b0 = start; b0 < end; b0 += block) {

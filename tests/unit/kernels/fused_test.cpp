@@ -155,12 +155,14 @@ std::shared_ptr<MatrixBlock> rounding_block(int64_t rows, int64_t cols, uint64_t
 }
 
 TEST(Fused, ReductionBodyMatchesSpanBodiesAndUnfusedBitForBit) {
-    // sum(X * Y), sumSq(Y - Z * s), sum((X > c) / Y) in one compiled loop over shared inputs: the Kahan lanes
-    // in registers give what the span bodies plus add_span (and the interpreter, and the unfused kernels)
-    // give, for chunk tails that are not whole lane groups, rows crossed by a group, and 0/0, x/0 cells.
+    // sum(X * Y), sumSq(Y - Z * s), sum((X > c) / Y), sumSq(X - mu) in one compiled loop over shared inputs:
+    // the Kahan lanes in registers give what the span bodies plus add_span (and the interpreter, and the
+    // unfused kernels) give, for chunk tails that are not whole lane groups, groups that wrap around row ends
+    // (the row vector mu; rows shorter than a group too), and 0/0, x/0 cells.
     FusedOp op;
-    op.inputs = {InputKind::Matrix, InputKind::Matrix, InputKind::Matrix, InputKind::Scalar, InputKind::Cell};
-    for (int k = 0; k < 5; ++k) {
+    op.inputs = {InputKind::Matrix, InputKind::Matrix, InputKind::Matrix,
+                 InputKind::Scalar, InputKind::Cell,   InputKind::RowVector};
+    for (int k = 0; k < 6; ++k) {
         FusedNode n;
         n.input = k;
         op.nodes.push_back(n);
@@ -175,10 +177,10 @@ TEST(Fused, ReductionBodyMatchesSpanBodiesAndUnfusedBitForBit) {
         return static_cast<int>(op.nodes.size()) - 1;
     };
     op.roots = {bin(BinaryOp::Mul, 0, 1), bin(BinaryOp::Sub, 1, bin(BinaryOp::Mul, 2, 3)),
-                bin(BinaryOp::Div, bin(BinaryOp::Gt, 0, 4), 1)};
+                bin(BinaryOp::Div, bin(BinaryOp::Gt, 0, 4), 1), bin(BinaryOp::Sub, 0, 5)};
     op.agg = FusedAgg::Full;
-    op.agg_ops = {AggOp::Sum, AggOp::SumSq, AggOp::Sum};
-    op.agg_opcodes = {"uak+", "uasqk+", "uak+"};
+    op.agg_ops = {AggOp::Sum, AggOp::SumSq, AggOp::Sum, AggOp::SumSq};
+    op.agg_opcodes = {"uak+", "uasqk+", "uak+", "uasqk+"};
     ASSERT_TRUE(reducible(op));
     EXPECT_FALSE(reducible(chain(FusedAgg::Full, AggOp::Sum))); // exp calls back
     const DenseBodies bodies = jit_compile_dense(op);
@@ -189,7 +191,9 @@ TEST(Fused, ReductionBodyMatchesSpanBodiesAndUnfusedBitForBit) {
     for (auto [r, c] : shapes) {
         auto x = rounding_block(r, c, 1), y = rounding_block(r, c, 2), z = rounding_block(r, c, 3);
         auto cell = std::make_shared<MatrixBlock>(1, 1, 0.25);
-        const std::vector<FusedArg> args = {{x.get()}, {y.get()}, {z.get()}, {nullptr, 0.7}, {cell.get()}};
+        auto mu = rounding_block(1, c, 5);
+        const std::vector<FusedArg> args = {{x.get()},      {y.get()},    {z.get()},
+                                            {nullptr, 0.7}, {cell.get()}, {mu.get()}};
         const FusedResult fused = run_fused(op, args, bodies.spans, {}, bodies.reduce);
         const FusedResult spans = run_fused(op, args, bodies.spans);
         const FusedResult interp = run_fused(op, args, {});
@@ -198,8 +202,9 @@ TEST(Fused, ReductionBodyMatchesSpanBodiesAndUnfusedBitForBit) {
             aggregate_all(AggOp::SumSq,
                           *binary(BinaryOp::Sub, *y, *binary_scalar(BinaryOp::Mul, *z, 0.7, false))),
             aggregate_all(AggOp::Sum,
-                          *binary(BinaryOp::Div, *binary_scalar(BinaryOp::Gt, *x, 0.25, false), *y))};
-        for (size_t k = 0; k < 3; ++k) {
+                          *binary(BinaryOp::Div, *binary_scalar(BinaryOp::Gt, *x, 0.25, false), *y)),
+            aggregate_all(AggOp::SumSq, *binary(BinaryOp::Sub, *x, *mu))};
+        for (size_t k = 0; k < 4; ++k) {
             EXPECT_TRUE(same(fused.values[k], spans.values[k])) << r << "x" << c << " root " << k;
             EXPECT_TRUE(same(fused.values[k], interp.values[k])) << r << "x" << c << " root " << k;
             EXPECT_TRUE(same(fused.values[k], want[k])) << r << "x" << c << " root " << k;
