@@ -9,11 +9,15 @@ Method: one linea process per (case, mode) generates its inputs with rand(seed=.
 expression REPS times in a loop whose accumulator depends on the loop variable (no reuse: lineage is off,
 loop-invariant code motion is off by default). The time of one evaluation is the total of every
 instruction in the -stats heavy-hitter table except the data generators (rand) and the one-time JIT
-compilation and LLVM set-up (reported in their own column), divided by REPS; the best of RUNS processes is reported. Bandwidth of the dense cell cases = bytes of the inputs read once / time;
+compilation and LLVM set-up (reported in their own column), divided by REPS; the best of RUNS processes is reported.
+REPS defaults to 20: the time is a mean over the evaluations, and the first evaluation of a process is slower
+(sum(X) in session 6, loaded machine: 1.1-1.6x the later ones; the data's first pass after rand), which with
+5 evaluations pulled the unfused sum(X) down to 0.47 of the triad where 20 gave 0.77 (idle, session 6 lead);
+the triad is a best-of-30 figure. Bandwidth of the dense cell cases = bytes of the inputs read once / time;
 STREAM triad (triad.c, gcc -O3 -march=native -fopenmp, same thread count, best of 3 right before each dense
 case) is the reference.
 
-Usage: run.py <linea-binary> [--rows 10000 --cols 1000] [--srows 1000000 --scols 1000] [--reps 5]
+Usage: run.py <linea-binary> [--rows 10000 --cols 1000] [--srows 1000000 --scols 1000] [--reps 20]
               [--runs 3] [--threads 2] [--cases a,b] [--out results.md]
 """
 import argparse
@@ -111,7 +115,7 @@ def main():
     ap.add_argument("--cols", type=int, default=1000)
     ap.add_argument("--srows", type=int, default=1000000)
     ap.add_argument("--scols", type=int, default=1000)
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default="")
