@@ -45,12 +45,17 @@ std::string llvm_message(llvm::Error e) {
     return llvm::toString(std::move(e));
 }
 
+/// What a module holds: a span body per root (dense or sparse-safe), or the reduction body alone.
+enum class Bodies { Spans, Sparse, Reduce };
+
 class Jit {
 public:
-    /// The compiled bodies of every root (SpanFn, or SparseSpanFn when `sparse`) as untyped addresses.
-    std::vector<void *> compile(const FusedOp &op, bool sparse) {
+    /// The compiled bodies (SpanFn or SparseSpanFn per root, or the one ReduceFn) as untyped addresses.
+    std::vector<void *> compile(const FusedOp &op, Bodies what) {
         std::lock_guard lock(mutex_);
-        const std::string sig = op.signature() + (sparse ? " csr" : "");
+        const bool sparse = what == Bodies::Sparse;
+        const std::string sig =
+            op.signature() + (sparse ? " csr" : "") + (what == Bodies::Reduce ? " reduce" : "");
         auto it = cache_.find(sig);
         if (it != cache_.end()) {
             ++stats_.hits;
@@ -60,7 +65,7 @@ public:
         auto t0 = std::chrono::steady_clock::now();
         auto ctx = std::make_unique<llvm::LLVMContext>();
         const std::string name = "fused" + std::to_string(stats_.compiled);
-        auto mod = build(op, sparse, name, *ctx);
+        auto mod = build(op, what, name, *ctx);
         if (auto err = jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
             throw KernelError("internal error: LLVM JIT: " + llvm_message(std::move(err)));
         std::vector<void *> fns;
@@ -69,14 +74,10 @@ public:
             if (!sym) throw KernelError("internal error: LLVM JIT: " + llvm_message(sym.takeError()));
             fns.push_back(sym->toPtr<void *>());
         };
-        for (size_t r = 0; r < op.roots.size(); ++r) lookup(name + "_" + std::to_string(r));
-        // Dense: the reduction body after the span bodies (nullptr when op has none).
-        if (!sparse) {
-            if (reducible(op))
-                lookup(name + "_reduce");
-            else
-                fns.push_back(nullptr);
-        }
+        if (what == Bodies::Reduce)
+            lookup(name + "_reduce");
+        else
+            for (size_t r = 0; r < op.roots.size(); ++r) lookup(name + "_" + std::to_string(r));
         const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         ++stats_.compiled;
         stats_.total_seconds += dt;
@@ -90,7 +91,7 @@ public:
         std::lock_guard lock(mutex_);
         init();
         llvm::LLVMContext ctx;
-        auto mod = build(op, sparse, "fused_ir", ctx);
+        auto mod = build(op, sparse ? Bodies::Sparse : Bodies::Spans, "fused_ir", ctx);
         std::string text;
         llvm::raw_string_ostream os(text);
         mod->print(os, nullptr);
@@ -122,17 +123,20 @@ private:
         stats_.init_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 
-    /// A verified, optimized module with one body per root of op, named `name`_<root>.
-    std::unique_ptr<llvm::Module> build(const FusedOp &op, bool sparse, const std::string &name,
+    /// A verified, optimized module with one body per root of op, named `name`_<root>, or the reduction body
+    /// `name`_reduce (emitted as the vector code it should be: only cleaned up, not vectorized).
+    std::unique_ptr<llvm::Module> build(const FusedOp &op, Bodies what, const std::string &name,
                                         llvm::LLVMContext &ctx) {
         auto mod = std::make_unique<llvm::Module>(name, ctx);
         mod->setDataLayout(layout_);
         mod->setTargetTriple(triple_);
-        for (size_t r = 0; r < op.roots.size(); ++r)
-            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), sparse);
-        if (!sparse && reducible(op)) emit_reduce(op, *mod, name + "_reduce");
+        if (what == Bodies::Reduce)
+            emit_reduce(op, *mod, name + "_reduce");
+        else
+            for (size_t r = 0; r < op.roots.size(); ++r)
+                emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), what == Bodies::Sparse);
         if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
-        optimize(*mod);
+        optimize(*mod, what == Bodies::Reduce);
         return mod;
     }
 
@@ -604,7 +608,7 @@ private:
         return res;
     }
 
-    void optimize(llvm::Module &mod) {
+    void optimize(llvm::Module &mod, bool cleanup_only) {
         llvm::LoopAnalysisManager lam;
         llvm::FunctionAnalysisManager fam;
         llvm::CGSCCAnalysisManager cgam;
@@ -619,6 +623,12 @@ private:
         // put the loop in canonical form, vectorize it, clean up again.
         llvm::FunctionPassManager fpm;
         fpm.addPass(llvm::EarlyCSEPass());
+        if (cleanup_only) {
+            llvm::ModulePassManager mpm;
+            mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+            mpm.run(mod, mam);
+            return;
+        }
         fpm.addPass(llvm::InstCombinePass());
         fpm.addPass(llvm::SimplifyCFGPass());
         fpm.addPass(llvm::LoopSimplifyPass());
@@ -648,22 +658,25 @@ Jit &jit() {
 } // namespace
 
 DenseBodies jit_compile_dense(const FusedOp &op) {
-    const std::vector<void *> fns = jit().compile(op, false);
     DenseBodies out;
-    for (size_t r = 0; r < op.roots.size(); ++r) out.spans.push_back(reinterpret_cast<SpanFn>(fns[r]));
-    out.reduce = reinterpret_cast<ReduceFn>(fns.back());
+    if (reducible(op))
+        out.reduce = reinterpret_cast<ReduceFn>(jit().compile(op, Bodies::Reduce)[0]);
+    else
+        out.spans = jit_compile(op);
     return out;
 }
 
 std::vector<SpanFn> jit_compile(const FusedOp &op) {
-    return jit_compile_dense(op).spans;
+    std::vector<SpanFn> fns;
+    for (void *f : jit().compile(op, Bodies::Spans)) fns.push_back(reinterpret_cast<SpanFn>(f));
+    return fns;
 }
 
 std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op) {
     if (!op.sparse_safe())
         throw KernelError("internal error: a sparse body for an operator that is not sparse-safe");
     std::vector<SparseSpanFn> fns;
-    for (void *f : jit().compile(op, true)) fns.push_back(reinterpret_cast<SparseSpanFn>(f));
+    for (void *f : jit().compile(op, Bodies::Sparse)) fns.push_back(reinterpret_cast<SparseSpanFn>(f));
     return fns;
 }
 

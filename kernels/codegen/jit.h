@@ -10,14 +10,15 @@
 
 namespace linea::kernels::codegen {
 
-/// The compiled bodies of a dense pass: a span body per root, and the reduction body when reducible(op).
+/// The compiled bodies of a dense pass: the reduction body alone when reducible(op) (the few cells it leaves
+/// are interpreted), else a span body per root.
 struct DenseBodies {
     std::vector<SpanFn> spans;
     ReduceFn reduce = nullptr;
 };
 
-/// jit_compile's span bodies and, compiled in the same module, the reduction body (nullptr when op is not
-/// reducible); cached like jit_compile's.
+/// What a fused instruction runs dense passes with: one compiled function for a reducible op (compile time
+/// and code for one loop), else jit_compile's span bodies; cached by signature like jit_compile's.
 DenseBodies jit_compile_dense(const FusedOp &op);
 
 /// Compiled span bodies for every root of `op` (SpanFn), from a process-wide cache keyed by the canonical

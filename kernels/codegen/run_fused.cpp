@@ -450,8 +450,9 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
         std::vector<std::vector<Acc>> parts(static_cast<size_t>(nchunks),
                                             std::vector<Acc>(static_cast<size_t>(nroots)));
         // A compiled reduction body sums whole groups of kKahanLanes cells of every root in one loop; the
-        // last few cells of a chunk go through the span bodies below, from lane 0 as add_span would.
-        const bool fused_sums = reduce != nullptr && !spans.empty() && reducible(op);
+        // last few cells of a chunk go through the span bodies below (interpreted when none were compiled),
+        // from lane 0 as add_span would.
+        const bool fused_sums = reduce != nullptr && reducible(op);
         const int64_t block = nroots == 1 ? kBlock : kSpan; // a multi-aggregate's roots interleave finely
         // The reduction body reads row vectors tiled (reduce_body.h): a group of cells may wrap a row end.
         std::vector<const double *> reduce_ptrs = ptrs;
