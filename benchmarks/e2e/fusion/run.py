@@ -10,10 +10,11 @@ expression REPS times in a loop whose accumulator depends on the loop variable (
 loop-invariant code motion is off by default). The time of one evaluation is the total of every
 instruction in the -stats heavy-hitter table except the data generators (rand) and the one-time JIT
 compilation and LLVM set-up (reported in their own column), divided by REPS; the best of RUNS processes is reported.
-REPS defaults to 20: the time is a mean over the evaluations, and the first evaluation of a process is slower
-(sum(X) in session 6, loaded machine: 1.1-1.6x the later ones; the data's first pass after rand), which with
-5 evaluations pulled the unfused sum(X) down to 0.47 of the triad where 20 gave 0.77 (idle, session 6 lead);
-the triad is a best-of-30 figure. Bandwidth of the dense cell cases = bytes of the inputs read once / time;
+REPS defaults to 20 (was 5): the time is a mean over the evaluations while the triad is a best-of-30 figure,
+and on this shared host a mean of 5 swings widely (unfused sum(X): 0.47 of the triad with 5, 0.77 with 20,
+session 6). linea itself adds no per-instruction overhead: its uak+ time equals the kernel called directly
+in a C++ probe at the same moment (6.0-7.3 vs 5.6-7.0 ms for 80 MB), and the first evaluation is not
+reliably slower (1.1-1.6x in one loaded measurement, not at all in the next). Bandwidth of the dense cell cases = bytes of the inputs read once / time;
 STREAM triad (triad.c, gcc -O3 -march=native -fopenmp, same thread count, best of 3 right before each dense
 case) is the reference.
 
