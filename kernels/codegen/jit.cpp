@@ -4,6 +4,8 @@
 // arithmetic call back into apply_unary/apply_binary, so every cell is computed exactly as unfused.
 #include "kernels/codegen/jit.h"
 #include "kernels/codegen/needed_nodes.h"
+#include "kernels/codegen/reduce_body.h"
+#include "kernels/parallel.h"
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -43,12 +45,17 @@ std::string llvm_message(llvm::Error e) {
     return llvm::toString(std::move(e));
 }
 
+/// What a module holds: a span body per root (dense or sparse-safe), or the reduction body alone.
+enum class Bodies { Spans, Sparse, Reduce };
+
 class Jit {
 public:
-    /// The compiled bodies of every root (SpanFn, or SparseSpanFn when `sparse`) as untyped addresses.
-    std::vector<void *> compile(const FusedOp &op, bool sparse) {
+    /// The compiled bodies (SpanFn or SparseSpanFn per root, or the one ReduceFn) as untyped addresses.
+    std::vector<void *> compile(const FusedOp &op, Bodies what) {
         std::lock_guard lock(mutex_);
-        const std::string sig = op.signature() + (sparse ? " csr" : "");
+        const bool sparse = what == Bodies::Sparse;
+        const std::string sig =
+            op.signature() + (sparse ? " csr" : "") + (what == Bodies::Reduce ? " reduce" : "");
         auto it = cache_.find(sig);
         if (it != cache_.end()) {
             ++stats_.hits;
@@ -58,15 +65,19 @@ public:
         auto t0 = std::chrono::steady_clock::now();
         auto ctx = std::make_unique<llvm::LLVMContext>();
         const std::string name = "fused" + std::to_string(stats_.compiled);
-        auto mod = build(op, sparse, name, *ctx);
+        auto mod = build(op, what, name, *ctx);
         if (auto err = jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
             throw KernelError("internal error: LLVM JIT: " + llvm_message(std::move(err)));
         std::vector<void *> fns;
-        for (size_t r = 0; r < op.roots.size(); ++r) {
-            auto sym = jit_->lookup(name + "_" + std::to_string(r));
+        auto lookup = [&](const std::string &fname) {
+            auto sym = jit_->lookup(fname);
             if (!sym) throw KernelError("internal error: LLVM JIT: " + llvm_message(sym.takeError()));
             fns.push_back(sym->toPtr<void *>());
-        }
+        };
+        if (what == Bodies::Reduce)
+            lookup(name + "_reduce");
+        else
+            for (size_t r = 0; r < op.roots.size(); ++r) lookup(name + "_" + std::to_string(r));
         const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         ++stats_.compiled;
         stats_.total_seconds += dt;
@@ -80,7 +91,7 @@ public:
         std::lock_guard lock(mutex_);
         init();
         llvm::LLVMContext ctx;
-        auto mod = build(op, sparse, "fused_ir", ctx);
+        auto mod = build(op, sparse ? Bodies::Sparse : Bodies::Spans, "fused_ir", ctx);
         std::string text;
         llvm::raw_string_ostream os(text);
         mod->print(os, nullptr);
@@ -112,16 +123,20 @@ private:
         stats_.init_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 
-    /// A verified, optimized module with one body per root of op, named `name`_<root>.
-    std::unique_ptr<llvm::Module> build(const FusedOp &op, bool sparse, const std::string &name,
+    /// A verified, optimized module with one body per root of op, named `name`_<root>, or the reduction body
+    /// `name`_reduce (emitted as the vector code it should be: only cleaned up, not vectorized).
+    std::unique_ptr<llvm::Module> build(const FusedOp &op, Bodies what, const std::string &name,
                                         llvm::LLVMContext &ctx) {
         auto mod = std::make_unique<llvm::Module>(name, ctx);
         mod->setDataLayout(layout_);
         mod->setTargetTriple(triple_);
-        for (size_t r = 0; r < op.roots.size(); ++r)
-            emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), sparse);
+        if (what == Bodies::Reduce)
+            emit_reduce(op, *mod, name + "_reduce");
+        else
+            for (size_t r = 0; r < op.roots.size(); ++r)
+                emit(op, static_cast<int>(r), *mod, name + "_" + std::to_string(r), what == Bodies::Sparse);
         if (llvm::verifyModule(*mod, &llvm::errs())) throw KernelError("internal error: invalid fused IR");
-        optimize(*mod);
+        optimize(*mod, what == Bodies::Reduce);
         return mod;
     }
 
@@ -211,6 +226,202 @@ private:
             b.SetInsertPoint(pick);
             b.CreateCondBr(all2, squares, general);
         }
+        b.SetInsertPoint(exit);
+        b.CreateRetVoid();
+    }
+
+    /// ReduceFn (reduce_body.h): void f(ptr ptrs, i64 cols, i64 i, i64 j0, i64 n, ptr lanes). Per group of
+    /// kKahanLanes cells, as kKahanLanes / 4 vectors of 4: the nodes every root needs (each input loaded
+    /// once), then for every root the Kahan step of each vector on its lanes (kahan_lanes.cpp's body: the
+    /// same IEEE operations, so the same bits), the lanes staying in registers across the loop.
+    void emit_reduce(const FusedOp &op, llvm::Module &mod, const std::string &fname) {
+        llvm::LLVMContext &c = mod.getContext();
+        llvm::IRBuilder<> b(c);
+        constexpr int kWidth = 4, kVecs = detail::kKahanLanes / kWidth;
+        llvm::Type *f64 = b.getDoubleTy(), *i64 = b.getInt64Ty(), *ptr = b.getPtrTy();
+        llvm::Type *vec = llvm::FixedVectorType::get(f64, kWidth);
+        auto *fty = llvm::FunctionType::get(b.getVoidTy(), {ptr, i64, i64, i64, i64, ptr}, false);
+        auto *fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, fname, mod);
+        fn->addFnAttr("target-cpu", tm_->getTargetCPU());
+        fn->addFnAttr("target-features", tm_->getTargetFeatureString());
+        fn->addFnAttr(llvm::Attribute::NoUnwind);
+        auto args = fn->arg_begin();
+        llvm::Value *ptrs = &*args++, *cols = &*args++, *row = &*args++, *j0 = &*args++, *n = &*args++,
+                    *lanes = &*args++;
+        auto *entry = llvm::BasicBlock::Create(c, "entry", fn);
+        auto *pre = llvm::BasicBlock::Create(c, "pre", fn);
+        auto *loop = llvm::BasicBlock::Create(c, "loop", fn);
+        auto *done = llvm::BasicBlock::Create(c, "done", fn);
+        auto *exit = llvm::BasicBlock::Create(c, "exit", fn);
+        b.SetInsertPoint(entry);
+        const size_t nin = op.inputs.size(), nroots = op.roots.size();
+        std::vector<llvm::Value *> base(nin, nullptr), splat(nin, nullptr);
+        for (size_t k = 0; k < nin; ++k) {
+            llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, ptrs, k));
+            if (op.inputs[k] == InputKind::Matrix)
+                base[k] = b.CreateInBoundsGEP(f64, p, b.CreateAdd(b.CreateMul(row, cols), j0));
+            else if (op.inputs[k] == InputKind::RowVector)
+                base[k] = p; // tiled: indexed by the column of the group's first cell
+            else             // a 1x1 cell or a scalar
+                splat[k] = b.CreateVectorSplat(kWidth, b.CreateLoad(f64, p));
+        }
+        // The lanes of root r: sums at lanes[2r], corrections at lanes[2r + 1], vector v at element 4v.
+        auto lane_ptr = [&](size_t r, int which, int v) {
+            llvm::Value *p = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, lanes, 2 * r + which));
+            return b.CreateConstInBoundsGEP1_64(f64, p, static_cast<uint64_t>(kWidth * v));
+        };
+        std::vector<std::vector<llvm::Value *>> s0(nroots), c0(nroots);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                s0[r].push_back(b.CreateAlignedLoad(vec, lane_ptr(r, 0, v), llvm::Align(8)));
+                c0[r].push_back(b.CreateAlignedLoad(vec, lane_ptr(r, 1, v), llvm::Align(8)));
+            }
+        b.CreateCondBr(b.CreateICmpSGT(n, b.getInt64(0)), pre, exit);
+        // A group of cells wraps around the row end: the next group's column is (j + 32) mod cols, with
+        // (32 mod cols) computed once (cols > 0 here, as n > 0).
+        b.SetInsertPoint(pre);
+        llvm::Value *step = b.CreateURem(b.getInt64(detail::kKahanLanes), cols);
+        b.CreateBr(loop);
+
+        b.SetInsertPoint(loop);
+        llvm::PHINode *t = b.CreatePHI(i64, 2);
+        t->addIncoming(b.getInt64(0), pre);
+        llvm::PHINode *col = b.CreatePHI(i64, 2);
+        col->addIncoming(j0, pre);
+        std::vector<std::vector<llvm::PHINode *>> s(nroots), cr(nroots);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                s[r].push_back(b.CreatePHI(vec, 2));
+                s[r].back()->addIncoming(s0[r][static_cast<size_t>(v)], pre);
+                cr[r].push_back(b.CreatePHI(vec, 2));
+                cr[r].back()->addIncoming(c0[r][static_cast<size_t>(v)], pre);
+            }
+        std::vector<bool> need(op.nodes.size(), false);
+        for (int root : op.roots) {
+            const std::vector<bool> nr = needed_nodes(op, root);
+            for (size_t k = 0; k < need.size(); ++k) need[k] = need[k] || nr[k];
+        }
+        llvm::Value *one = llvm::ConstantFP::get(vec, 1.0), *zero = llvm::ConstantFP::get(vec, 0.0);
+        auto intrinsic = [&](llvm::Intrinsic::ID id, llvm::Value *a) {
+            return b.CreateCall(llvm::Intrinsic::getDeclaration(&mod, id, {vec}), {a});
+        };
+        std::vector<std::vector<llvm::Value *>> s_next(nroots), c_next(nroots);
+        for (int v = 0; v < kVecs; ++v) {
+            llvm::Value *off = b.CreateAdd(t, b.getInt64(kWidth * v), "", true, true);
+            llvm::Value *col_off = b.CreateAdd(col, b.getInt64(kWidth * v), "", true, true);
+            std::vector<llvm::Value *> val(op.nodes.size(), nullptr);
+            for (size_t k = 0; k < op.nodes.size(); ++k) {
+                if (!need[k]) continue;
+                const FusedNode &nd = op.nodes[k];
+                llvm::Value *a =
+                    nd.a >= 0 && nd.kind != FusedNode::Kind::Input ? val[static_cast<size_t>(nd.a)] : nullptr;
+                llvm::Value *bb =
+                    nd.kind == FusedNode::Kind::Binary ? val[static_cast<size_t>(nd.b)] : nullptr;
+                auto cmp = [&](llvm::CmpInst::Predicate p) {
+                    return b.CreateSelect(b.CreateFCmp(p, a, bb), one, zero);
+                };
+                switch (nd.kind) {
+                case FusedNode::Kind::Input: {
+                    const size_t in = static_cast<size_t>(nd.input);
+                    llvm::Value *at = op.inputs[in] == InputKind::RowVector ? col_off : off;
+                    val[k] = base[in] ? b.CreateAlignedLoad(vec, b.CreateInBoundsGEP(f64, base[in], at),
+                                                            llvm::Align(8))
+                                      : splat[in];
+                    break;
+                }
+                case FusedNode::Kind::Unary:
+                    switch (nd.unary) {
+                    case UnaryOp::Neg:
+                        val[k] = b.CreateFNeg(a);
+                        break;
+                    case UnaryOp::Abs:
+                        val[k] = intrinsic(llvm::Intrinsic::fabs, a);
+                        break;
+                    case UnaryOp::Sqrt:
+                        val[k] = intrinsic(llvm::Intrinsic::sqrt, a);
+                        break;
+                    case UnaryOp::Floor:
+                        val[k] = intrinsic(llvm::Intrinsic::floor, a);
+                        break;
+                    case UnaryOp::Ceil:
+                        val[k] = intrinsic(llvm::Intrinsic::ceil, a);
+                        break;
+                    default:
+                        throw KernelError("internal error: no reduction body for this operator");
+                    }
+                    break;
+                case FusedNode::Kind::Binary:
+                    switch (nd.binary) {
+                    case BinaryOp::Add:
+                        val[k] = b.CreateFAdd(a, bb);
+                        break;
+                    case BinaryOp::Sub:
+                        val[k] = b.CreateFSub(a, bb);
+                        break;
+                    case BinaryOp::Mul:
+                        val[k] = b.CreateFMul(a, bb);
+                        break;
+                    case BinaryOp::Div:
+                        val[k] = b.CreateFDiv(a, bb);
+                        break;
+                    case BinaryOp::Lt:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OLT);
+                        break;
+                    case BinaryOp::Le:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OLE);
+                        break;
+                    case BinaryOp::Gt:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OGT);
+                        break;
+                    case BinaryOp::Ge:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OGE);
+                        break;
+                    case BinaryOp::Eq:
+                        val[k] = cmp(llvm::CmpInst::FCMP_OEQ);
+                        break;
+                    case BinaryOp::Ne:
+                        val[k] = cmp(llvm::CmpInst::FCMP_UNE);
+                        break;
+                    default:
+                        throw KernelError("internal error: no reduction body for this operator");
+                    }
+                    break;
+                case FusedNode::Kind::Dot:
+                    throw KernelError("internal error: no reduction body for an outer product");
+                }
+            }
+            // kahan_step per lane: y = x - c; t = s + y; c = (t - t == 0) ? (t - s) - y : 0; s = t.
+            for (size_t r = 0; r < nroots; ++r) {
+                llvm::Value *x = val[static_cast<size_t>(op.roots[r])];
+                if (op.agg_ops[r] == AggOp::SumSq) x = b.CreateFMul(x, x);
+                llvm::Value *sv = s[r][static_cast<size_t>(v)], *cv = cr[r][static_cast<size_t>(v)];
+                llvm::Value *y = b.CreateFSub(x, cv);
+                llvm::Value *sum = b.CreateFAdd(sv, y);
+                llvm::Value *d = b.CreateFSub(b.CreateFSub(sum, sv), y);
+                llvm::Value *finite = b.CreateFCmpOEQ(b.CreateFSub(sum, sum), zero);
+                s_next[r].push_back(sum);
+                c_next[r].push_back(b.CreateSelect(finite, d, zero));
+            }
+        }
+        llvm::Value *next = b.CreateAdd(t, b.getInt64(detail::kKahanLanes), "", true, true);
+        t->addIncoming(next, loop);
+        llvm::Value *col_next = b.CreateAdd(col, step);
+        col->addIncoming(
+            b.CreateSelect(b.CreateICmpUGE(col_next, cols), b.CreateSub(col_next, cols), col_next), loop);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                s[r][static_cast<size_t>(v)]->addIncoming(s_next[r][static_cast<size_t>(v)], loop);
+                cr[r][static_cast<size_t>(v)]->addIncoming(c_next[r][static_cast<size_t>(v)], loop);
+            }
+        b.CreateCondBr(b.CreateICmpSLT(next, n), loop, done);
+
+        b.SetInsertPoint(done);
+        for (size_t r = 0; r < nroots; ++r)
+            for (int v = 0; v < kVecs; ++v) {
+                b.CreateAlignedStore(s_next[r][static_cast<size_t>(v)], lane_ptr(r, 0, v), llvm::Align(8));
+                b.CreateAlignedStore(c_next[r][static_cast<size_t>(v)], lane_ptr(r, 1, v), llvm::Align(8));
+            }
+        b.CreateBr(exit);
         b.SetInsertPoint(exit);
         b.CreateRetVoid();
     }
@@ -397,7 +608,7 @@ private:
         return res;
     }
 
-    void optimize(llvm::Module &mod) {
+    void optimize(llvm::Module &mod, bool cleanup_only) {
         llvm::LoopAnalysisManager lam;
         llvm::FunctionAnalysisManager fam;
         llvm::CGSCCAnalysisManager cgam;
@@ -412,6 +623,12 @@ private:
         // put the loop in canonical form, vectorize it, clean up again.
         llvm::FunctionPassManager fpm;
         fpm.addPass(llvm::EarlyCSEPass());
+        if (cleanup_only) {
+            llvm::ModulePassManager mpm;
+            mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+            mpm.run(mod, mam);
+            return;
+        }
         fpm.addPass(llvm::InstCombinePass());
         fpm.addPass(llvm::SimplifyCFGPass());
         fpm.addPass(llvm::LoopSimplifyPass());
@@ -440,9 +657,18 @@ Jit &jit() {
 
 } // namespace
 
+DenseBodies jit_compile_dense(const FusedOp &op) {
+    DenseBodies out;
+    if (reducible(op))
+        out.reduce = reinterpret_cast<ReduceFn>(jit().compile(op, Bodies::Reduce)[0]);
+    else
+        out.spans = jit_compile(op);
+    return out;
+}
+
 std::vector<SpanFn> jit_compile(const FusedOp &op) {
     std::vector<SpanFn> fns;
-    for (void *f : jit().compile(op, false)) fns.push_back(reinterpret_cast<SpanFn>(f));
+    for (void *f : jit().compile(op, Bodies::Spans)) fns.push_back(reinterpret_cast<SpanFn>(f));
     return fns;
 }
 
@@ -450,7 +676,7 @@ std::vector<SparseSpanFn> jit_compile_sparse(const FusedOp &op) {
     if (!op.sparse_safe())
         throw KernelError("internal error: a sparse body for an operator that is not sparse-safe");
     std::vector<SparseSpanFn> fns;
-    for (void *f : jit().compile(op, true)) fns.push_back(reinterpret_cast<SparseSpanFn>(f));
+    for (void *f : jit().compile(op, Bodies::Sparse)) fns.push_back(reinterpret_cast<SparseSpanFn>(f));
     return fns;
 }
 

@@ -2,13 +2,24 @@
 // jit.cpp, the one file of the linea_codegen library that includes LLVM headers.
 #pragma once
 
-#include "kernels/codegen/sparse_span.h"
+#include "kernels/codegen/reduce_body.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace linea::kernels::codegen {
+
+/// The compiled bodies of a dense pass: the reduction body alone when reducible(op) (the few cells it leaves
+/// are interpreted), else a span body per root.
+struct DenseBodies {
+    std::vector<SpanFn> spans;
+    ReduceFn reduce = nullptr;
+};
+
+/// What a fused instruction runs dense passes with: one compiled function for a reducible op (compile time
+/// and code for one loop), else jit_compile's span bodies; cached by signature like jit_compile's.
+DenseBodies jit_compile_dense(const FusedOp &op);
 
 /// Compiled span bodies for every root of `op` (SpanFn), from a process-wide cache keyed by the canonical
 /// signature: a signature compiles once per process. Thread-safe. Throws KernelError when LLVM fails.

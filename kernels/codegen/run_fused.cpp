@@ -2,6 +2,7 @@
 // are bit-identical), sparse-safe passes over a CSR driver's non-zeros, and the interpreter of span bodies.
 #include "kernels/codegen/fused_op.h"
 #include "kernels/codegen/needed_nodes.h"
+#include "kernels/codegen/reduce_body.h"
 #include "kernels/codegen/row_template.h"
 #include "kernels/codegen/sparse_span.h"
 #include "kernels/parallel.h"
@@ -16,7 +17,12 @@ namespace {
 
 using detail::Kahan;
 constexpr int64_t kChunkCells = detail::kAggChunkCells; // the dense aggregate kernels' chunk
-constexpr int64_t kSpan = 512;                          // cells evaluated per span call
+constexpr int64_t kSpan = 512;                          // cells per interpreted span (scratch size)
+// Cells per buffer of a full aggregate: compiled bodies fill it in as few calls as the rows allow and each
+// compensated sum takes it in one KahanLanes::add_span, whose per-call set-up (the lanes' load and store)
+// costs about a fifth of the summing at 512 cells and a twentieth at 2048 (1-thread, L2-resident probe).
+// Multi-aggregates keep kSpan: their roots' spans re-read shared inputs, which must stay in L1.
+constexpr int64_t kBlock = 2048;
 
 using detail::KahanLanes; // the dense aggregate kernels' lanes: same merge order
 
@@ -166,7 +172,7 @@ std::string shape(const MatrixBlock &m) {
 } // namespace
 
 FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, const std::vector<SpanFn> &spans,
-                      const std::vector<SparseSpanFn> &sparse_spans) {
+                      const std::vector<SparseSpanFn> &sparse_spans, ReduceFn reduce) {
     if (op.agg == FusedAgg::MMChain) {
         FusedResult res;
         res.matrix =
@@ -383,24 +389,27 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
         held[k] = dense_input(*args[k].matrix);
         ptrs[k] = held[k]->data();
     }
-    // Evaluates root r over cells (i, j0 .. j0+n) into out.
+    // Evaluates root r over cells (i, j0 .. j0+n) into out (interpreted: kSpan cells at a time).
     auto span = [&](int r, int64_t i, int64_t j0, int64_t n, std::vector<double> &scratch, double *out) {
-        if (!spans.empty())
+        if (!spans.empty()) {
             spans[static_cast<size_t>(r)](ptrs.data(), cols, i, j0, n, out);
-        else
-            interpret_span(op, ptrs.data(), cols, rank, i, j0, n, op.roots[static_cast<size_t>(r)],
-                           needs[static_cast<size_t>(r)], scratch, out);
+            return;
+        }
+        for (int64_t t = 0; t < n; t += kSpan)
+            interpret_span(op, ptrs.data(), cols, rank, i, j0 + t, std::min(kSpan, n - t),
+                           op.roots[static_cast<size_t>(r)], needs[static_cast<size_t>(r)], scratch, out + t);
     };
-    // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans within one row -- or across
-    // rows when no input is indexed by row or column alone (a span of a column vector is then not one cell).
+    // Calls f(i, j0, n) for the cells [c0, c1) of the row-major result, in spans of at most `most` cells
+    // within one row -- or across rows when no input is indexed by row or column alone (a span of a column
+    // vector is then not one cell).
     bool by_row = op.agg == FusedAgg::Col;
     for (InputKind k : op.inputs)
         by_row |= k == InputKind::RowVector || k == InputKind::ColVector || k == InputKind::OuterLeft;
-    auto for_spans = [cols, by_row](int64_t c0, int64_t c1, auto &&f) {
+    auto for_spans = [cols, by_row](int64_t c0, int64_t c1, auto &&f, int64_t most = kSpan) {
         int64_t c = c0;
         while (c < c1) {
             const int64_t i = c / cols, j0 = c % cols;
-            const int64_t n = by_row ? std::min({c1 - c, cols - j0, kSpan}) : std::min(c1 - c, kSpan);
+            const int64_t n = by_row ? std::min({c1 - c, cols - j0, most}) : std::min(c1 - c, most);
             f(i, j0, n);
             c += n;
         }
@@ -440,27 +449,65 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
         const int64_t nchunks = cells == 0 ? 0 : (cells + chunk - 1) / chunk;
         std::vector<std::vector<Acc>> parts(static_cast<size_t>(nchunks),
                                             std::vector<Acc>(static_cast<size_t>(nroots)));
+        // A compiled reduction body sums whole groups of kKahanLanes cells of every root in one loop; the
+        // last few cells of a chunk go through the span bodies below (interpreted when none were compiled),
+        // from lane 0 as add_span would.
+        const bool fused_sums = reduce != nullptr && reducible(op);
+        const int64_t block = nroots == 1 ? kBlock : kSpan; // a multi-aggregate's roots interleave finely
+        // The reduction body reads row vectors tiled (reduce_body.h): a group of cells may wrap a row end.
+        std::vector<const double *> reduce_ptrs = ptrs;
+        std::vector<std::vector<double>> tiled;
+        if (fused_sums)
+            for (size_t k = 0; k < op.inputs.size(); ++k)
+                if (op.inputs[k] == InputKind::RowVector && cols > 0) {
+                    std::vector<double> &t =
+                        tiled.emplace_back(static_cast<size_t>(cols + detail::kKahanLanes));
+                    for (size_t q = 0; q < t.size(); ++q) t[q] = ptrs[k][static_cast<int64_t>(q) % cols];
+                    reduce_ptrs[k] = t.data();
+                }
         detail::parallel_range(nchunks, cells, [&](int64_t k0, int64_t k1) {
-            std::vector<double> scratch, buf(kSpan);
-            // Span by span, every root in turn: a multi-aggregate's shared inputs are read once from memory
-            // (each root's accumulator still sees its values in cell order).
-            for (int64_t c = k0; c < k1; ++c)
-                for_spans(c * chunk, std::min(cells, (c + 1) * chunk), [&](int64_t i, int64_t j0, int64_t n) {
+            std::vector<double> scratch, buf(static_cast<size_t>(block));
+            std::vector<double *> lanes(2 * static_cast<size_t>(nroots));
+            // Otherwise block by block, every root in turn: a multi-aggregate's shared inputs are read once
+            // from memory (each root's accumulator still sees its values in cell order). A block spans rows
+            // when the inputs are indexed by row or column (one span per row piece), so every add_span but a
+            // chunk's last takes a whole block whatever the row length, most of it in whole lane groups.
+            for (int64_t c = k0; c < k1; ++c) {
+                const int64_t end = std::min(cells, (c + 1) * chunk);
+                int64_t start = c * chunk;
+                if (fused_sums) {
+                    for (int r = 0; r < nroots; ++r) {
+                        KahanLanes &k = parts[static_cast<size_t>(c)][static_cast<size_t>(r)].k;
+                        lanes[2 * static_cast<size_t>(r)] = k.sum;
+                        lanes[2 * static_cast<size_t>(r) + 1] = k.corr;
+                    }
+                    const int64_t body = (end - start) / detail::kKahanLanes * detail::kKahanLanes;
+                    reduce(reduce_ptrs.data(), cols, start / cols, start % cols, body, lanes.data());
+                    start += body;
+                }
+                for (int64_t b0 = start; b0 < end; b0 += block) {
+                    const int64_t b1 = std::min(end, b0 + block);
                     for (int r = 0; r < nroots; ++r) {
                         Acc &acc = parts[static_cast<size_t>(c)][static_cast<size_t>(r)];
                         const AggOp a = op.agg_ops[static_cast<size_t>(r)];
-                        span(r, i, j0, n, scratch, buf.data());
+                        for_spans(
+                            b0, b1,
+                            [&](int64_t i, int64_t j0, int64_t n) {
+                                span(r, i, j0, n, scratch, buf.data() + (i * cols + j0 - b0));
+                            },
+                            block);
                         if (a == AggOp::Sum || a == AggOp::SumSq) {
-                            acc.k.add_span(buf.data(), n, a == AggOp::SumSq);
+                            acc.k.add_span(buf.data(), b1 - b0, a == AggOp::SumSq);
                         } else {
-                            for (int64_t t = 0; t < n; ++t) {
+                            for (int64_t t = 0; t < b1 - b0; ++t) {
                                 acc.ext = acc.set ? fold(a, acc.ext, buf[static_cast<size_t>(t)])
                                                   : buf[static_cast<size_t>(t)];
                                 acc.set = true;
                             }
                         }
                     }
-                });
+                }
+            }
         });
         res.values.assign(static_cast<size_t>(nroots), 0.0);
         for (int r = 0; r < nroots; ++r) {
@@ -572,9 +619,14 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
     return res;
 }
 
+FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args, const std::vector<SpanFn> &spans,
+                      const std::vector<SparseSpanFn> &sparse_spans) {
+    return run_fused(op, args, spans, sparse_spans, nullptr);
+}
+
 FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &args,
                       const std::vector<SpanFn> &spans) {
-    return run_fused(op, args, spans, {});
+    return run_fused(op, args, spans, {}, nullptr);
 }
 
 } // namespace linea::kernels::codegen

@@ -56,7 +56,9 @@ void FusedInstruction::execute(ExecContext &ctx) const {
                    !compiled_.load(std::memory_order_acquire)) {
             if (cells_seen_.fetch_add(d.rows() * d.cols()) + d.rows() * d.cols() >= jit_min_cells())
                 std::call_once(compile_once_, [&] {
-                    spans_ = kernels::codegen::jit_compile(op);
+                    kernels::codegen::DenseBodies bodies = kernels::codegen::jit_compile_dense(op);
+                    spans_ = std::move(bodies.spans);
+                    reduce_ = bodies.reduce;
                     compiled_.store(true, std::memory_order_release);
                 });
         }
@@ -64,7 +66,8 @@ void FusedInstruction::execute(ExecContext &ctx) const {
         static const std::vector<kernels::codegen::SparseSpanFn> kInterpretSparse;
         kernels::codegen::FusedResult r = kernels::codegen::run_fused(
             op, args, compiled_.load(std::memory_order_acquire) ? spans_ : kInterpret,
-            sparse_compiled_.load(std::memory_order_acquire) ? sparse_spans_ : kInterpretSparse);
+            sparse_compiled_.load(std::memory_order_acquire) ? sparse_spans_ : kInterpretSparse,
+            compiled_.load(std::memory_order_acquire) ? reduce_ : nullptr);
         if (op.agg == FusedAgg::Full) {
             for (size_t k = 0; k < out_.size(); ++k)
                 if (out_[k] >= 0) ctx.set(out_[k], Value(r.values[k]));

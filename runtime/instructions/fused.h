@@ -1,7 +1,7 @@
 // The fused-operator instruction (`fused`): runs a kernels::codegen::FusedOp planned by compiler/fusion.
 #pragma once
 
-#include "kernels/codegen/sparse_span.h"
+#include "kernels/codegen/reduce_body.h"
 #include "runtime/program/instruction.h"
 
 #include <atomic>
@@ -38,6 +38,7 @@ private:
     mutable std::atomic<bool> compiled_{false};
     mutable std::atomic<int64_t> cells_seen_{0};
     mutable std::vector<kernels::codegen::SpanFn> spans_;
+    mutable kernels::codegen::ReduceFn reduce_ = nullptr; ///< dense full sums in one loop, when reducible
     // Sparse-safe passes over a CSR driver have their own compiled bodies, tiered by the stored cells
     // visited.
     mutable std::once_flag sparse_compile_once_;

@@ -9,11 +9,16 @@ Method: one linea process per (case, mode) generates its inputs with rand(seed=.
 expression REPS times in a loop whose accumulator depends on the loop variable (no reuse: lineage is off,
 loop-invariant code motion is off by default). The time of one evaluation is the total of every
 instruction in the -stats heavy-hitter table except the data generators (rand) and the one-time JIT
-compilation and LLVM set-up (reported in their own column), divided by REPS; the best of RUNS processes is reported. Bandwidth of the dense cell cases = bytes of the inputs read once / time;
+compilation and LLVM set-up (reported in their own column), divided by REPS; the best of RUNS processes is reported.
+REPS defaults to 20 (was 5): the time is a mean over the evaluations while the triad is a best-of-30 figure,
+and on this shared host a mean of 5 swings widely (unfused sum(X): 0.47 of the triad with 5, 0.77 with 20,
+session 6). linea itself adds no per-instruction overhead: its uak+ time equals the kernel called directly
+in a C++ probe at the same moment (6.0-7.3 vs 5.6-7.0 ms for 80 MB), and the first evaluation is not
+reliably slower (1.1-1.6x in one loaded measurement, not at all in the next). Bandwidth of the dense cell cases = bytes of the inputs read once / time;
 STREAM triad (triad.c, gcc -O3 -march=native -fopenmp, same thread count, best of 3 right before each dense
 case) is the reference.
 
-Usage: run.py <linea-binary> [--rows 10000 --cols 1000] [--srows 1000000 --scols 1000] [--reps 5]
+Usage: run.py <linea-binary> [--rows 10000 --cols 1000] [--srows 1000000 --scols 1000] [--reps 20]
               [--runs 3] [--threads 2] [--cases a,b] [--out results.md]
 """
 import argparse
@@ -111,7 +116,7 @@ def main():
     ap.add_argument("--cols", type=int, default=1000)
     ap.add_argument("--srows", type=int, default=1000000)
     ap.add_argument("--scols", type=int, default=1000)
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--cases", default="")

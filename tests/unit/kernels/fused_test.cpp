@@ -3,10 +3,14 @@
 #include "kernels/blas/chain.h"
 #include "kernels/codegen/fused_op.h"
 #include "kernels/codegen/jit.h"
+#include "kernels/codegen/reduce_body.h"
 #include "kernels/codegen/row_template.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 namespace linea::kernels::codegen {
 namespace {
@@ -137,6 +141,101 @@ TEST(Fused, JitCachesBySignature) {
     const JitStats after = jit_stats();
     EXPECT_EQ(after.compiled, before.compiled);
     EXPECT_EQ(after.hits, before.hits + 1);
+}
+
+/// A block of values whose sums round (so the compensation matters), with a few large and tiny ones.
+std::shared_ptr<MatrixBlock> rounding_block(int64_t rows, int64_t cols, uint64_t seed) {
+    auto m = make_block(rows, cols, seed);
+    for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+            const double v = m->get(i, j);
+            m->set(i, j, (i * cols + j) % 97 == 5 ? v * 1e12 + 0.1 : v / 3.0 + 1e-9 * static_cast<double>(j));
+        }
+    return m;
+}
+
+TEST(Fused, ReductionBodyMatchesSpanBodiesAndUnfusedBitForBit) {
+    // sum(X * Y), sumSq(Y - Z * s), sum((X > c) / Y), sumSq(X - mu) in one compiled loop over shared inputs:
+    // the Kahan lanes in registers give what the span bodies plus add_span (and the interpreter, and the
+    // unfused kernels) give, for chunk tails that are not whole lane groups, groups that wrap around row ends
+    // (the row vector mu; rows shorter than a group too), and 0/0, x/0 cells.
+    FusedOp op;
+    op.inputs = {InputKind::Matrix, InputKind::Matrix, InputKind::Matrix,
+                 InputKind::Scalar, InputKind::Cell,   InputKind::RowVector};
+    for (int k = 0; k < 6; ++k) {
+        FusedNode n;
+        n.input = k;
+        op.nodes.push_back(n);
+    }
+    auto bin = [&](BinaryOp b, int x, int y) {
+        FusedNode n;
+        n.kind = FusedNode::Kind::Binary;
+        n.binary = b;
+        n.a = x;
+        n.b = y;
+        op.nodes.push_back(n);
+        return static_cast<int>(op.nodes.size()) - 1;
+    };
+    op.roots = {bin(BinaryOp::Mul, 0, 1), bin(BinaryOp::Sub, 1, bin(BinaryOp::Mul, 2, 3)),
+                bin(BinaryOp::Div, bin(BinaryOp::Gt, 0, 4), 1), bin(BinaryOp::Sub, 0, 5)};
+    op.agg = FusedAgg::Full;
+    op.agg_ops = {AggOp::Sum, AggOp::SumSq, AggOp::Sum, AggOp::SumSq};
+    op.agg_opcodes = {"uak+", "uasqk+", "uak+", "uasqk+"};
+    ASSERT_TRUE(reducible(op));
+    EXPECT_FALSE(reducible(chain(FusedAgg::Full, AggOp::Sum))); // exp calls back
+    const DenseBodies bodies = jit_compile_dense(op);
+    ASSERT_NE(bodies.reduce, nullptr);
+    EXPECT_TRUE(bodies.spans.empty()); // the chunk tails are interpreted
+    const DenseBodies other = jit_compile_dense(chain(FusedAgg::Full, AggOp::Sum));
+    EXPECT_EQ(other.reduce, nullptr);
+    EXPECT_EQ(other.spans.size(), 1u);
+    auto shapes = test_shapes();
+    shapes.insert(shapes.end(), {{300, 333}, {1, 100003}, {70001, 1}});
+    for (auto [r, c] : shapes) {
+        auto x = rounding_block(r, c, 1), y = rounding_block(r, c, 2), z = rounding_block(r, c, 3);
+        auto cell = std::make_shared<MatrixBlock>(1, 1, 0.25);
+        auto mu = rounding_block(1, c, 5);
+        const std::vector<FusedArg> args = {{x.get()},      {y.get()},    {z.get()},
+                                            {nullptr, 0.7}, {cell.get()}, {mu.get()}};
+        const FusedResult fused = run_fused(op, args, bodies.spans, {}, bodies.reduce);
+        const FusedResult spans = run_fused(op, args, jit_compile(op));
+        const FusedResult interp = run_fused(op, args, {});
+        const double want[] = {
+            aggregate_all(AggOp::Sum, *binary(BinaryOp::Mul, *x, *y)),
+            aggregate_all(AggOp::SumSq,
+                          *binary(BinaryOp::Sub, *y, *binary_scalar(BinaryOp::Mul, *z, 0.7, false))),
+            aggregate_all(AggOp::Sum,
+                          *binary(BinaryOp::Div, *binary_scalar(BinaryOp::Gt, *x, 0.25, false), *y)),
+            aggregate_all(AggOp::SumSq, *binary(BinaryOp::Sub, *x, *mu))};
+        for (size_t k = 0; k < 4; ++k) {
+            EXPECT_TRUE(same(fused.values[k], spans.values[k])) << r << "x" << c << " root " << k;
+            EXPECT_TRUE(same(fused.values[k], interp.values[k])) << r << "x" << c << " root " << k;
+            EXPECT_TRUE(same(fused.values[k], want[k])) << r << "x" << c << " root " << k;
+        }
+    }
+}
+
+TEST(Fused, ReductionBodyKeepsInfinitiesAndNaN) {
+    // kahan_step's rule: once a lane's sum is not finite its correction is 0 (Inf stays Inf, Inf - Inf NaN).
+    FusedOp op;
+    op.inputs = {InputKind::Matrix};
+    FusedNode in;
+    in.input = 0;
+    op.nodes = {in};
+    op.roots = {0};
+    op.agg = FusedAgg::Full;
+    op.agg_ops = {AggOp::Sum};
+    op.agg_opcodes = {"uak+"};
+    const DenseBodies bodies = jit_compile_dense(op);
+    ASSERT_NE(bodies.reduce, nullptr);
+    const double inf = std::numeric_limits<double>::infinity();
+    for (std::vector<double> special :
+         {std::vector<double>{inf}, {inf, -inf}, {std::nan("")}, {-inf, 1e308}}) {
+        auto x = rounding_block(200, 200, 4);
+        for (size_t k = 0; k < special.size(); ++k) x->set(17 + 32 * static_cast<int64_t>(k), 3, special[k]);
+        const double got = run_fused(op, {{x.get()}}, bodies.spans, {}, bodies.reduce).values[0];
+        EXPECT_TRUE(same(got, aggregate_all(AggOp::Sum, *x)));
+    }
 }
 
 /// X * log(abs(U %*% t(V)) + 1) * (Y + r) - X * c * s (sparse-safe for X), and X * Y as a second root.
