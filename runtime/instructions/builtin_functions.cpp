@@ -592,6 +592,13 @@ void fn_read(BuiltinArgs &a) {
     }
 }
 
+/// The format argument of write(); format names are case-insensitive as in SystemDS ("CSV" is csv).
+std::string format_arg(BuiltinArgs &a, size_t i) {
+    std::string f = string_arg(a, i, "write", "format");
+    for (char &c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return f;
+}
+
 void fn_write(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     const std::string path = string_arg(a, 1, "write", "fname");
@@ -601,7 +608,7 @@ void fn_write(BuiltinArgs &a) {
             return;
         }
         if (v.is_frame()) {
-            const std::string format = string_arg(a, 2, "write", "format");
+            const std::string format = format_arg(a, 2);
             if (format != "csv")
                 fail(a,
                      "write: frames in format '" + format + "' are not supported yet (use format=\"csv\")");
@@ -611,7 +618,7 @@ void fn_write(BuiltinArgs &a) {
         }
         if (!v.is_matrix()) fail(a, "write: cannot write a " + v.describe() + " yet");
         io::WriteOptions o;
-        o.format = string_arg(a, 2, "write", "format");
+        o.format = format_arg(a, 2);
         if (o.format != "text" && o.format != "csv" && o.format != "mm" && o.format != "binary")
             fail(a, "write: unsupported format '" + o.format + "' (expected text, csv, mm or binary)");
         o.header = bool_arg(a, 3, "write", "header");
