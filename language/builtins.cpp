@@ -1,5 +1,7 @@
 #include "language/builtins.h"
 
+#include <cctype>
+#include <string>
 #include <unordered_map>
 
 namespace linea {
@@ -53,7 +55,12 @@ std::vector<BuiltinInfo> make_table() {
     }
     // aggregates
     t.push_back(agg("sum", "uak+", R::ScalarDouble));
-    t.push_back(agg("mean", "uamean", R::ScalarDouble));
+    {
+        // mean(X, W): the weighted mean (built as sum(X * W) / sum(W))
+        BuiltinInfo m = agg("mean", "uamean", R::ScalarDouble);
+        m.params.push_back(absent("weights"));
+        t.push_back(m);
+    }
     t.push_back(agg("prod", "ua*", R::ScalarDouble));
     t.push_back(agg("var", "uavar", R::ScalarDouble));
     t.push_back(agg("sd", "uasd", R::ScalarDouble));
@@ -101,6 +108,8 @@ std::vector<BuiltinInfo> make_table() {
                          opt("sparsity", Value(1.0)), opt("pdf", Value("uniform")), opt("lambda", Value(1.0)),
                          opt("seed", Value(int64_t{-1}))},
                         R::Matrix, "rand"));
+    // ppred(A, B, "op"): the comparison A op B, built as a binary HOP (the opcode names its -stats row)
+    t.push_back(generic("ppred", {req("target1"), req("target2"), req("op")}, R::Unknown, "ppred"));
     t.push_back(generic("seq", {req("from"), req("to"), absent("incr")}, R::Matrix, "seq"));
     {
         BuiltinInfo b = generic("cbind", {}, R::Matrix, "cbind");
@@ -222,7 +231,8 @@ std::vector<BuiltinInfo> make_table() {
         b.any_names = true;
         t.push_back(b);
     }
-    t.push_back(generic("append", {req("target"), req("value")}, R::List, "append"));
+    // append(L, x) on lists; append(s1, s2) joins strings with a newline; append(A, B) is cbind
+    t.push_back(generic("append", {req("target"), req("value")}, R::Unknown, "append"));
     {
         BuiltinInfo b = generic("remove", {req("target"), req("pos")}, R::List, "remove");
         b.max_outputs = 2;
@@ -277,7 +287,14 @@ int find_builtin(std::string_view name) {
         return m;
     }();
     auto it = index.find(name);
-    return it == index.end() ? -1 : it->second;
+    if (it != index.end()) return it->second;
+    // SystemDS matches the name rand in any case (Rand, RAND), as older scripts spell it.
+    if (name.size() == 4) {
+        std::string l(name);
+        for (char &c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (l == "rand") return index.at("rand");
+    }
+    return -1;
 }
 
 } // namespace linea

@@ -191,7 +191,8 @@ private:
             return;
         case ExprKind::Ident: {
             auto &id = static_cast<Ident &>(e);
-            if (!defined.count(id.name)) error(e.loc, "undefined variable '" + id.name + "'");
+            if (!defined.count(id.name))
+                error(e.loc, "undefined variable '" + id.name + "'" + constant_hint(id.name));
             return;
         }
         case ExprKind::Unary:
@@ -214,6 +215,18 @@ private:
             call(static_cast<Call &>(e), defined, outputs);
             return;
         }
+    }
+
+    /// " (did you mean Inf?)" for a name that is a builtin constant in another case (INF, nan, PI).
+    static std::string constant_hint(const std::string &name) {
+        std::string l = name;
+        for (char &c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const char *k : {"Inf", "NaN", "pi"}) {
+            std::string lk = k;
+            for (char &c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (l == lk) return std::string(" (the constant is spelled ") + k + ")";
+        }
+        return "";
     }
 
     const FunctionDef *find_function(const std::string &ns_key, const std::string &name) {

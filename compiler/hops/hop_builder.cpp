@@ -7,6 +7,7 @@
 #include "language/validator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -27,6 +28,20 @@ void reject_frames(const std::vector<Hop *> &in, const std::string &op, const So
         if (x->data_type == DataType::Frame)
             throw DmlError(ErrorKind::NotSupported, loc,
                            "'" + op + "' on a frame is not supported (convert it with as.matrix first)");
+}
+
+std::string lower(std::string s) {
+    for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+/// The comparison named by ppred's operator string ("<", ">=", "==", ...), or nullopt.
+std::optional<ast::BinaryOp> ppred_op(const std::string &op) {
+    static const std::map<std::string, ast::BinaryOp> ops = {
+        {"<", ast::BinaryOp::Lt},  {"<=", ast::BinaryOp::Le}, {">", ast::BinaryOp::Gt},
+        {">=", ast::BinaryOp::Ge}, {"==", ast::BinaryOp::Eq}, {"!=", ast::BinaryOp::Ne}};
+    auto it = ops.find(op);
+    return it == ops.end() ? std::nullopt : std::optional<ast::BinaryOp>(it->second);
 }
 
 /// What the compiler knows about a variable between blocks.
@@ -378,6 +393,7 @@ private:
         case BuiltinHop::Aggregate: {
             Hop *a = expr(*args[0]);
             reject_frames({a}, c.name, c.loc);
+            if (args.size() > 1 && args[1]) return {weighted_mean(a, expr(*args[1]), c.loc)};
             Hop *h = dag_.make(HopKind::Aggregate, std::string(info.opcode), {a}, c.loc);
             for (const auto &g : kAgg)
                 if (g.name == info.name) {
@@ -423,6 +439,7 @@ private:
         case BuiltinHop::Generic:
             break;
         }
+        if (info.name == "ppred") return {ppred(c, args)};
         Hop *g = generic(c, info, args, names);
         if (info.max_outputs <= 1) return {g};
         // A multi-output builtin (eigen, qr, ...): one projection per output taken; assigning to one
@@ -435,6 +452,36 @@ private:
             outs.push_back(o);
         }
         return outs;
+    }
+
+    /// mean(X, W): the weighted mean sum(X * W) / sum(W) of a vector X with weights W of its shape.
+    Hop *weighted_mean(Hop *x, Hop *w, const SourceLoc &loc) {
+        reject_frames({w}, "mean", loc);
+        for (const Hop *v : {x, w})
+            if (v->is_scalar()) error(v->loc, "mean(X, W) needs matrices, but this operand is a scalar");
+        auto sum = [&](Hop *in) {
+            Hop *h = dag_.make(HopKind::Aggregate, "uak+", {in}, loc);
+            h->agg_op = kernels::AggOp::Sum;
+            h->agg_dir = kernels::AggDir::All;
+            infer(h);
+            return h;
+        };
+        return make_binary(ast::BinaryOp::Div, sum(make_binary(ast::BinaryOp::Mul, x, w, loc)), sum(w), loc);
+    }
+
+    /// ppred(A, B, "op"): SystemDS's older spelling of the comparison A op B (cell-wise, 0/1 result).
+    Hop *ppred(const Call &c, const std::vector<const Expr *> &args) {
+        const Expr &op = *args[2];
+        if (op.kind != ExprKind::StringLit)
+            throw DmlError(
+                ErrorKind::NotSupported, op.loc,
+                "ppred: the operator must be a string literal (\"<\", \"<=\", \">\", \">=\", \"==\" "
+                "or \"!=\")");
+        const std::optional<ast::BinaryOp> b = ppred_op(static_cast<const StringLit &>(op).value);
+        if (!b)
+            error(op.loc, "ppred: unknown operator '" + static_cast<const StringLit &>(op).value +
+                              "' (expected <, <=, >, >=, == or !=)");
+        return make_binary(*b, expr(*args[0]), expr(*args[1]), c.loc);
     }
 
     /// exists(x) / exists("x"): TRUE when x is assigned earlier in this block or on every path to it;
@@ -468,13 +515,20 @@ private:
                 present.push_back(false);
             }
         }
-        Hop *h = dag_.make(HopKind::Builtin, std::string(info.opcode), in, c.loc);
-        h->builtin_id = c.builtin_id;
-        h->arg_names = names;
+        // append(A, B) of matrices or frames is cbind(A, B) (SystemDS's older spelling of cbind).
+        const bool as_cbind =
+            info.name == "append" && in.size() == 2 && std::any_of(in.begin(), in.end(), [](const Hop *x) {
+                return x->is_matrix() || x->data_type == DataType::Frame;
+            });
+        const int id = as_cbind ? find_builtin("cbind") : c.builtin_id;
+        const BuiltinInfo &use = builtin(id);
+        Hop *h = dag_.make(HopKind::Builtin, std::string(use.opcode), in, c.loc);
+        h->builtin_id = id;
+        h->arg_names = as_cbind ? std::vector<std::string>(in.size()) : names;
         h->arg_present = present;
-        h->side_effect = info.side_effect;
-        h->num_outputs = info.max_outputs;
-        generic_shape(h, info, in, present);
+        h->side_effect = use.side_effect;
+        h->num_outputs = use.max_outputs;
+        generic_shape(h, use, in, present);
         if (h->side_effect) dag_.roots.push_back(h);
         if (h->opcode == "read") reads_.emplace_back(dag_.roots.size(), h);
         return h;
@@ -593,10 +647,16 @@ private:
         } else if (n == "write" && !in.empty() && in[0]->data_type == DataType::Frame) {
             Hop *fmt = param(in, present, 2);
             if (fmt && fmt->kind == HopKind::Literal && fmt->literal.is_string() &&
-                fmt->literal.as_string_unchecked() != "csv")
+                lower(fmt->literal.as_string_unchecked()) != "csv")
                 throw DmlError(ErrorKind::NotSupported, fmt->loc,
                                "write: frames in format '" + fmt->literal.as_string_unchecked() +
                                    "' are not supported yet (use format=\"csv\")");
+        } else if (n == "append" && !in.empty()) {
+            // a list grows by one element; two scalars join as strings on separate lines
+            if (in[0]->is_scalar())
+                set_scalar(h, ValueType::String);
+            else if (in[0]->data_type != DataType::List)
+                h->data_type = DataType::Unknown;
         } else if (n == "ifelse" && in.size() == 3) {
             bool any_matrix = in[0]->is_matrix() || in[1]->is_matrix() || in[2]->is_matrix();
             if (any_matrix)

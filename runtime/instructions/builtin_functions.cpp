@@ -241,6 +241,18 @@ void fn_as_scalar(BuiltinArgs &a) {
     }
 }
 
+/// as.matrix(list(s1, ..., sn)) of scalars: the n x 1 column of their values.
+MatrixPtr list_column(BuiltinArgs &a, const ListValue &l) {
+    std::vector<double> vals;
+    for (const Value &e : l.items) {
+        if (!e.is_numeric_scalar())
+            fail(a, "as.matrix of a list with several elements needs numeric scalars, but one is a " +
+                        e.describe());
+        vals.push_back(e.to_double());
+    }
+    return kernels::from_values(vals, static_cast<int64_t>(vals.size()), 1, true);
+}
+
 void fn_as_matrix(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     if (v.is_matrix())
@@ -255,6 +267,8 @@ void fn_as_matrix(BuiltinArgs &a) {
         a.outputs.emplace_back(kernels::fill(1, 1, v.to_double()));
     else if (v.is_list() && v.list()->items.size() == 1 && v.list()->items[0].is_matrix())
         a.outputs.push_back(v.list()->items[0]);
+    else if (v.is_list() && !v.list()->items.empty())
+        a.outputs.emplace_back(list_column(a, *v.list()));
     else
         fail(a, "as.matrix cannot convert a " + v.describe());
 }
@@ -343,9 +357,19 @@ void fn_list(BuiltinArgs &a) {
     a.outputs.emplace_back(ListPtr(std::move(l)));
 }
 
+/// append(L, x) adds x to list L; append(s1, s2) of scalars joins them as strings on two lines; append(A, B)
+/// of matrices or frames is cbind(A, B) (usually rewritten to cbind at compile time).
 void fn_append(BuiltinArgs &a) {
     const Value &l = arg(a, 0);
-    if (!l.is_list()) fail(a, "append expects a list but was given a " + l.describe());
+    if (l.is_scalar() && arg(a, 1).is_scalar()) {
+        a.outputs.emplace_back(l.to_print_string() + "\n" + arg(a, 1).to_print_string());
+        return;
+    }
+    if (!l.is_list()) {
+        if (l.is_matrix() || l.is_frame()) return fn_bind(a, true);
+        fail(a, "append expects a list, two scalars or two matrices but was given a " + l.describe() +
+                    " and a " + arg(a, 1).describe());
+    }
     auto out = std::make_shared<ListValue>(*l.list());
     if (out->named()) fail(a, "append: cannot append an unnamed element to a named list");
     out->items.push_back(arg(a, 1));
@@ -592,6 +616,13 @@ void fn_read(BuiltinArgs &a) {
     }
 }
 
+/// The format argument of write(); format names are case-insensitive as in SystemDS ("CSV" is csv).
+std::string format_arg(BuiltinArgs &a, size_t i) {
+    std::string f = string_arg(a, i, "write", "format");
+    for (char &c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return f;
+}
+
 void fn_write(BuiltinArgs &a) {
     const Value &v = arg(a, 0);
     const std::string path = string_arg(a, 1, "write", "fname");
@@ -601,7 +632,7 @@ void fn_write(BuiltinArgs &a) {
             return;
         }
         if (v.is_frame()) {
-            const std::string format = string_arg(a, 2, "write", "format");
+            const std::string format = format_arg(a, 2);
             if (format != "csv")
                 fail(a,
                      "write: frames in format '" + format + "' are not supported yet (use format=\"csv\")");
@@ -611,7 +642,7 @@ void fn_write(BuiltinArgs &a) {
         }
         if (!v.is_matrix()) fail(a, "write: cannot write a " + v.describe() + " yet");
         io::WriteOptions o;
-        o.format = string_arg(a, 2, "write", "format");
+        o.format = format_arg(a, 2);
         if (o.format != "text" && o.format != "csv" && o.format != "mm" && o.format != "binary")
             fail(a, "write: unsupported format '" + o.format + "' (expected text, csv, mm or binary)");
         o.header = bool_arg(a, 3, "write", "header");

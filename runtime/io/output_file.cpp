@@ -15,6 +15,10 @@ namespace linea::io {
 namespace fs = std::filesystem;
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+    // Missing parent directories are created, as SystemDS does for out/model/file.
+    const fs::path parent = fs::path(path_).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::exists(parent, ec)) fs::create_directories(parent, ec);
     tmp_ = path_ + ".linea-tmp-" + std::to_string(::getpid());
     f_ = std::fopen(tmp_.c_str(), "wb");
     if (!f_) throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));

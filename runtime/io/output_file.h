@@ -13,7 +13,8 @@ namespace linea::io {
 /// that mapping). A write that fails, or is never committed, leaves the old file as it was.
 class OutputFile {
 public:
-    /// Opens the temporary file; throws IoError "cannot write '<path>': <reason>".
+    /// Creates missing parent directories and opens the temporary file; throws IoError
+    /// "cannot write '<path>': <reason>".
     explicit OutputFile(std::string path);
     OutputFile(const OutputFile &) = delete;
     OutputFile &operator=(const OutputFile &) = delete;

@@ -382,8 +382,15 @@ TEST_F(IoTest, OutputFileReplacesOnlyOnCommit) {
     size_t files = 0;
     for ([[maybe_unused]] const auto &e : fs::directory_iterator(dir_)) ++files;
     EXPECT_EQ(files, 1u);
-    const std::string msg = error_of([&] { OutputFile f(path("no_such_dir/x")); });
-    EXPECT_EQ(msg, "cannot write '" + path("no_such_dir/x") + "': No such file or directory");
+    // Missing parent directories are created (as SystemDS does); a parent that is a file is an error.
+    {
+        OutputFile f(path("no_such_dir/sub/x"));
+        f.write("abc", 3);
+        f.commit();
+    }
+    EXPECT_EQ(slurp(path("no_such_dir/sub/x")), "abc");
+    const std::string msg = error_of([&] { OutputFile f(path("x/y")); });
+    EXPECT_EQ(msg, "cannot write '" + path("x/y") + "': Not a directory");
 }
 
 TEST_F(IoTest, BinaryDirectoryOfPartFiles) {
