@@ -1,4 +1,4 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """Sparse kernels, linea vs SciPy csr_matrix on the same data, side by side in one run.
 
 Data: a ROWS x COLS matrix at density 0.01 (default 1M x 1K, 10M non-zeros, uniform values in [0, 1]),
