@@ -390,19 +390,34 @@ private:
                     throw KernelError("internal error: no reduction body for an outer product");
                 }
             }
-            // kahan_step per lane: y = x - c; t = s + y; c = (t - t == 0) ? (t - s) - y : 0; s = t.
+            // The plain Kahan step per lane: y = x - c; t = s + y; c = (t - s) - y; s = t. It is kahan_step
+            // as long as the sum stays finite; the caller sums a chunk again with kahan_step's check when a
+            // lane ends Inf or NaN (reduce_body.h).
             for (size_t r = 0; r < nroots; ++r) {
                 llvm::Value *x = val[static_cast<size_t>(op.roots[r])];
                 if (op.agg_ops[r] == AggOp::SumSq) x = b.CreateFMul(x, x);
                 llvm::Value *sv = s[r][static_cast<size_t>(v)], *cv = cr[r][static_cast<size_t>(v)];
                 llvm::Value *y = b.CreateFSub(x, cv);
                 llvm::Value *sum = b.CreateFAdd(sv, y);
-                llvm::Value *d = b.CreateFSub(b.CreateFSub(sum, sv), y);
-                llvm::Value *finite = b.CreateFCmpOEQ(b.CreateFSub(sum, sum), zero);
                 s_next[r].push_back(sum);
-                c_next[r].push_back(b.CreateSelect(finite, d, zero));
+                c_next[r].push_back(b.CreateFSub(b.CreateFSub(sum, sv), y));
             }
         }
+        // Software prefetch kPrefetchCells ahead, one per 64-byte line of the group, when the body streams a
+        // single matrix: with the arithmetic between its loads the hardware prefetcher alone leaves the loop
+        // short of DRAM bandwidth (10000 x 1000, 2 threads: sum((X-mu)^2) 3.2 -> 2.5 ms, sum(X*2-1) 2.9 ->
+        // 2.5 ms). With two or three matrices it costs 3-12% (sum(X*Y), sum(X*Y*Z)), so they go without.
+        // A prefetch past the end of an input is harmless (no fault), so the address is a plain GEP.
+        constexpr int64_t kPrefetchCells = 512, kLineCells = 8;
+        if (std::count(op.inputs.begin(), op.inputs.end(), InputKind::Matrix) == 1)
+            for (size_t k = 0; k < nin; ++k)
+                if (op.inputs[k] == InputKind::Matrix)
+                    for (int64_t line = 0; line < detail::kKahanLanes / kLineCells; ++line) {
+                        llvm::Value *at = b.CreateAdd(t, b.getInt64(kPrefetchCells + kLineCells * line));
+                        b.CreateCall(
+                            llvm::Intrinsic::getDeclaration(&mod, llvm::Intrinsic::prefetch, {ptr}),
+                            {b.CreateGEP(f64, base[k], at), b.getInt32(0), b.getInt32(3), b.getInt32(1)});
+                    }
         llvm::Value *next = b.CreateAdd(t, b.getInt64(detail::kKahanLanes), "", true, true);
         t->addIncoming(next, loop);
         llvm::Value *col_next = b.CreateAdd(col, step);

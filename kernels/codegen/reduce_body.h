@@ -15,8 +15,11 @@ namespace linea::kernels::codegen {
 /// is tiled: cols + kKahanLanes values, value k being the vector's (k mod cols), so a group of cells that
 /// wraps around a row end reads consecutive values. Values go to `lanes[2r]` (sums) and `lanes[2r + 1]`
 /// (corrections), value t going to lane t % kKahanLanes, squared for a sumSq root. n is a multiple of
-/// kKahanLanes and the lanes start at lane 0, so the sums are bit for bit what KahanLanes::add_span over the
-/// span bodies' values gives.
+/// kKahanLanes and the lanes start at lane 0. The body takes plain Kahan steps (no finiteness check), which
+/// give kahan_step's bits whenever every lane's sum stays finite (once Inf or NaN, a sum stays so): when a
+/// lane ends non-finite, run_fused discards the chunk's lanes and sums the chunk again through the span
+/// bodies and KahanLanes::add_span. So the sums are bit for bit what add_span over the span bodies' values
+/// gives.
 using ReduceFn = void (*)(const double *const *ptrs, int64_t cols, int64_t i, int64_t j0, int64_t n,
                           double *const *lanes);
 

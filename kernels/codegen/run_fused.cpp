@@ -483,7 +483,16 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                     }
                     const int64_t body = (end - start) / detail::kKahanLanes * detail::kKahanLanes;
                     reduce(reduce_ptrs.data(), cols, start / cols, start % cols, body, lanes.data());
-                    start += body;
+                    // Plain Kahan steps (reduce_body.h): a sum that ended Inf or NaN is redone below with
+                    // kahan_step's check, from fresh lanes over the whole chunk.
+                    bool finite = true;
+                    for (int r = 0; r < nroots; ++r)
+                        for (double v : parts[static_cast<size_t>(c)][static_cast<size_t>(r)].k.sum)
+                            finite = finite && v - v == 0.0;
+                    if (finite)
+                        start += body;
+                    else
+                        for (Acc &acc : parts[static_cast<size_t>(c)]) acc = Acc{};
                 }
                 for (int64_t b0 = start; b0 < end; b0 += block) {
                     const int64_t b1 = std::min(end, b0 + block);

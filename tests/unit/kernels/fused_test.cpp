@@ -217,6 +217,8 @@ TEST(Fused, ReductionBodyMatchesSpanBodiesAndUnfusedBitForBit) {
 
 TEST(Fused, ReductionBodyKeepsInfinitiesAndNaN) {
     // kahan_step's rule: once a lane's sum is not finite its correction is 0 (Inf stays Inf, Inf - Inf NaN).
+    // The compiled body takes plain steps (a lone Inf would end NaN there), so these chunks are summed again
+    // by run_fused's checked path.
     FusedOp op;
     op.inputs = {InputKind::Matrix};
     FusedNode in;
