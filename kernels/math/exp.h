@@ -14,7 +14,8 @@
 // operation, an integer operation or a table load: no FMA, so any vector width gives the same bits.
 //
 // Loops: exp_in_range has no branch or select and vectorizes; exp_in_range4 is the same formula on four
-// values at once with cheaper table loads. Kernels run it over a block and recompute the rare cells with
+// values at once with cheaper table loads, and exp_shift4 + exp_from_shift4 are it in two passes. Kernels
+// run those over a block and recompute the rare cells with
 // |x| > kExpFastLimit (or NaN) by exp() afterwards (dense/cellwise.cpp), which gives exactly the bits of
 // exp().
 #pragma once
@@ -60,9 +61,15 @@ template <class To, class From> [[gnu::always_inline]] inline void copy_bits(con
 /// or a GCC vector of doubles, U the unsigned integer (vector) of its size; lookup(j, hi, lo) loads the
 /// table pairs j (each j in [0, 128) for any x, even NaN or Inf). Only element-wise operations, so a vector
 /// of x gives the bits of each x reduced alone.
+/// x * 128/ln2 + kShifter (see reduce).
+template <class D> [[gnu::always_inline]] inline void shift(const D &x, D &shifted) {
+    shifted = x * kNOverLn2 + kShifter;
+}
+
+/// reduce() given `shifted` = shift(x) (computed apart, e.g. a pass ahead).
 template <class D, class U, class Lookup>
-[[gnu::always_inline]] inline void reduce(const D &x, D &y, U &shifted_bits, Lookup lookup) {
-    const D shifted = x * kNOverLn2 + kShifter;
+[[gnu::always_inline]] inline void reduce_shifted(const D &x, const D &shifted, D &y, U &shifted_bits,
+                                                  Lookup lookup) {
     const D kj = shifted - kShifter; // nearest integer to x * 128/ln2
     const D r = (x - kj * kLn2NHi) - kj * kLn2NLo;
     copy_bits(shifted, shifted_bits);
@@ -71,6 +78,24 @@ template <class D, class U, class Lookup>
     const D r2 = r * r;
     const D em1 = r + r2 * ((0.5 + r * kC3) + r2 * (kC4 + r * kC5)); // e^r - 1
     y = hi + (lo + hi * em1);
+}
+
+template <class D, class U, class Lookup>
+[[gnu::always_inline]] inline void reduce(const D &x, D &y, U &shifted_bits, Lookup lookup) {
+    D shifted;
+    shift(x, shifted);
+    reduce_shifted(x, shifted, y, shifted_bits, lookup);
+}
+
+/// in_range() given shifted = shift(x).
+template <class D, class U, class Lookup>
+[[gnu::always_inline]] inline void in_range_shifted(const D &x, const D &shifted, D &out, Lookup lookup) {
+    D y;
+    U bits, ybits;
+    reduce_shifted(x, shifted, y, bits, lookup);
+    copy_bits(y, ybits);
+    const U sum = ybits + ((bits >> 7) << 52);
+    copy_bits(sum, out);
 }
 
 /// e^x = y * 2^k for a normal result: 2^k added to y's exponent field.
@@ -125,6 +150,34 @@ typedef double Quad __attribute__((vector_size(32)));
         lo = __builtin_shufflevector(q0, q1, 1, 5, 3, 7);
     };
     exp_detail::in_range<Quad, Quad64>(x, y, lookup);
+}
+
+/// exp_in_range4 in two steps for loops over a block: exp_shift4 of every group first, the results stored in
+/// an array, then exp_from_shift4 of each group with `shifted` pointing at its four stored values. The table
+/// indices are read back from that array as scalars, which is cheaper than moving four vector lanes into
+/// registers; the bits are exp_in_range4's.
+[[gnu::always_inline]] inline void exp_shift4(const Quad &x, Quad &shifted) {
+    exp_detail::shift(x, shifted);
+}
+
+[[gnu::always_inline]] inline void exp_from_shift4(const Quad &x, const double *shifted, Quad &y) {
+    typedef uint64_t Quad64 __attribute__((vector_size(32)));
+    typedef double Pair __attribute__((vector_size(16)));
+    Quad s;
+    std::memcpy(&s, shifted, sizeof s);
+    auto lookup = [shifted](const Quad64 &, Quad &hi, Quad &lo) {
+        Pair p[4];
+        for (int l = 0; l < 4; ++l) {
+            uint64_t bits;
+            std::memcpy(&bits, shifted + l, sizeof bits);
+            std::memcpy(&p[l], exp_detail::kExp2Table + 2 * (bits & 127), sizeof(Pair));
+        }
+        const Quad q0 = __builtin_shufflevector(p[0], p[2], 0, 1, 2, 3); // hi0 lo0 hi2 lo2
+        const Quad q1 = __builtin_shufflevector(p[1], p[3], 0, 1, 2, 3); // hi1 lo1 hi3 lo3
+        hi = __builtin_shufflevector(q0, q1, 0, 4, 2, 6);
+        lo = __builtin_shufflevector(q0, q1, 1, 5, 3, 7);
+    };
+    exp_detail::in_range_shifted<Quad, Quad64>(x, s, y, lookup);
 }
 
 /// e^x for |x| > kExpFastLimit, NaN and +-Inf: y scaled by 2^k1 * 2^k2 with k1 = floor(k/2), k2 = k - k1
