@@ -144,6 +144,28 @@ TEST(Fusion, OuterTemplateFiresAtFirstCompilation) {
     EXPECT_EQ(linea::test::executed(on.stats, "ba+*"), 0);
 }
 
+// exp and sigmoid have vector kernels far faster than a fused body's per-cell call: a dense region leaves
+// them out (materialized, computed by their own kernel) and fuses the rest; the outer template keeps exp, as
+// it evaluates only the non-zeros of the sparse driver.
+TEST(Fusion, ExpIsMaterializedExceptInTheOuterTemplate) {
+    const std::string s = std::string(kData) +
+                          "print(sum(exp(X / 10 + 1) * Y))\nprint(sum(sigmoid(X - 2) * Z))\n"
+                          "S = rand(rows=60, cols=40, sparsity=0.05, min=1, max=2, seed=3)\n"
+                          "U = rand(rows=60, cols=3, seed=4)\nV = rand(rows=40, cols=3, seed=5)\n"
+                          "print(round(sum(S * exp(U %*% t(V) / 4)) * 1e6))\n";
+    FusedRun on = run(s, CodegenMode::On), off = run(s, CodegenMode::Off),
+             in = run(s, CodegenMode::Interpret);
+    EXPECT_EQ(on.out, off.out);
+    EXPECT_EQ(in.out, off.out);
+    EXPECT_EQ(linea::test::executed(on.stats, "exp"), 1);
+    EXPECT_EQ(linea::test::executed(on.stats, "sigmoid"), 1);
+    // X / 10 + 1 (exp's input), * Y and sum, * Z and sum, the outer region
+    EXPECT_EQ(linea::test::executed(on.stats, "fused"), 4);
+    EXPECT_EQ(linea::test::executed(on.stats, "ba+*"), 0);
+    EXPECT_NE(on.explain.find("exp: its vector kernel is faster"), std::string::npos) << on.explain;
+    EXPECT_NE(on.explain.find("fused outer (full aggregate"), std::string::npos) << on.explain;
+}
+
 // The row template: t(X) %*% (w * (X %*% v)) over a sparse X is one pass over X's rows instead of the BLAS
 // mmchain (which densifies X); values within rounding, lineage as unfused. A small dense X stays BLAS.
 TEST(Fusion, RowTemplateReplacesTheMMChainOfASparseX) {
