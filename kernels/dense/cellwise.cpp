@@ -107,7 +107,7 @@ template <class F>
 template <bool Negate, class Post4, class InRange, class Full>
 [[gnu::always_inline]] inline uint64_t exp_based_cells(const double *__restrict a, double *__restrict c,
                                                        int64_t n, Post4 post4, InRange in_range, Full full) {
-    constexpr int64_t kBlock = 256; // a, c and the shifted values of one block stay in L1
+    constexpr int64_t kBlock = 128; // a, c and the shifted values of one block stay in L1
     alignas(32) double shifted[kBlock];
     uint64_t nz = 0;
     auto arg = [](const double *p, math::Quad &x) {
