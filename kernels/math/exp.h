@@ -135,19 +135,31 @@ constexpr double kExpFastLimit = 708.0;
 /// Four doubles as one vector (GCC vector extension: one AVX register, or two SSE2 ones).
 typedef double Quad __attribute__((vector_size(32)));
 
-/// exp_in_range of each element of x, bit-identical to four calls: the same element-wise formula on a vector,
-/// the table pairs loaded as 16-byte vectors and transposed (cheaper than the element loads GCC makes of the
-/// scalar formula's lookups).
-[[gnu::always_inline]] inline void exp_in_range4(const Quad &x, Quad &y) {
-    typedef uint64_t Quad64 __attribute__((vector_size(32)));
+namespace exp_detail {
+
+typedef uint64_t Quad64 __attribute__((vector_size(32)));
+
+/// The table pairs j[0..3] (each in [0, 128)) loaded as 16-byte vectors and transposed into hi and lo
+/// (cheaper than the element loads GCC makes of the scalar formula's lookups).
+[[gnu::always_inline]] inline void lookup4(const uint64_t *j, Quad &hi, Quad &lo) {
     typedef double Pair __attribute__((vector_size(16)));
+    Pair p[4];
+    for (int l = 0; l < 4; ++l) std::memcpy(&p[l], kExp2Table + 2 * j[l], sizeof(Pair));
+    const Quad q0 = __builtin_shufflevector(p[0], p[2], 0, 1, 2, 3); // hi0 lo0 hi2 lo2
+    const Quad q1 = __builtin_shufflevector(p[1], p[3], 0, 1, 2, 3); // hi1 lo1 hi3 lo3
+    hi = __builtin_shufflevector(q0, q1, 0, 4, 2, 6);
+    lo = __builtin_shufflevector(q0, q1, 1, 5, 3, 7);
+}
+
+} // namespace exp_detail
+
+/// exp_in_range of each element of x, bit-identical to four calls: the same element-wise formula on a vector,
+/// the table pairs loaded by exp_detail::lookup4.
+[[gnu::always_inline]] inline void exp_in_range4(const Quad &x, Quad &y) {
+    using exp_detail::Quad64;
     auto lookup = [](const Quad64 &j, Quad &hi, Quad &lo) {
-        Pair p[4];
-        for (int l = 0; l < 4; ++l) std::memcpy(&p[l], exp_detail::kExp2Table + 2 * j[l], sizeof(Pair));
-        const Quad q0 = __builtin_shufflevector(p[0], p[2], 0, 1, 2, 3); // hi0 lo0 hi2 lo2
-        const Quad q1 = __builtin_shufflevector(p[1], p[3], 0, 1, 2, 3); // hi1 lo1 hi3 lo3
-        hi = __builtin_shufflevector(q0, q1, 0, 4, 2, 6);
-        lo = __builtin_shufflevector(q0, q1, 1, 5, 3, 7);
+        const uint64_t idx[4] = {j[0], j[1], j[2], j[3]};
+        exp_detail::lookup4(idx, hi, lo);
     };
     exp_detail::in_range<Quad, Quad64>(x, y, lookup);
 }
@@ -161,21 +173,14 @@ typedef double Quad __attribute__((vector_size(32)));
 }
 
 [[gnu::always_inline]] inline void exp_from_shift4(const Quad &x, const double *shifted, Quad &y) {
-    typedef uint64_t Quad64 __attribute__((vector_size(32)));
-    typedef double Pair __attribute__((vector_size(16)));
+    using exp_detail::Quad64;
     Quad s;
     std::memcpy(&s, shifted, sizeof s);
     auto lookup = [shifted](const Quad64 &, Quad &hi, Quad &lo) {
-        Pair p[4];
-        for (int l = 0; l < 4; ++l) {
-            uint64_t bits;
-            std::memcpy(&bits, shifted + l, sizeof bits);
-            std::memcpy(&p[l], exp_detail::kExp2Table + 2 * (bits & 127), sizeof(Pair));
-        }
-        const Quad q0 = __builtin_shufflevector(p[0], p[2], 0, 1, 2, 3); // hi0 lo0 hi2 lo2
-        const Quad q1 = __builtin_shufflevector(p[1], p[3], 0, 1, 2, 3); // hi1 lo1 hi3 lo3
-        hi = __builtin_shufflevector(q0, q1, 0, 4, 2, 6);
-        lo = __builtin_shufflevector(q0, q1, 1, 5, 3, 7);
+        uint64_t idx[4];
+        std::memcpy(idx, shifted, sizeof idx);
+        for (uint64_t &j : idx) j &= 127;
+        exp_detail::lookup4(idx, hi, lo);
     };
     exp_detail::in_range_shifted<Quad, Quad64>(x, s, y, lookup);
 }
