@@ -1,7 +1,7 @@
 #include "language/builtins.h"
 
-#include <cctype>
-#include <string>
+#include "runtime/util/text.h"
+
 #include <unordered_map>
 
 namespace linea {
@@ -289,12 +289,7 @@ int find_builtin(std::string_view name) {
     auto it = index.find(name);
     if (it != index.end()) return it->second;
     // SystemDS matches the name rand in any case (Rand, RAND), as older scripts spell it.
-    if (name.size() == 4) {
-        std::string l(name);
-        for (char &c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (l == "rand") return index.at("rand");
-    }
-    return -1;
+    return iequals(name, "rand") ? index.at("rand") : -1;
 }
 
 } // namespace linea

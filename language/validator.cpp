@@ -1,6 +1,7 @@
 #include "language/validator.h"
 
 #include "language/parfor_check.h"
+#include "runtime/util/text.h"
 #include <cctype>
 
 #include <filesystem>
@@ -219,13 +220,8 @@ private:
 
     /// " (did you mean Inf?)" for a name that is a builtin constant in another case (INF, nan, PI).
     static std::string constant_hint(const std::string &name) {
-        std::string l = name;
-        for (char &c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        for (const char *k : {"Inf", "NaN", "pi"}) {
-            std::string lk = k;
-            for (char &c : lk) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (l == lk) return std::string(" (the constant is spelled ") + k + ")";
-        }
+        for (const char *k : {"Inf", "NaN", "pi"})
+            if (iequals(name, k)) return std::string(" (the constant is spelled ") + k + ")";
         return "";
     }
 

@@ -5,9 +5,9 @@
 
 #include "language/builtins.h"
 #include "language/validator.h"
+#include "runtime/util/text.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -28,11 +28,6 @@ void reject_frames(const std::vector<Hop *> &in, const std::string &op, const So
         if (x->data_type == DataType::Frame)
             throw DmlError(ErrorKind::NotSupported, loc,
                            "'" + op + "' on a frame is not supported (convert it with as.matrix first)");
-}
-
-std::string lower(std::string s) {
-    for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 /// The comparison named by ppred's operator string ("<", ">=", "==", ...), or nullopt.
@@ -647,7 +642,7 @@ private:
         } else if (n == "write" && !in.empty() && in[0]->data_type == DataType::Frame) {
             Hop *fmt = param(in, present, 2);
             if (fmt && fmt->kind == HopKind::Literal && fmt->literal.is_string() &&
-                lower(fmt->literal.as_string_unchecked()) != "csv")
+                !iequals(fmt->literal.as_string_unchecked(), "csv"))
                 throw DmlError(ErrorKind::NotSupported, fmt->loc,
                                "write: frames in format '" + fmt->literal.as_string_unchecked() +
                                    "' are not supported yet (use format=\"csv\")");

@@ -5,6 +5,7 @@
 #include "runtime/io/matrix_io.h"
 #include "runtime/program/context.h"
 #include "runtime/program/program.h"
+#include "runtime/util/text.h"
 
 #include <cctype>
 #include <cmath>
@@ -618,9 +619,7 @@ void fn_read(BuiltinArgs &a) {
 
 /// The format argument of write(); format names are case-insensitive as in SystemDS ("CSV" is csv).
 std::string format_arg(BuiltinArgs &a, size_t i) {
-    std::string f = string_arg(a, i, "write", "format");
-    for (char &c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return f;
+    return ascii_lower(string_arg(a, i, "write", "format"));
 }
 
 void fn_write(BuiltinArgs &a) {

@@ -8,6 +8,7 @@
 #include "runtime/io/binary_format.h"
 #include "runtime/io/output_file.h"
 #include "runtime/io/source_files.h"
+#include "runtime/util/text.h"
 
 #include "kernels/ops.h"
 
@@ -64,12 +65,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(x) == std::tolower(y);
-           });
 }
 
 /// Parses a whole token as a double (accepts a leading '+', NaN, Infinity, Inf in any case).
@@ -658,7 +653,7 @@ std::optional<MatrixMeta> read_mtd(const std::string &path) {
     } catch (const std::logic_error &e) { // stoll / json type errors
         throw IoError("malformed metadata file '" + mtd + "': " + e.what());
     }
-    for (auto &c : m.format) c = static_cast<char>(std::tolower(c));
+    m.format = ascii_lower(m.format);
     return m;
 }
 
@@ -689,7 +684,7 @@ MatrixPtr read_matrix(const std::string &path, const ReadOptions &opts) {
     ReadOptions o = opts;
     std::string format = o.format;
     if (format.empty()) format = meta ? meta->format : "text";
-    for (auto &c : format) c = static_cast<char>(std::tolower(c));
+    format = ascii_lower(format);
     if (meta) {
         if (meta->data_type != "matrix")
             throw IoError("cannot read '" + path + "' as a matrix: its metadata says data_type \"" +
@@ -719,8 +714,7 @@ MatrixPtr read_matrix(const std::string &path, const ReadOptions &opts) {
 }
 
 void write_matrix(const std::string &path, const MatrixBlock &m, const WriteOptions &opts) {
-    std::string format = opts.format;
-    for (auto &c : format) c = static_cast<char>(std::tolower(c));
+    const std::string format = ascii_lower(opts.format);
     const int64_t rows = m.rows(), cols = m.cols();
     if (format == "binary") {
         write_binary(path, m);
