@@ -55,6 +55,14 @@ inline void kahan_step(double &s, double &c, double x) {
     s = t;
 }
 
+/// True when no s[j], j < n, is Inf or NaN: whether sums taken with the plain Kahan step (no finiteness
+/// check) have kahan_step's bits, as a sum that once turns Inf or NaN stays so.
+inline bool all_finite(const double *s, int64_t n) {
+    uint64_t not_finite = 0;
+    for (int64_t j = 0; j < n; ++j) not_finite |= s[j] - s[j] == 0.0 ? 0 : 1;
+    return not_finite == 0;
+}
+
 /// Kahan (compensated) summation; partial results merge in a fixed order.
 struct Kahan {
     double sum = 0.0;

@@ -304,9 +304,12 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         } else {
             continue;
         }
-        if (vector_kernel_op(r.cell_root)) {
-            note("materialize " + hop_name(r.cell_root) +
+        auto note_vector_kernel = [&](const Hop *h) {
+            note("materialize " + hop_name(h) +
                  ": its vector kernel is faster than a per-cell call in a fused operator");
+        };
+        if (vector_kernel_op(r.cell_root)) {
+            note_vector_kernel(r.cell_root);
             continue;
         }
         r.shape = shape_of(r.cell_root);
@@ -325,8 +328,7 @@ int plan_fusion(HopDag &dag, std::string *explain) {
                 const bool outer = allow_outer && outer_product(c, r.shape);
                 if (!outer && (!cell_op(c) || !(shape_of(c) == r.shape))) continue;
                 if (!allow_vector_kernel_ops && vector_kernel_op(c)) {
-                    note("materialize " + hop_name(c) +
-                         ": its vector kernel is faster than a per-cell call in a fused operator");
+                    note_vector_kernel(c);
                     continue;
                 }
                 size_t inside = 0;
@@ -367,11 +369,12 @@ int plan_fusion(HopDag &dag, std::string *explain) {
         // An outer region may keep exp/sigmoid (only a sparse driver's non-zeros are evaluated); any other
         // region is grown again without them.
         const bool grown = grow(true, true);
-        if (grown && r.outer && !outer_pays_off(r))
+        const bool outer_kept = grown && r.outer && outer_pays_off(r);
+        if (grown && r.outer && !outer_kept)
             note(
                 "reject outer " + region_text(r) +
                 ": no likely sparse input for which it is sparse-safe (the product stays a matrix multiply)");
-        if (!grown || !r.outer || !outer_pays_off(r)) grow(false, false);
+        if (!outer_kept) grow(false, false);
         const size_t nops = r.ops.size() + (r.agg != FusedAgg::None ? 1 : 0);
         if (nops < 2) {
             if (r.agg != FusedAgg::None) note("reject " + region_text(r) + ": a single operator");

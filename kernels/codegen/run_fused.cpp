@@ -486,9 +486,8 @@ FusedResult run_fused(const FusedOp &op, const std::vector<FusedArg> &given, con
                     // Plain Kahan steps (reduce_body.h): a sum that ended Inf or NaN is redone below with
                     // kahan_step's check, from fresh lanes over the whole chunk.
                     bool finite = true;
-                    for (int r = 0; r < nroots; ++r)
-                        for (double v : parts[static_cast<size_t>(c)][static_cast<size_t>(r)].k.sum)
-                            finite = finite && v - v == 0.0;
+                    for (const Acc &acc : parts[static_cast<size_t>(c)])
+                        finite = finite && detail::all_finite(acc.k.sum, detail::kKahanLanes);
                     if (finite)
                         start += body;
                     else

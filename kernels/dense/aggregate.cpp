@@ -173,13 +173,6 @@ LINEA_AVX2_CLONES void add_rows_sum(double *__restrict s, double *__restrict c, 
         add_rows_of(s, c, rows, r, n, checked, [](double v, int64_t) { return v; });
 }
 
-// True when no s[j], j < n, is Inf or NaN.
-bool all_finite(const double *s, int64_t n) {
-    uint64_t not_finite = 0;
-    for (int64_t j = 0; j < n; ++j) not_finite |= s[j] - s[j] == 0.0 ? 0 : 1;
-    return not_finite == 0;
-}
-
 // Per-column Kahan sums over the rows: row chunks (those of reduce_cols, which the fused column aggregates
 // use too) each sum into their own pair of sum/correction arrays, then every column merges its chunks in
 // order (Kahan::merge), in parallel over blocks of columns. add(s, c, rows, R, n, checked) adds R rows
@@ -209,7 +202,7 @@ template <class AddRows> ColumnSums column_sums(const MatrixBlock &a, AddRows ad
     // s and c are zero on entry.
     auto run = [&](double *s, double *c, int64_t r0, int64_t r1) {
         add_chunk(s, c, r0, r1, false);
-        if (all_finite(s, cols)) return;
+        if (detail::all_finite(s, cols)) return;
         std::fill(s, s + cols, 0.0);
         std::fill(c, c + cols, 0.0);
         add_chunk(s, c, r0, r1, true);
